@@ -1,0 +1,1 @@
+"""stackfit: evaluate data/AI technology stacks against requirements."""
