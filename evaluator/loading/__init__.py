@@ -1,0 +1,1 @@
+"""Reading untrusted user files into validated models, with every error located."""

@@ -1,0 +1,162 @@
+"""Every user-facing wording of the input layer, in one place.
+
+Keeping the templates together makes the tone consistent, lets a reviewer read all messages at
+once, and keeps the checking code free of prose. Functions (rather than bare strings) are used
+where a message needs a little logic, such as a "did you mean" tail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterable
+from typing import Any
+
+MIB = 1024 * 1024
+
+# ----------------------------------------------------------------------------- reading and YAML
+
+CANNOT_READ = "cannot read the file: {reason}"
+TOO_LARGE = "file is too large ({size:.1f} MiB; the limit is {limit:.0f} MiB)"
+BINARY = "file is binary (it contains NUL bytes), not YAML text"
+NOT_UTF8 = "file is not UTF-8 text (byte 0x{byte:02x} cannot be decoded)"
+EMPTY = "file is empty"
+YAML_SYNTAX = "YAML syntax error: {problem}"
+YAML_CONTEXT = " ({context} at line {line})"
+BAD_CHARACTER = "YAML syntax error: {reason} (character {char!r})"
+MORE_THAN_ONE_DOCUMENT = "the file holds more than one YAML document; put one document per file"
+DUPLICATE_KEY = "duplicate key '{key}' (also defined on line {first_line})"
+NON_STRING_KEY = "keys must be text, but this key is read as {got}; put it in quotes"
+UNSUPPORTED_TAG = "YAML tag '{tag}' is not supported; only plain data is allowed"
+BAD_SCALAR = "cannot read the value {value} as {what}: {reason}"
+TOO_MANY_NODES = (
+    "file expands to more than {limit:,} values (are aliases (*name) repeating a large anchor?)"
+)
+TOO_DEEP = "values are nested more than {limit} levels deep"
+BAD_MERGE = "the merge key '<<' needs a mapping or a list of mappings"
+TOP_NOT_MAPPING = "the top level must be a mapping of keys (such as 'kind: catalog'), not {got}"
+
+# ----------------------------------------------------------------------------- kind and version
+
+MISSING_KIND = "missing key 'kind'; it says what the file holds: one of {kinds}"
+UNKNOWN_KIND = "unknown kind {got}{hint} (the kinds are: {kinds})"
+MISSING_VERSION = "missing key 'version'; use 'version: 1'"
+UNSUPPORTED_VERSION = "unsupported version {got}; this stackfit reads version 1"
+WRONG_KIND_HERE = "expected a {expected} file here, but this file is kind '{got}'"
+
+# ----------------------------------------------------------------------------- schema
+
+UNKNOWN_KEY = "unknown key '{key}'{hint}"
+MISSING_KEY = "missing key '{key}'"
+WRONG_TYPE = "expected {expected}, got {got}"
+NOT_ALLOWED = "{got} is not allowed; use one of: {allowed}"
+TOO_SMALL = "must be at least {limit}, got {got}"
+TOO_SMALL_STRICT = "must be more than {limit}, got {got}"
+TOO_BIG = "must be at most {limit}, got {got}"
+TOO_BIG_STRICT = "must be less than {limit}, got {got}"
+EMPTY_LIST = "must not be empty"
+TOO_FEW_ITEMS = "needs at least {limit} items, got {got}"
+TOO_MANY_ITEMS = "allows at most {limit} items, got {got}"
+TOO_LONG_TEXT = "is too long ({got} characters; at most {limit})"
+BAD_ID = (
+    "{got} is not a valid id: use lowercase letters, digits, '.', '_' and '-', "
+    "starting with a letter or digit"
+)
+BAD_URL = "{got} is not a web address (it must start with http:// or https://, no spaces)"
+BAD_LICENSE = "{got} is not an SPDX licence expression (such as 'Apache-2.0' or 'proprietary')"
+BAD_PATTERN = "{got} does not match the pattern {pattern}"
+INVALID = "{message}"
+
+# ----------------------------------------------------------------------------- references
+
+UNKNOWN_REF = "unknown {what} '{ref}'{hint}"
+DUPLICATE_TOOL = "tool '{id}' is defined twice in the same catalog (also in {other})"
+CONFLICTING_ENTRY = "{what} '{id}' is defined differently in {other}"
+NOT_A_STAGE = "'{ref}' in feeds is a {kind}, not a stage"
+SELF_INTEGRATION = "tool '{id}' lists an integration with itself"
+ROLE_NOT_IN_STACK = "role '{capability}' names tool '{tool}', which is not in this stack's tools"
+ROLE_LACKS_CAPABILITY = (
+    "tool '{tool}' cannot serve role '{capability}'; the catalog lists its capabilities as: "
+    "{capabilities}"
+)
+ENDPOINT_NOT_IN_STACK = "tool '{tool}' is not in this stack's tools"
+EMPTY_FOLDER = "folder holds no YAML files"
+NO_SUCH_PATH = "no such file or folder"
+MANY_REQUIREMENTS = (
+    "found {count} requirements files ({files}); choose one explicitly to evaluate against"
+)
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """A "; did you mean 'x'?" tail, or nothing when no candidate is close."""
+    close = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def unknown_key(key: str, allowed: Iterable[str]) -> str:
+    allowed = sorted(set(allowed))
+    hint = did_you_mean(key, allowed)
+    if not hint and allowed:
+        hint = f"; allowed keys: {', '.join(allowed)}"
+    return UNKNOWN_KEY.format(key=key, hint=hint)
+
+
+def unknown_ref(what: str, ref: str, known: Iterable[str]) -> str:
+    return UNKNOWN_REF.format(what=what, ref=ref, hint=did_you_mean(ref, known))
+
+
+def unknown_kind(got: Any, kinds: Iterable[str]) -> str:
+    kinds = sorted(kinds)
+    hint = did_you_mean(got, kinds) if isinstance(got, str) else ""
+    return UNKNOWN_KIND.format(got=show(got), hint=hint, kinds=", ".join(kinds))
+
+
+def one_of(values: Iterable[str]) -> str:
+    return ", ".join(values)
+
+
+def show(value: Any, limit: int = 40) -> str:
+    """A value as the user wrote it: strings quoted, scalars in YAML spelling."""
+    if isinstance(value, str):
+        return f"'{value}'" if len(value) <= limit else f"'{value[: limit - 3]}...'"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return describe(value)
+
+
+def describe(value: Any, limit: int = 40) -> str:
+    """Name a value the way a YAML author sees it: its YAML type and a short rendering."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, dt.datetime):
+        return f"the date and time {value.isoformat()}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, str):
+        shown = value if len(value) <= limit else value[: limit - 3] + "..."
+        return f"text '{shown}'"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return type(value).__name__
+
+
+# ---- gathering inputs for a comparison (evaluator.app)
+NO_REQUIREMENTS = "no requirements file found; name one with -r/--requirements"
+NO_STACKS = "no stack files found"
+DUPLICATE_STACK_NAME = (
+    "stack name {name!r} is also used by {other}; names tell stacks apart in reports"
+)

@@ -1,0 +1,37 @@
+"""Shared fixtures: the tests folder, and a small stable catalog to check inputs against.
+
+Tests use their own catalog rather than the shipped one so that expected error texts (with their
+"did you mean" suggestions) do not change whenever the shipped catalog grows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from evaluator.catalog import Catalog, CatalogLayer, build_catalog, load_layer
+from evaluator.loading.files import load_document
+
+TESTS_DIR = Path(__file__).resolve().parent
+INPUTS = TESTS_DIR / "inputs"
+MINI_CATALOG_DIR = INPUTS / "valid" / "catalog"
+
+
+def display(path: Path) -> str:
+    """File names in expected output are relative to the tests folder, so they are stable."""
+    return path.resolve().relative_to(TESTS_DIR).as_posix()
+
+
+def mini_layer() -> CatalogLayer:
+    layer, errors = load_layer(MINI_CATALOG_DIR, "test")
+    assert not errors, errors
+    documents = tuple(
+        load_document(doc.path, display_name=display(doc.path)) for doc in layer.documents
+    )
+    return CatalogLayer("test", documents)
+
+
+@pytest.fixture(scope="session")
+def mini_catalog() -> Catalog:
+    return build_catalog([mini_layer()])
