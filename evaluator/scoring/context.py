@@ -1,0 +1,100 @@
+"""What a requirements file implies before any stack is looked at: the weighted needs (declared
+plus those the governance posture adds) and the handoffs between required lifecycle stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import networkx as nx
+
+from evaluator.models import CapabilityKind, Requirements
+from evaluator.scoring import params
+
+if TYPE_CHECKING:
+    from evaluator.catalog import Catalog
+
+
+@dataclass(frozen=True)
+class WeightedNeed:
+    capability: str
+    weight: float
+    must: bool
+    min_level: int
+    origin: str  # "declared" or "posture"
+
+
+@dataclass(frozen=True)
+class Context:
+    """Requirements compiled against a catalog; shared by every stack of a comparison."""
+
+    requirements: Requirements
+    needs: tuple[WeightedNeed, ...]  # sorted by capability id
+    stages: frozenset[str]
+    concerns: frozenset[str]
+    handoffs: tuple[tuple[str, str], ...]  # sorted (source stage, target stage)
+    teams_of_stage: dict[str, frozenset[str]]
+    posture: float
+
+    @property
+    def total_weight(self) -> float:
+        return sum(n.weight for n in self.needs)
+
+
+def posture_needs(posture: float) -> dict[str, float]:
+    """Audit-first weighs audit trail and lineage up; permission-first weighs access control up."""
+    w = params.POSTURE_GOVERNANCE_WEIGHT
+    return {"audit": w * (1 - posture), "lineage": w * (1 - posture), "access-control": w * posture}
+
+
+def build_context(requirements: Requirements, catalog: Catalog) -> Context:
+    posture = requirements.governance.posture
+    needs: dict[str, WeightedNeed] = {}
+    for cap, need in requirements.capabilities.items():
+        needs[cap] = WeightedNeed(cap, float(need.weight), need.must, need.min_level, "declared")
+    for cap, weight in posture_needs(posture).items():
+        if cap not in needs and weight > 0 and cap in catalog.capabilities:
+            needs[cap] = WeightedNeed(cap, weight, False, 1, "posture")
+    kinds = {cap: catalog.capabilities[cap].kind for cap in needs}
+    stages = frozenset(c for c, k in kinds.items() if k is CapabilityKind.STAGE)
+    concerns = frozenset(c for c, k in kinds.items() if k is CapabilityKind.CONCERN)
+    teams: dict[str, set[str]] = {}
+    for team in requirements.teams:
+        for stage in team.stages:
+            teams.setdefault(stage, set()).add(team.name)
+    return Context(
+        requirements=requirements,
+        needs=tuple(needs[c] for c in sorted(needs)),
+        stages=stages,
+        concerns=concerns,
+        handoffs=required_handoffs(catalog, stages),
+        teams_of_stage={s: frozenset(t) for s, t in teams.items()},
+        posture=posture,
+    )
+
+
+def lifecycle_graph(catalog: Catalog) -> nx.DiGraph:
+    graph = nx.DiGraph()
+    for cap in catalog.capabilities.values():
+        if cap.kind is CapabilityKind.STAGE:
+            graph.add_node(cap.id)
+            graph.add_edges_from((cap.id, target) for target in cap.feeds)
+    return graph
+
+
+def required_handoffs(catalog: Catalog, stages: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    """Handoffs between required stages: data flows from one to the other, directly or through
+    stages the requirements do not need, and not already by way of another required stage (so a
+    chain ingestion -> warehouse -> training is two handoffs, not three)."""
+    graph = lifecycle_graph(catalog)
+    flow = nx.DiGraph()
+    flow.add_nodes_from(stages & set(graph.nodes))
+    for source in flow.nodes:
+        # Flow may pass through unneeded stages but stops at every required one.
+        view = nx.subgraph_view(
+            graph, filter_edge=lambda u, _v, s=source: u == s or u not in stages
+        )
+        flow.add_edges_from((source, target) for target in nx.descendants(view, source) & stages)
+    if nx.is_directed_acyclic_graph(flow):
+        flow = nx.transitive_reduction(flow)
+    return tuple(sorted(flow.edges))

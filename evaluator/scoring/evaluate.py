@@ -1,0 +1,129 @@
+"""Evaluate stacks against requirements: the one entry point reports and commands call."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from evaluator.models import Requirements, Stack
+from evaluator.scoring import params
+from evaluator.scoring.context import Context, build_context
+from evaluator.scoring.fit import fit_score
+from evaluator.scoring.gates import gate_violations
+from evaluator.scoring.glue import glue_score
+from evaluator.scoring.lockin import lock_in_score
+from evaluator.scoring.results import Comparison, Contribution, RankedStack, Score, StackEvaluation
+from evaluator.scoring.stackview import build_view
+
+if TYPE_CHECKING:
+    from evaluator.catalog import Catalog
+
+
+def overall_score(
+    fit: float, glue: float, lock_in: float, weights: tuple[float, float, float]
+) -> Score:
+    wf, wg, wl = weights
+    return Score.of(
+        [
+            Contribution(key="fit", points=wf * fit, reason=f"fit {fit:.1f} x weight {wf:.2f}"),
+            Contribution(
+                key="glue",
+                points=wg * (100 - glue),
+                reason=f"(100 - glue {glue:.1f}) x weight {wg:.2f}",
+            ),
+            Contribution(
+                key="lock_in",
+                points=wl * (100 - lock_in),
+                reason=f"(100 - lock-in {lock_in:.1f}) x weight {wl:.2f}",
+            ),
+        ]
+    )
+
+
+def evaluate_stack(
+    stack: Stack,
+    context: Context,
+    catalog: Catalog,
+    *,
+    today: dt.date,
+    source: str | None = None,
+) -> StackEvaluation:
+    view = build_view(stack, catalog, context)
+    fit = fit_score(view, context, catalog, today)
+    glue, days, hand = glue_score(view, context)
+    lock_in = lock_in_score(view, context)
+    violations = gate_violations(view, context, catalog)
+    notes = tuple(
+        f"contract for {e.tool} ended {e.until.isoformat()}; it counts as in use, not under contract"
+        for e in sorted(context.requirements.existing, key=lambda e: e.tool)
+        if e.commitment.value == "contract" and e.until is not None and e.until < today
+    )
+    return StackEvaluation(
+        name=stack.name,
+        source=source,
+        tools=tuple(sorted(stack.tools)),
+        owners=dict(sorted(view.owners.items())),
+        viable=not violations,
+        violations=tuple(violations),
+        fit=fit,
+        glue=glue,
+        glue_person_days=days,
+        lock_in=lock_in,
+        overall=overall_score(
+            fit.value, glue.value, lock_in.value, context.requirements.weights.normalised()
+        ),
+        handoffs=tuple(hand),
+        notes=notes,
+    )
+
+
+def dominates(a: StackEvaluation, b: StackEvaluation) -> bool:
+    """a is at least as good as b on fit, glue and lock-in, and better on one."""
+    ka = (a.fit.value, -a.glue.value, -a.lock_in.value)
+    kb = (b.fit.value, -b.glue.value, -b.lock_in.value)
+    return all(x >= y for x, y in zip(ka, kb, strict=True)) and ka != kb
+
+
+def rank(evaluations: Sequence[StackEvaluation]) -> list[RankedStack]:
+    """Viable stacks first, then by overall score; ties by name, so input order never matters."""
+    ordered = sorted(
+        evaluations,
+        key=lambda e: (not e.viable, -round(e.overall.value, 9), e.name, e.source or ""),
+    )
+    return [
+        RankedStack(rank=i, pareto=not any(dominates(o, e) for o in evaluations), evaluation=e)
+        for i, e in enumerate(ordered, start=1)
+    ]
+
+
+def assumptions() -> tuple[str, ...]:
+    c = params.CONNECTION_POINTS
+    return (
+        f"one glue point = {params.DAYS_PER_POINT:g} person-days a year of building and keeping integrations",
+        f"handoff cost in points: same tool {c['same']:g}, native {c['native']:g}, shared standard {c['standard']:g}, custom code {c['custom']:g}",
+        "a cross-cutting concern (lineage, identity, audit, versioning, approvals, automation) that does not carry across a handoff costs 1 point; audit-first posture raises lineage and audit to up to 2, permission-first raises identity to up to 2",
+        f"a handoff between different teams in different tools costs {params.TEAM_HANDOFF_POINTS:g} points",
+        f"each permission system beyond the first costs {params.PERMISSION_SYSTEM_POINTS:g} x (0.5 + posture) points of ongoing management",
+    )
+
+
+def compare(
+    stacks: Sequence[tuple[Stack, str | None]],
+    requirements: Requirements,
+    catalog: Catalog,
+    *,
+    today: dt.date,
+) -> Comparison:
+    context = build_context(requirements, catalog)
+    evaluations = [
+        evaluate_stack(s, context, catalog, today=today, source=src) for s, src in stacks
+    ]
+    wf, wg, wl = requirements.weights.normalised()
+    return Comparison(
+        requirements=requirements.name,
+        as_of=today.isoformat(),
+        weights={"fit": wf, "glue": wg, "lock_in": wl},
+        assumptions=assumptions(),
+        stacks=tuple(rank(evaluations)),
+    )

@@ -1,0 +1,218 @@
+"""Glue cost (0..100 and person-days a year): what it takes to make the stack's tools work as one.
+
+The stack is a networkx graph whose nodes are its tools and whose edges are the handoffs between
+lifecycle stages that two different tools serve. Raw glue points are the sum of
+  - each handoff's connection (same tool < native < shared standard < custom code),
+  - each cross-cutting concern that does not carry across that handoff,
+  - each handoff between teams that work in different tools,
+  - each cross-cutting tool's attachments to the stage tools it must reach,
+  - each permission system beyond the first (ongoing management, scaled by posture);
+and the score is raw / worst-case-for-these-requirements * 100.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from evaluator.models import Tool
+from evaluator.scoring import params
+from evaluator.scoring.context import Context
+from evaluator.scoring.results import Contribution, Handoff, Score
+from evaluator.scoring.stackview import StackView
+
+_HUB_OF = {
+    "lineage": "lineage",
+    "identity": "access-control",
+    "audit": "audit",
+    "automation": "orchestration",
+}
+
+
+def _flag(concern: str, tool: Tool) -> bool:
+    g = tool.governance
+    return {
+        "lineage": g.lineage,
+        "identity": g.sso,
+        "audit": g.audit,
+        "versioning": bool(g.versioning),
+        "approvals": g.approvals,
+        "automation": g.triggers,
+    }[concern]
+
+
+def carries(view: StackView, concern: str, a: str, b: str) -> bool:
+    """A concern carries across a boundary when both tools support it and are wired together
+    (native integration, same vendor, or, for lineage, OpenLineage on both sides; for identity,
+    SSO on both sides), or when the stack's tool for that concern reaches both."""
+    ta, tb = view.tools[a], view.tools[b]
+    if _flag(concern, ta) and _flag(concern, tb):
+        kind, _ = view.connection(a, b)
+        if concern == "identity" or kind in ("same", "native") or ta.vendor == tb.vendor:
+            return True
+        if concern == "lineage" and "openlineage" in ta.standards and "openlineage" in tb.standards:
+            return True
+    hub_capability = _HUB_OF.get(concern)
+    hub = view.hub(hub_capability) if hub_capability else None
+    return hub is not None and view.reaches(hub, a) and view.reaches(hub, b)
+
+
+def handoffs(view: StackView, context: Context) -> list[Handoff]:
+    out = []
+    for source_stage, target_stage in context.handoffs:
+        a, b = view.owners.get(source_stage), view.owners.get(target_stage)
+        if a is None or b is None:
+            continue  # an uncovered stage costs fit, not glue
+        kind, via = view.connection(a, b)
+        if kind == "same":
+            out.append(
+                Handoff(
+                    source_stage=source_stage,
+                    target_stage=target_stage,
+                    source_tool=a,
+                    target_tool=b,
+                    connection=kind,
+                    via=via,
+                    broken_concerns=(),
+                    team_boundary=False,
+                    points=0.0,
+                )
+            )
+            continue
+        broken = tuple(c for c in params.CONCERNS if not carries(view, c, a, b))
+        teams_a = context.teams_of_stage.get(source_stage, frozenset())
+        teams_b = context.teams_of_stage.get(target_stage, frozenset())
+        team_boundary = bool(teams_a and teams_b and not teams_a & teams_b)
+        points = (
+            params.CONNECTION_POINTS[kind]
+            + sum(params.concern_points(c, context.posture) for c in broken)
+            + (params.TEAM_HANDOFF_POINTS if team_boundary else 0.0)
+        )
+        out.append(
+            Handoff(
+                source_stage=source_stage,
+                target_stage=target_stage,
+                source_tool=a,
+                target_tool=b,
+                connection=kind,
+                via=via,
+                broken_concerns=broken,
+                team_boundary=team_boundary,
+                points=points,
+            )
+        )
+    return out
+
+
+def stack_graph(view: StackView, hand: list[Handoff]) -> nx.Graph:
+    graph = nx.Graph()
+    graph.add_nodes_from(sorted(view.tools))
+    for h in hand:
+        if h.source_tool != h.target_tool:
+            graph.add_edge(h.source_tool, h.target_tool, connection=h.connection)
+    return graph
+
+
+def permission_domains(view: StackView) -> list[list[str]]:
+    """Tools that keep their own permissions, grouped where one system governs several: same
+    vendor (one IAM), or an access-control tool that reaches them."""
+    holders = sorted(
+        {
+            o
+            for o in view.owners.values()
+            if o is not None and view.tools[o].governance.access_control.value != "none"
+        }
+    )
+    graph = nx.Graph()
+    graph.add_nodes_from(holders)
+    hub = view.hub("access-control")
+    for i, a in enumerate(holders):
+        for b in holders[i + 1 :]:
+            if view.tools[a].vendor == view.tools[b].vendor:
+                graph.add_edge(a, b)
+        if hub is not None and hub != a and view.reaches(hub, a):
+            graph.add_edge(hub, a)
+    return sorted(sorted(c) for c in nx.connected_components(graph) if set(c) & set(holders))
+
+
+def worst_case(context: Context) -> float:
+    per_handoff = (
+        params.CONNECTION_POINTS["custom"]
+        + sum(params.concern_points(c, context.posture) for c in params.CONCERNS)
+        + params.TEAM_HANDOFF_POINTS
+    )
+    attachments = (
+        len(context.concerns)
+        * len(context.stages)
+        * params.ATTACHMENT_FACTOR
+        * params.CONNECTION_POINTS["custom"]
+    )
+    permissions = (
+        max(len(context.needs) - 1, 0) * params.PERMISSION_SYSTEM_POINTS * (0.5 + context.posture)
+    )
+    return len(context.handoffs) * per_handoff + attachments + permissions
+
+
+def glue_score(view: StackView, context: Context) -> tuple[Score, float, list[Handoff]]:
+    hand = handoffs(view, context)
+    scale = worst_case(context)
+    norm = 100.0 / scale if scale > 0 else 0.0
+    out: list[Contribution] = []
+    for h in hand:
+        if h.connection == "same":
+            continue
+        pair = f"{h.source_stage} -> {h.target_stage} ({h.source_tool} -> {h.target_tool})"
+        via = f" via {', '.join(h.via)}" if h.via else ""
+        out.append(
+            Contribution(
+                key=f"handoff.{h.source_stage}.{h.target_stage}",
+                points=params.CONNECTION_POINTS[h.connection] * norm,
+                reason=f"{pair}: {h.connection}{via}",
+            )
+        )
+        for concern in h.broken_concerns:
+            out.append(
+                Contribution(
+                    key=f"concern.{concern}.{h.source_stage}.{h.target_stage}",
+                    points=params.concern_points(concern, context.posture) * norm,
+                    reason=f"{pair}: {concern} does not carry across",
+                )
+            )
+        if h.team_boundary:
+            out.append(
+                Contribution(
+                    key=f"team.{h.source_stage}.{h.target_stage}",
+                    points=params.TEAM_HANDOFF_POINTS * norm,
+                    reason=f"{pair}: handoff between teams in different tools",
+                )
+            )
+    stage_tools = sorted({o for s in context.stages if (o := view.owners.get(s)) is not None})
+    for concern in sorted(context.concerns):
+        hub = view.hub(concern)
+        if hub is None:
+            continue  # covered only by tools' own features: nothing to wire
+        for tool in stage_tools:
+            if tool == hub:
+                continue
+            kind, links = view.connection(hub, tool)
+            points = params.ATTACHMENT_FACTOR * params.CONNECTION_POINTS[kind] * norm
+            detail = f" via {', '.join(links)}" if links else ""
+            out.append(
+                Contribution(
+                    key=f"attach.{concern}.{tool}",
+                    points=points,
+                    reason=f"{concern} ({hub}) reaches {tool}: {kind}{detail}",
+                )
+            )
+    domains = permission_domains(view)
+    for domain in domains[1:]:
+        points = params.PERMISSION_SYSTEM_POINTS * (0.5 + context.posture) * norm
+        out.append(
+            Contribution(
+                key=f"permissions.{domain[0]}",
+                points=points,
+                reason=f"separate permission system to manage: {', '.join(domain)}",
+            )
+        )
+    score = Score.of(out)
+    days = score.value / norm * params.DAYS_PER_POINT if norm else 0.0
+    return score, days, hand

@@ -1,0 +1,88 @@
+"""Lock-in risk (0..100): how closed each tool is, weighted by the share of the stack's work it
+carries, scaled by how concentrated that work is on few vendors.
+
+    lock_in = 100 * sum_t share_t * closed_t * (0.5 + 0.5 * HHI)
+share_t: weight of the needed capabilities tool t serves / weight of all served ones;
+closed_t: sum of the closedness factors that apply to t (at most 1);
+HHI: Herfindahl index of vendor shares (1 = one vendor does everything).
+"""
+
+from __future__ import annotations
+
+from evaluator.models import CLOUDS, Deployment, Openness, Tool
+from evaluator.scoring import params
+from evaluator.scoring.context import Context
+from evaluator.scoring.results import Contribution, Score
+from evaluator.scoring.stackview import StackView
+
+
+def closedness(tool: Tool) -> list[tuple[str, float]]:
+    """The named reasons a tool is hard to leave, each with its share of 1."""
+    c = params.CLOSEDNESS
+    out: list[tuple[str, float]] = []
+    if tool.proprietary:
+        out.append(("proprietary licence", c["proprietary-license"]))
+    elif any(part in params.SOURCE_AVAILABLE_LICENSES for part in tool.license.split()):
+        out.append((f"source-available licence {tool.license}", c["source-available-license"]))
+    if tool.openness.data_format is Openness.PROPRIETARY:
+        out.append(("proprietary data/model format", c["proprietary-data-format"]))
+    if tool.openness.api is Openness.PROPRIETARY:
+        out.append(("proprietary API", c["proprietary-api"]))
+    if Deployment.SELF_HOSTED not in tool.deployment:
+        out.append(("vendor-hosted only", c["vendor-hosted-only"]))
+        clouds = set(tool.deployment) & CLOUDS
+        if len(clouds) == 1 and Deployment.SAAS not in tool.deployment:
+            out.append((f"single cloud ({next(iter(clouds)).value})", c["single-cloud"]))
+    if not tool.openness.bulk_export:
+        out.append(("no bulk export", c["no-bulk-export"]))
+    return out
+
+
+def work_shares(view: StackView, context: Context) -> dict[str, float]:
+    weights: dict[str, float] = {}
+    for need in context.needs:
+        owner = view.owners.get(need.capability)
+        if owner is not None:
+            weights[owner] = weights.get(owner, 0.0) + need.weight
+    total = sum(weights.values())
+    return {t: w / total for t, w in sorted(weights.items())} if total else {}
+
+
+def vendor_concentration(
+    view: StackView, shares: dict[str, float]
+) -> tuple[float, dict[str, float]]:
+    by_vendor: dict[str, float] = {}
+    for tool, share in shares.items():
+        vendor = view.tools[tool].vendor
+        by_vendor[vendor] = by_vendor.get(vendor, 0.0) + share
+    return sum(s * s for s in by_vendor.values()), by_vendor
+
+
+def lock_in_score(view: StackView, context: Context) -> Score:
+    shares = work_shares(view, context)
+    hhi, by_vendor = vendor_concentration(view, shares)
+    multiplier = 0.5 + 0.5 * hhi
+    out: list[Contribution] = []
+    for tool_id, share in shares.items():
+        factors = closedness(view.tools[tool_id])
+        closed = min(1.0, sum(f for _, f in factors))
+        if not factors:
+            reason = f"{tool_id}: carries {share:.0%} of the work; open on every count"
+        else:
+            named = ", ".join(f"{name} {value:.2f}" for name, value in factors)
+            reason = f"{tool_id}: carries {share:.0%} of the work x closedness {closed:.2f} ({named}) x vendor concentration {multiplier:.2f}"
+        out.append(
+            Contribution(
+                key=f"tool.{tool_id}", points=100.0 * share * closed * multiplier, reason=reason
+            )
+        )
+    if by_vendor:
+        top = max(sorted(by_vendor), key=lambda v: by_vendor[v])
+        out.append(
+            Contribution(
+                key="concentration",
+                points=0.0,
+                reason=f"vendor concentration HHI {hhi:.2f} (largest: {top} with {by_vendor[top]:.0%} of the work) gives the x{multiplier:.2f} above",
+            )
+        )
+    return Score.of(out)

@@ -1,0 +1,71 @@
+"""Every constant of the scoring model in one place, so docs/scoring.md and the code agree.
+
+The values are defaults chosen to be explainable, not measured truths; docs/scoring.md says why
+each is what it is.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from evaluator.models import Control, Sensitivity
+
+# ---- fit
+REUSE_POINTS: Final = 10.0
+"""Points of fit reserved for reusing existing investments (only when there are any)."""
+COMMITMENT_SHARE: Final = {"contract": 2.0, "in-use": 1.0}
+"""How much of the reuse pool each existing tool carries, by commitment."""
+POSTURE_GOVERNANCE_WEIGHT: Final = 3.0
+"""Weight (on the 1..5 scale) the governance posture adds to audit/lineage vs access control."""
+IMPLIED_LEVEL: Final = 1
+"""A tool's own governance feature (audit log, lineage, fine access control) covers the
+matching concern partially even when its capability map does not list it."""
+
+# ---- glue (points; one point is DAYS_PER_POINT person-days a year)
+DAYS_PER_POINT: Final = 3.0
+CONNECTION_POINTS: Final = {"same": 0.0, "native": 1.0, "standard": 2.0, "custom": 5.0}
+ATTACHMENT_FACTOR: Final = 0.5
+"""A cross-cutting tool (orchestrator, catalog) costs this share of a handoff per stage tool it reaches."""
+TEAM_HANDOFF_POINTS: Final = 2.0
+PERMISSION_SYSTEM_POINTS: Final = 4.0
+"""Ongoing cost of one more permission system, scaled by 0.5 + posture."""
+CONCERNS: Final = ("lineage", "identity", "audit", "versioning", "approvals", "automation")
+
+
+def concern_points(concern: str, posture: float) -> float:
+    """Audit-first (posture 0) makes broken audit and lineage dearer; permission-first (1)
+    makes broken identity and access dearer."""
+    if concern in ("lineage", "audit"):
+        return 1.0 + (1.0 - posture)
+    if concern == "identity":
+        return 1.0 + posture
+    return 1.0
+
+
+# ---- lock-in: how closed a tool is, as shares of 1
+CLOSEDNESS: Final = {
+    "proprietary-license": 0.25,
+    "source-available-license": 0.15,
+    "proprietary-data-format": 0.20,
+    "proprietary-api": 0.15,
+    "vendor-hosted-only": 0.15,
+    "single-cloud": 0.10,
+    "no-bulk-export": 0.15,
+}
+SOURCE_AVAILABLE_LICENSES: Final = frozenset(
+    {"BUSL-1.1", "SSPL-1.0", "Elastic-2.0", "RSALv2", "Confluent-Community-1.0", "CC-BY-NC-4.0"}
+)
+"""Licences that publish the source but restrict use: not proprietary, not open either."""
+
+# ---- gates
+SENSITIVITY_CONTROLS: Final[dict[Sensitivity, tuple[Control, ...]]] = {
+    Sensitivity.PUBLIC: (),
+    Sensitivity.INTERNAL: (Control.ACCESS_ROLE,),
+    Sensitivity.CONFIDENTIAL: (Control.AUDIT, Control.ACCESS_ROLE, Control.SSO),
+    Sensitivity.REGULATED: (Control.AUDIT, Control.ACCESS_FINE, Control.LINEAGE, Control.SSO),
+}
+STACK_WIDE_CONTROLS: Final = frozenset({Control.APPROVALS, Control.VERSIONING})
+"""Controls one tool of the stack can provide for all; the others apply to every tool that
+holds data."""
+HUB_MIN_LEVEL: Final = 2
+"""A tool serving a concern at this level or above bridges it for the tools it reaches."""

@@ -1,0 +1,91 @@
+"""What the evaluator returns: scores as sums of named contributions, and why.
+
+These are the objects every report format renders; the JSON report is their dump, so field names
+here are part of the documented JSON contract.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Connection = Literal["same", "native", "standard", "custom"]
+Gate = Literal["must-have", "deployment", "avoid", "sensitivity", "regulation"]
+
+
+class Result(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Contribution(Result):
+    """One named term of a score; a score is exactly the sum of its contributions."""
+
+    key: str
+    points: float
+    reason: str
+    possible: float | None = None
+    """For coverage terms: the points full coverage would give, so gaps can be ranked."""
+
+
+class Score(Result):
+    value: float
+    contributions: tuple[Contribution, ...]
+
+    @classmethod
+    def of(cls, contributions: list[Contribution]) -> Score:
+        # fsum is correctly rounded, so the total does not depend on the order of terms.
+        return cls(
+            value=math.fsum(c.points for c in contributions), contributions=tuple(contributions)
+        )
+
+
+class Violation(Result):
+    gate: Gate
+    subject: str
+    message: str
+
+
+class Handoff(Result):
+    """A flow between two lifecycle stages, and what it costs when two tools serve them."""
+
+    source_stage: str
+    target_stage: str
+    source_tool: str
+    target_tool: str
+    connection: Connection
+    via: tuple[str, ...]
+    broken_concerns: tuple[str, ...]
+    team_boundary: bool
+    points: float
+
+
+class StackEvaluation(Result):
+    name: str
+    source: str | None
+    tools: tuple[str, ...]
+    owners: dict[str, str | None]
+    viable: bool
+    violations: tuple[Violation, ...]
+    fit: Score
+    glue: Score
+    glue_person_days: float
+    lock_in: Score
+    overall: Score
+    handoffs: tuple[Handoff, ...]
+    notes: tuple[str, ...]
+
+
+class RankedStack(Result):
+    rank: int
+    pareto: bool
+    evaluation: StackEvaluation
+
+
+class Comparison(Result):
+    requirements: str
+    as_of: str
+    weights: dict[str, float]
+    assumptions: tuple[str, ...]
+    stacks: tuple[RankedStack, ...]

@@ -1,0 +1,237 @@
+"""Properties of the scoring model that must hold for any catalog, requirements and stack."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from evaluator.catalog import Catalog
+from evaluator.models import Requirements, Stack, Tool
+from evaluator.reporting import Format, render_comparison
+from evaluator.scoring import build_context, compare, evaluate_stack
+from evaluator.scoring.results import StackEvaluation
+from tests.scoring.strategies import make_catalog, scenarios, stacks
+
+TODAY = dt.date(2026, 11, 26)
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def evaluate(catalog: Catalog, req: Requirements, stack: Stack) -> StackEvaluation:
+    return evaluate_stack(stack, build_context(req, catalog), catalog, today=TODAY)
+
+
+def with_tool(catalog: Catalog, tool: Tool) -> Catalog:
+    return make_catalog([*(t for t in catalog.tools.values() if t.id != tool.id), tool])
+
+
+@SETTINGS
+@given(scenarios())
+def test_scores_stay_in_bounds(scenario: tuple[Catalog, Requirements, Stack]) -> None:
+    e = evaluate(*scenario)
+    for score in (e.fit, e.glue, e.lock_in, e.overall):
+        assert -1e-9 <= score.value <= 100 + 1e-9
+    assert e.glue_person_days >= 0
+
+
+@SETTINGS
+@given(scenarios(), st.randoms(use_true_random=False))
+def test_order_of_tools_capabilities_and_stacks_changes_nothing(
+    scenario: tuple[Catalog, Requirements, Stack], rnd: object
+) -> None:
+    catalog, req, stack = scenario
+    other = Stack.model_validate(
+        {"kind": "stack", "version": 1, "name": "other", "tools": sorted(catalog.tools)}
+    )
+    before = render_comparison(
+        compare([(stack, None), (other, None)], req, catalog, today=TODAY), Format.JSON
+    )
+    tools = list(stack.tools)
+    rnd.shuffle(tools)  # type: ignore[attr-defined]
+    caps = list(req.capabilities.items())
+    rnd.shuffle(caps)  # type: ignore[attr-defined]
+    cat_tools = list(catalog.tools.values())
+    rnd.shuffle(cat_tools)  # type: ignore[attr-defined]
+    shuffled_catalog = make_catalog(
+        [
+            t.model_copy(update={"capabilities": dict(reversed(list(t.capabilities.items())))})
+            for t in cat_tools
+        ]
+    )
+    shuffled_req = req.model_copy(
+        update={"capabilities": dict(caps), "existing": tuple(reversed(req.existing))}
+    )
+    shuffled_stack = stack.model_copy(update={"tools": tuple(tools)})
+    after = render_comparison(
+        compare(
+            [(other, None), (shuffled_stack, None)], shuffled_req, shuffled_catalog, today=TODAY
+        ),
+        Format.JSON,
+    )
+    assert before == after
+
+
+@SETTINGS
+@given(scenarios(), st.data())
+def test_adding_a_tool_never_lowers_fit(
+    scenario: tuple[Catalog, Requirements, Stack], data: st.DataObject
+) -> None:
+    catalog, req, stack = scenario
+    missing = sorted(set(catalog.tools) - set(stack.tools))
+    if not missing:
+        return
+    extra = data.draw(st.sampled_from(missing))
+    bigger = stack.model_copy(update={"tools": (*stack.tools, extra)})
+    assert (
+        evaluate(catalog, req, bigger).fit.value >= evaluate(catalog, req, stack).fit.value - 1e-9
+    )
+
+
+@SETTINGS
+@given(scenarios(), st.data())
+def test_raising_a_capability_level_never_lowers_fit(
+    scenario: tuple[Catalog, Requirements, Stack], data: st.DataObject
+) -> None:
+    catalog, req, stack = scenario
+    tool = catalog.tools[data.draw(st.sampled_from(sorted(stack.tools)))]
+    cap = data.draw(st.sampled_from(sorted(catalog.capabilities)))
+    level = tool.capabilities.get(cap, 0)
+    if level == 3:
+        return
+    raised = tool.model_copy(update={"capabilities": {**tool.capabilities, cap: level + 1}})
+    before = evaluate(catalog, req, stack).fit.value
+    assert evaluate(with_tool(catalog, raised), req, stack).fit.value >= before - 1e-9
+
+
+@SETTINGS
+@given(scenarios(), st.data())
+def test_upgrading_a_declared_integration_never_raises_glue(
+    scenario: tuple[Catalog, Requirements, Stack], data: st.DataObject
+) -> None:
+    catalog, req, stack = scenario
+    if len(stack.tools) < 2:
+        return
+    a, b = data.draw(
+        st.lists(st.sampled_from(sorted(stack.tools)), min_size=2, max_size=2, unique=True)
+    )
+    kinds = ["custom", "standard", "native"]
+    worse = data.draw(st.integers(0, 1))
+    better = data.draw(st.integers(worse + 1, 2))
+
+    def declared(kind: str) -> Stack:
+        keep = [
+            i.model_dump(by_alias=True)
+            for i in stack.integrations
+            if {i.source, i.target} != {a, b}
+        ]
+        return stack.model_copy(update={"integrations": ()}).model_validate(
+            {
+                **stack.model_dump(by_alias=True),
+                "integrations": [*keep, {"from": a, "to": b, "kind": kind}],
+            }
+        )
+
+    low = evaluate(catalog, req, declared(kinds[better])).glue.value
+    high = evaluate(catalog, req, declared(kinds[worse])).glue.value
+    assert low <= high + 1e-9
+
+
+@SETTINGS
+@given(scenarios(), st.data())
+def test_a_new_catalog_integration_never_raises_glue(
+    scenario: tuple[Catalog, Requirements, Stack], data: st.DataObject
+) -> None:
+    catalog, req, stack = scenario
+    if len(stack.tools) < 2:
+        return
+    a, b = data.draw(
+        st.lists(st.sampled_from(sorted(stack.tools)), min_size=2, max_size=2, unique=True)
+    )
+    tool = catalog.tools[a]
+    if any(i.tool == b for i in tool.integrations):
+        return
+    upgraded = tool.model_validate(
+        {
+            **tool.model_dump(),
+            "integrations": [*(i.model_dump() for i in tool.integrations), {"tool": b}],
+        }
+    )
+    before = evaluate(catalog, req, stack).glue.value
+    assert evaluate(with_tool(catalog, upgraded), req, stack).glue.value <= before + 1e-9
+
+
+@SETTINGS
+@given(scenarios())
+def test_a_single_tool_stack_has_no_handoff_glue(
+    scenario: tuple[Catalog, Requirements, Stack],
+) -> None:
+    catalog, req, stack = scenario
+    single = stack.model_copy(update={"tools": stack.tools[:1], "integrations": ()})
+    e = evaluate(catalog, req, single)
+    assert all(h.connection == "same" for h in e.handoffs)
+    assert e.glue.value == 0
+
+
+@SETTINGS
+@given(scenarios(), st.data())
+def test_making_a_tool_more_open_never_raises_lock_in(
+    scenario: tuple[Catalog, Requirements, Stack], data: st.DataObject
+) -> None:
+    catalog, req, stack = scenario
+    tool = catalog.tools[data.draw(st.sampled_from(sorted(stack.tools)))]
+    change = data.draw(
+        st.sampled_from(["license", "format", "api", "export", "self-hosted", "saas"])
+    )
+    dumped = tool.model_dump()
+    if change == "license":
+        dumped["license"] = "Apache-2.0"
+    elif change == "format":
+        dumped["openness"]["data_format"] = "open"
+    elif change == "api":
+        dumped["openness"]["api"] = "open"
+    elif change == "export":
+        dumped["openness"]["bulk_export"] = True
+    else:
+        dumped["deployment"] = sorted({*dumped["deployment"], change})
+    opened = Tool.model_validate(dumped)
+    before = evaluate(catalog, req, stack).lock_in.value
+    assert evaluate(with_tool(catalog, opened), req, stack).lock_in.value <= before + 1e-9
+
+
+@SETTINGS
+@given(scenarios())
+def test_a_stack_missing_a_must_have_is_never_viable(
+    scenario: tuple[Catalog, Requirements, Stack],
+) -> None:
+    catalog, req, stack = scenario
+    e = evaluate(catalog, req, stack)
+    missing = [
+        cap for cap, need in req.capabilities.items() if need.must and e.owners.get(cap) is None
+    ]
+    if missing:
+        assert not e.viable
+        assert {v.subject for v in e.violations if v.gate == "must-have"} >= set(missing)
+
+
+@SETTINGS
+@given(scenarios())
+def test_fit_is_exactly_the_sum_of_its_contributions(
+    scenario: tuple[Catalog, Requirements, Stack],
+) -> None:
+    e = evaluate(*scenario)
+    for score in (e.fit, e.glue, e.lock_in, e.overall):
+        assert abs(score.value - sum(c.points for c in score.contributions)) < 1e-9
+
+
+@SETTINGS
+@given(scenarios(), st.data())
+def test_the_pareto_front_is_never_empty_and_rank_one_is_viable_when_any_is(
+    scenario: tuple[Catalog, Requirements, Stack], stacks_pair: st.DataObject
+) -> None:
+    catalog, req, stack = scenario
+    other = stacks_pair.draw(stacks(catalog, name="t"))
+    result = compare([(stack, None), (other, None)], req, catalog, today=TODAY)
+    assert any(r.pareto for r in result.stacks)
+    if any(r.evaluation.viable for r in result.stacks):
+        assert result.stacks[0].evaluation.viable
