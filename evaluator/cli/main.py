@@ -1,0 +1,152 @@
+"""Command definitions. Each command parses its options, calls one function of ``evaluator.app``
+and prints what it returns. Heavy imports happen inside commands so ``--help`` stays fast."""
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from evaluator.cli.output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, emit, handles_user_errors
+
+app = typer.Typer(
+    name="stackfit",
+    help="Score data/AI technology stacks on fit, glue cost and lock-in risk, and keep the decision honest in git.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+FORMATS = ("table", "markdown", "json")
+
+PathsArg = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Stack, requirements or catalog files, or folders of them (told apart by `kind`). Default: ./stacks, else the shipped example.",
+        show_default=False,
+    ),
+]
+RequirementsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "-r", "--requirements", help="The requirements file (when the paths hold none, or several)."
+    ),
+]
+CatalogOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "-c",
+        "--catalog",
+        help="An organisation catalog folder that extends or overrides the built-in one (repeatable).",
+    ),
+]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table | markdown | json")]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("-o", "--output", help="Write the report to this file instead of stdout."),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Evaluate as of this date (YYYY-MM-DD): contract end dates are judged against it. Default: today.",
+    ),
+]
+
+
+def _format(value: str):  # type: ignore[no-untyped-def]
+    from evaluator.reporting import Format
+
+    try:
+        return Format(value)
+    except ValueError:
+        typer.echo(f"--format must be one of: {', '.join(FORMATS)} (got {value!r})", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def _date(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        typer.echo(f"--as-of must be a date like 2026-11-26 (got {value!r})", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+@app.command()
+@handles_user_errors
+def compare(
+    paths: PathsArg = None,
+    requirements: RequirementsOpt = None,
+    catalog: CatalogOpt = None,
+    fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Compare candidate stacks side by side: viability, fit, glue, lock-in, overall, rank, Pareto front, and the main reasons."""
+    from evaluator import app as core
+    from evaluator.reporting import render_comparison
+
+    chosen = _format(fmt)
+    inputs = core.load_inputs(paths or [], requirements=requirements, catalog_dirs=catalog or [])
+    comparison = core.compare_inputs(inputs, today=_date(as_of))
+    emit(render_comparison(comparison, chosen), output)
+
+
+@app.command()
+@handles_user_errors
+def evaluate(
+    stack: Annotated[Path, typer.Argument(help="The stack file to explain.")],
+    requirements: RequirementsOpt = None,
+    catalog: CatalogOpt = None,
+    fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """One stack in depth: every contribution, every handoff and how it is bridged, every gate."""
+    from evaluator import app as core
+    from evaluator.reporting import render_evaluation
+
+    chosen = _format(fmt)
+    inputs = core.load_inputs(
+        [stack], requirements=requirements, catalog_dirs=catalog or [], find_requirements_near=True
+    )
+    comparison = core.compare_inputs(inputs, today=_date(as_of))
+    emit(render_evaluation(comparison.stacks[0].evaluation, chosen), output)
+
+
+@app.command()
+@handles_user_errors
+def validate(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Catalog, requirements or stack files or folders.")
+    ],
+    catalog: CatalogOpt = None,
+) -> None:
+    """Validate any catalog, requirements or stack files (each by its `kind`), including references to catalog ids."""
+    from evaluator import app as core
+
+    report = core.validate_paths(paths, catalog_dirs=catalog or [])
+    typer.echo(report)
+
+
+@app.command()
+def schema(
+    kind: Annotated[str, typer.Argument(help="catalog | requirements | stack")],
+) -> None:
+    """Print the JSON Schema of a file kind, for editors (yaml-language-server)."""
+    from evaluator.schema import KINDS, json_schema
+
+    if kind not in KINDS:
+        typer.echo(f"kind must be one of: {', '.join(KINDS)} (got {kind!r})", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    typer.echo(json_schema(kind), nl=False)
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["EXIT_CHECK_FAILED", "app", "main"]

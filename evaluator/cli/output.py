@@ -1,0 +1,50 @@
+"""How every command reports: user errors on stderr with exit 2, reports to stdout or a file."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+import typer
+
+from evaluator.errors import InputErrors
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+EXIT_OK = 0
+EXIT_CHECK_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+def handles_user_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn invalid input into a clean message and exit 2; anything else is a bug and says so."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except InputErrors as exc:
+            for error in exc.errors:
+                typer.echo(str(error), err=True)
+            count = len(exc.errors)
+            typer.echo(
+                f"{count} error{'s' if count != 1 else ''}; nothing was evaluated.", err=True
+            )
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+
+    return wrapper
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Write a report to a file (atomically) or to stdout."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from evaluator.fsutil import atomic_write_text
+
+    atomic_write_text(output, text)
+    typer.echo(f"wrote {output}", err=True)

@@ -1,0 +1,52 @@
+"""Wording shared by the human-readable formats, so table and Markdown say the same things."""
+
+from __future__ import annotations
+
+from evaluator.scoring.results import Contribution, Score, StackEvaluation
+
+TOP_REASONS = 3
+
+
+def num(value: float) -> str:
+    # Round half away from zero at one decimal, and never print "-0.0".
+    text = f"{value + (1e-9 if value >= 0 else -1e-9):.1f}"
+    return "0.0" if text == "-0.0" else text
+
+
+def top(score: Score, n: int = TOP_REASONS, *, largest: bool = True) -> list[Contribution]:
+    """The contributions that move a score most, ties broken by key for stable output."""
+    ranked = sorted(
+        (c for c in score.contributions if abs(c.points) >= 0.05),
+        key=lambda c: (-abs(c.points) if largest else abs(c.points), c.key),
+    )
+    return ranked[:n]
+
+
+def gaps(evaluation: StackEvaluation, n: int = TOP_REASONS) -> list[tuple[float, Contribution]]:
+    """Needs the stack serves least well, by the fit points they leave on the table."""
+    lost = [
+        (c.possible - c.points, c)
+        for c in evaluation.fit.contributions
+        if c.possible is not None and c.possible - c.points >= 0.05
+    ]
+    return sorted(lost, key=lambda item: (-item[0], item[1].key))[:n]
+
+
+def headline(evaluation: StackEvaluation) -> list[str]:
+    """The main reasons for one stack, in the order a reviewer reads them: what disqualifies it,
+    where fit is lost, what existing investments do, what the glue and lock-in come from."""
+    e = evaluation
+    lines = [f"not viable: {v.message}" for v in e.violations]
+    lines += [
+        f"fit  -{num(lost):>5}  {c.key.removeprefix('coverage.')}: {c.reason}"
+        for lost, c in gaps(e)
+    ]
+    lines += [
+        f"fit  {num(c.points):>6}  {c.reason}"
+        for c in e.fit.contributions
+        if c.key.startswith(("reuse.", "switching.")) and c.points != 0
+    ]
+    lines += [f"glue {num(c.points):>6}  {c.reason}" for c in top(e.glue)]
+    lines += [f"lock {num(c.points):>6}  {c.reason}" for c in top(e.lock_in) if c.points > 0]
+    lines += list(e.notes)
+    return lines

@@ -1,0 +1,111 @@
+"""Markdown for review documents and pull-request comments."""
+
+from __future__ import annotations
+
+from tabulate import tabulate
+
+from evaluator.reporting.common import headline, num
+from evaluator.scoring.results import Comparison, Score, StackEvaluation
+
+
+def _esc(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def comparison(c: Comparison) -> str:
+    w = c.weights
+    rows = [
+        [
+            r.rank,
+            _esc(r.evaluation.name),
+            "yes" if r.evaluation.viable else "**no**",
+            num(r.evaluation.fit.value),
+            num(r.evaluation.glue.value),
+            num(r.evaluation.glue_person_days),
+            num(r.evaluation.lock_in.value),
+            num(r.evaluation.overall.value),
+            "yes" if r.pareto else "",
+        ]
+        for r in c.stacks
+    ]
+    out = [
+        f"## Stack comparison: {_esc(c.requirements)}",
+        "",
+        f"As of {c.as_of}. Weights: fit {w['fit']:.2f}, glue {w['glue']:.2f}, lock-in {w['lock_in']:.2f}. "
+        "Fit: higher is better; glue and lock-in: lower is better.",
+        "",
+        tabulate(
+            rows,
+            headers=[
+                "Rank",
+                "Stack",
+                "Viable",
+                "Fit",
+                "Glue",
+                "Glue days/yr",
+                "Lock-in",
+                "Overall",
+                "Pareto",
+            ],
+            tablefmt="github",
+            disable_numparse=True,
+        ),
+        "",
+    ]
+    for r in c.stacks:
+        e = r.evaluation
+        out += [f"### {r.rank}. {_esc(e.name)}", ""]
+        out += [f"- {_esc(line)}" for line in headline(e)]
+        out.append("")
+    out += (
+        ["<details><summary>Assumptions</summary>", ""]
+        + [f"- {a}" for a in c.assumptions]
+        + ["", "</details>"]
+    )
+    return "\n".join(out) + "\n"
+
+
+def _score_section(title: str, score: Score) -> list[str]:
+    rows = [[num(x.points), f"`{x.key}`", _esc(x.reason)] for x in score.contributions]
+    return [
+        f"### {title}: {num(score.value)}",
+        "",
+        tabulate(
+            rows, headers=["Points", "Term", "Reason"], tablefmt="github", disable_numparse=True
+        ),
+        "",
+    ]
+
+
+def evaluation(e: StackEvaluation) -> str:
+    out = [f"## {_esc(e.name)}", "", f"Tools: {', '.join(e.tools)}", ""]
+    out.append("**Viable**" if e.viable else "**Not viable**")
+    out += [f"- {v.gate}: {_esc(v.message)}" for v in e.violations]
+    out.append("")
+    out += _score_section("Fit", e.fit)
+    out += _score_section(f"Glue ({num(e.glue_person_days)} person-days a year)", e.glue)
+    out += _score_section("Lock-in", e.lock_in)
+    out += _score_section("Overall", e.overall)
+    rows = [
+        [
+            f"{h.source_stage} → {h.target_stage}",
+            f"{h.source_tool} → {h.target_tool}",
+            h.connection,
+            ", ".join(h.via) or "-",
+            ", ".join(h.broken_concerns) or "-",
+            num(h.points),
+        ]
+        for h in e.handoffs
+    ]
+    out += [
+        "### Handoffs",
+        "",
+        tabulate(
+            rows,
+            headers=["Stages", "Tools", "Bridge", "Via", "Broken concerns", "Points"],
+            tablefmt="github",
+            disable_numparse=True,
+        ),
+    ]
+    out += [f"\n> {n}" for n in e.notes]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,121 @@
+"""Plain-text output for the terminal."""
+
+from __future__ import annotations
+
+from tabulate import tabulate
+
+from evaluator.reporting.common import headline, num
+from evaluator.scoring.results import Comparison, Score, StackEvaluation
+
+
+def comparison(c: Comparison) -> str:
+    w = c.weights
+    rows = [
+        [
+            r.rank,
+            r.evaluation.name,
+            "yes" if r.evaluation.viable else "NO",
+            num(r.evaluation.fit.value),
+            num(r.evaluation.glue.value),
+            num(r.evaluation.glue_person_days),
+            num(r.evaluation.lock_in.value),
+            num(r.evaluation.overall.value),
+            "*" if r.pareto else "",
+        ]
+        for r in c.stacks
+    ]
+    out = [
+        f"Requirements: {c.requirements}",
+        f"As of {c.as_of}; weights fit {w['fit']:.2f}, glue {w['glue']:.2f}, lock-in {w['lock_in']:.2f}",
+        "",
+        tabulate(
+            rows,
+            headers=[
+                "rank",
+                "stack",
+                "viable",
+                "fit",
+                "glue",
+                "glue days/yr",
+                "lock-in",
+                "overall",
+                "pareto",
+            ],
+            tablefmt="simple",
+            disable_numparse=True,
+            colalign=(
+                "right",
+                "left",
+                "left",
+                "right",
+                "right",
+                "right",
+                "right",
+                "right",
+                "center",
+            ),
+        ),
+        "",
+        "fit: higher is better; glue and lock-in: lower is better; * = on the Pareto front",
+    ]
+    for r in c.stacks:
+        e = r.evaluation
+        out += ["", f"{r.rank}. {e.name}" + (f" ({e.source})" if e.source else "")]
+        out += [f"   {line}" for line in headline(e)]
+    return "\n".join(out) + "\n"
+
+
+def _score_block(title: str, score: Score) -> list[str]:
+    rows = [[num(c.points), c.key, c.reason] for c in score.contributions]
+    body = tabulate(
+        rows,
+        headers=["points", "term", "reason"],
+        tablefmt="simple",
+        disable_numparse=True,
+        colalign=("right", "left", "left"),
+    )
+    return [f"{title}: {num(score.value)}", body, ""]
+
+
+def evaluation(e: StackEvaluation) -> str:
+    out = [
+        f"Stack: {e.name}" + (f" ({e.source})" if e.source else ""),
+        f"Tools: {', '.join(e.tools)}",
+        "",
+    ]
+    out.append("Viable: yes" if e.viable else "Viable: NO")
+    out += [f"  - [{v.gate}] {v.message}" for v in e.violations]
+    out.append("")
+    owners = [[cap, tool or "-"] for cap, tool in e.owners.items()]
+    out += [
+        "Who serves each need:",
+        tabulate(owners, headers=["capability", "tool"], tablefmt="simple"),
+        "",
+    ]
+    out += _score_block("Fit", e.fit)
+    out += _score_block(f"Glue ({num(e.glue_person_days)} person-days a year)", e.glue)
+    out += _score_block("Lock-in", e.lock_in)
+    out += _score_block("Overall", e.overall)
+    rows = [
+        [
+            f"{h.source_stage} -> {h.target_stage}",
+            f"{h.source_tool} -> {h.target_tool}",
+            h.connection,
+            ", ".join(h.via) or "-",
+            ", ".join(h.broken_concerns) or "-",
+            "yes" if h.team_boundary else "",
+            num(h.points),
+        ]
+        for h in e.handoffs
+    ]
+    out += [
+        "Handoffs:",
+        tabulate(
+            rows,
+            headers=["stages", "tools", "bridge", "via", "broken concerns", "teams", "points"],
+            tablefmt="simple",
+            disable_numparse=True,
+        ),
+    ]
+    out += [f"Note: {n}" for n in e.notes]
+    return "\n".join(out) + "\n"
