@@ -95,6 +95,7 @@ class Openness(StrEnum):
     OPEN = "open"
     PROPRIETARY = "proprietary"
     NONE = "none"  # the tool keeps no data or models of its own
+    UNKNOWN = "unknown"  # not checked yet (imported entries); scoring counts it as proprietary
 
 
 class IntegrationKind(StrEnum):
@@ -189,6 +190,10 @@ class OpenCore(Model):
     lacks: tuple[str, ...] = Field(description="What the open edition lacks.")
 
 
+UNKNOWN_LICENSES = frozenset({"unknown", "noassertion"})
+"""Licence values that mean "not known yet" (lower case)."""
+
+
 class Tool(Model):
     id: Id
     name: str
@@ -223,6 +228,12 @@ class Tool(Model):
     @property
     def proprietary(self) -> bool:
         return self.license.lower() == "proprietary"
+
+    @property
+    def license_known(self) -> bool:
+        """False for ``unknown`` (or SPDX ``NOASSERTION``): nobody has checked the licence yet,
+        so scoring counts it as proprietary."""
+        return self.license.lower() not in UNKNOWN_LICENSES
 
     @property
     def self_hostable(self) -> bool:

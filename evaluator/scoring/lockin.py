@@ -22,12 +22,18 @@ def closedness(tool: Tool) -> list[tuple[str, float]]:
     out: list[tuple[str, float]] = []
     if tool.proprietary:
         out.append(("proprietary licence", c["proprietary-license"]))
+    elif not tool.license_known:
+        out.append(("licence unknown, counted as proprietary", c["proprietary-license"]))
     elif any(part in params.SOURCE_AVAILABLE_LICENSES for part in tool.license.split()):
         out.append((f"source-available licence {tool.license}", c["source-available-license"]))
     if tool.openness.data_format is Openness.PROPRIETARY:
         out.append(("proprietary data/model format", c["proprietary-data-format"]))
+    elif tool.openness.data_format is Openness.UNKNOWN:
+        out.append(("data/model format unknown, counted as proprietary", c["proprietary-data-format"]))
     if tool.openness.api is Openness.PROPRIETARY:
         out.append(("proprietary API", c["proprietary-api"]))
+    elif tool.openness.api is Openness.UNKNOWN:
+        out.append(("API unknown, counted as proprietary", c["proprietary-api"]))
     if Deployment.SELF_HOSTED not in tool.deployment:
         out.append(("vendor-hosted only", c["vendor-hosted-only"]))
         clouds = set(tool.deployment) & CLOUDS
