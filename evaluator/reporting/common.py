@@ -38,7 +38,7 @@ def headline(evaluation: StackEvaluation) -> list[str]:
     e = evaluation
     lines = [f"not viable: {v.message}" for v in e.violations]
     lines += [
-        f"fit  -{num(lost):>5}  {c.key.removeprefix('coverage.')}: {c.reason}"
+        f"fit  {'-' + num(lost):>6}  {c.key.removeprefix('coverage.')}: {c.reason}"
         for lost, c in gaps(e)
     ]
     lines += [

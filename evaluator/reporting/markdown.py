@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tabulate import tabulate
 
+from evaluator.reporting import robust
 from evaluator.reporting.common import headline, num
 from evaluator.scoring.results import Comparison, Score, StackEvaluation
+
+if TYPE_CHECKING:
+    from evaluator.robustness import Robustness
 
 
 def _esc(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def comparison(c: Comparison) -> str:
+def comparison(c: Comparison, /, robustness: Robustness | None = None) -> str:
     w = c.weights
     rows = [
         [
@@ -49,6 +55,7 @@ def comparison(c: Comparison) -> str:
             ],
             tablefmt="github",
             disable_numparse=True,
+            colalign=("right", "left", "left", "right", "right", "right", "right", "right", "left"),
         ),
         "",
     ]
@@ -62,7 +69,51 @@ def comparison(c: Comparison) -> str:
         + [f"- {a}" for a in c.assumptions]
         + ["", "</details>"]
     )
+    if robustness is not None:
+        out += _robustness(robustness)
     return "\n".join(out) + "\n"
+
+
+def _robustness(r: Robustness) -> list[str]:
+    out = [
+        "",
+        "### Robustness of the ranking",
+        "",
+        f"Weights: {robust.weights_text(r.weights)}.",
+        "",
+    ]
+    if r.swap is not None:
+        out += [f"**{_esc(robust.swap_title(r.swap))}**", ""]
+        if r.swap.blocked:
+            out += [f"{_esc(r.swap.blocked)}.", ""]
+        else:
+            out += [
+                tabulate(
+                    robust.swap_rows(r.swap),
+                    headers=robust.SWAP_HEADERS,
+                    tablefmt="github",
+                    disable_numparse=True,
+                    colalign=("left", "right", "right", "right", "left"),
+                ),
+                "",
+                robust.SWAP_NOTE,
+                "",
+            ]
+    rows = [[_esc(cell) for cell in row] for row in robust.acceptability_rows(r)]
+    out += [
+        f"**{_esc(robust.acceptability_title(r))}**",
+        "",
+        tabulate(
+            rows,
+            headers=robust.ACCEPT_HEADERS,
+            tablefmt="github",
+            disable_numparse=True,
+            colalign=("right", "left", "right", "right"),
+        ),
+        "",
+        f"**{_esc(robust.verdict(r))}**",
+    ]
+    return out
 
 
 def _score_section(title: str, score: Score) -> list[str]:
@@ -71,7 +122,11 @@ def _score_section(title: str, score: Score) -> list[str]:
         f"### {title}: {num(score.value)}",
         "",
         tabulate(
-            rows, headers=["Points", "Term", "Reason"], tablefmt="github", disable_numparse=True
+            rows,
+            headers=["Points", "Term", "Reason"],
+            tablefmt="github",
+            disable_numparse=True,
+            colalign=("right", "left", "left"),
         ),
         "",
     ]
