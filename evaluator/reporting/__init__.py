@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from evaluator.reporting import jsonfmt, markdown, table
 from evaluator.scoring.results import Comparison, StackEvaluation
+
+if TYPE_CHECKING:
+    from evaluator.robustness import Robustness
 
 
 class Format(StrEnum):
@@ -18,7 +21,7 @@ class Format(StrEnum):
 class Renderer(Protocol):
     """What every format module provides (pip-audit style: one module per format)."""
 
-    def comparison(self, c: Comparison, /) -> str: ...
+    def comparison(self, c: Comparison, /, robustness: Robustness | None = None) -> str: ...
     def evaluation(self, e: StackEvaluation, /) -> str: ...
 
 
@@ -29,8 +32,11 @@ RENDERERS: dict[Format, Renderer] = {
 }
 
 
-def render_comparison(comparison: Comparison, fmt: Format) -> str:
-    return RENDERERS[fmt].comparison(comparison)
+def render_comparison(
+    comparison: Comparison, fmt: Format, robustness: Robustness | None = None
+) -> str:
+    """The comparison report; with ``robustness``, followed by (in JSON: with) that section."""
+    return RENDERERS[fmt].comparison(comparison, robustness=robustness)
 
 
 def render_evaluation(evaluation: StackEvaluation, fmt: Format) -> str:

@@ -4,9 +4,12 @@ when a field is renamed or removed."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evaluator.scoring.results import Comparison, StackEvaluation
+
+if TYPE_CHECKING:
+    from evaluator.robustness import Robustness
 
 FORMAT_VERSION = 1
 
@@ -27,10 +30,15 @@ def dumps(data: dict[str, Any]) -> str:
     return json.dumps(_rounded(data), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def comparison(c: Comparison) -> str:
-    return dumps(
-        {"format_version": FORMAT_VERSION, "kind": "comparison", **c.model_dump(mode="json")}
-    )
+def comparison(c: Comparison, /, robustness: Robustness | None = None) -> str:
+    data = {"format_version": FORMAT_VERSION, "kind": "comparison", **c.model_dump(mode="json")}
+    if robustness is None:
+        return dumps(data)
+    # Added after the two-decimal rounding: the section rounds its own numbers to four decimals,
+    # and its counts are exact integers, so it is reproducible to the digit.
+    rounded = _rounded(data)
+    rounded["robustness"] = robustness.as_json()
+    return json.dumps(rounded, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def evaluation(e: StackEvaluation) -> str:

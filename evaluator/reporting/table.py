@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tabulate import tabulate
 
+from evaluator.reporting import robust
 from evaluator.reporting.common import headline, num
 from evaluator.scoring.results import Comparison, Score, StackEvaluation
 
+if TYPE_CHECKING:
+    from evaluator.robustness import Robustness
 
-def comparison(c: Comparison) -> str:
+
+def comparison(c: Comparison, /, robustness: Robustness | None = None) -> str:
     w = c.weights
     rows = [
         [
@@ -62,7 +68,38 @@ def comparison(c: Comparison) -> str:
         e = r.evaluation
         out += ["", f"{r.rank}. {e.name}" + (f" ({e.source})" if e.source else "")]
         out += [f"   {line}" for line in headline(e)]
+    if robustness is not None:
+        out += _robustness(robustness)
     return "\n".join(out) + "\n"
+
+
+def _robustness(r: Robustness) -> list[str]:
+    out = ["", f"Robustness of the ranking (weights {robust.weights_text(r.weights)})"]
+    if r.swap is not None:
+        out += ["", robust.swap_title(r.swap) + ":"]
+        if r.swap.blocked:
+            out.append(f"   {r.swap.blocked}.")
+        else:
+            body = tabulate(
+                robust.swap_rows(r.swap),
+                headers=robust.SWAP_HEADERS,
+                tablefmt="simple",
+                disable_numparse=True,
+                colalign=("left", "right", "right", "right", "left"),
+            )
+            out += [f"   {line}" for line in body.splitlines()]
+            out.append(f"   {robust.SWAP_NOTE}")
+    body = tabulate(
+        robust.acceptability_rows(r),
+        headers=robust.ACCEPT_HEADERS,
+        tablefmt="simple",
+        disable_numparse=True,
+        colalign=("right", "left", "right", "right"),
+    )
+    out += ["", robust.acceptability_title(r) + ":"]
+    out += [f"   {line}" for line in body.splitlines()]
+    out += ["", robust.verdict(r)]
+    return out
 
 
 def _score_block(title: str, score: Score) -> list[str]:

@@ -1,0 +1,322 @@
+"""How robust a ranking is to the weights: pure functions on a ``Comparison``.
+
+Two questions, both about the weights of fit, glue and lock-in (normalised to sum 1):
+
+**How far is the runner-up?** For the top two stacks, and for each weight on its own, the value of
+that weight at which the two tie, so any change beyond it swaps them. Convention: when weight
+``k`` moves from ``w_k`` to ``t``, the other two keep their proportions and share ``1 - t``
+(``w_j' = w_j * (1 - t) / (1 - w_k)``); if ``w_k`` is 1 (the others are 0) they share ``1 - t``
+equally. With ``u = (fit, 100 - glue, 100 - lock-in)`` and ``d = u_first - u_second``, the first
+stack's lead is linear in ``t``::
+
+    D(t) = t * d_k + (1 - t) * r_k,   r_k = sum_{j != k} w_j * d_j / (1 - w_k)
+
+so it vanishes at ``t* = r_k / (r_k - d_k)`` (closed form). The weight cannot pass 0 or 1, so
+when ``t*`` lies outside the open range the weight can reach, no change of this weight alone swaps
+them; nor does any change when ``d_k == r_k`` (the lead does not depend on the weight), or when
+only the first of the two is viable (viability comes before the overall score, as in ``rank``).
+Only the pair is considered: a third stack may overtake both earlier, which the rank acceptability
+below shows.
+
+**How often does the winner win?** Rank acceptability: over ``samples`` weightings drawn
+uniformly from the simplex (Dirichlet(1, 1, 1)), the share under which each stack ranks first.
+Only viable stacks compete for first (all stacks do when none is viable), ties go to the stack
+``rank`` would put first (by name, then source). The winner under the stated weights is flagged
+**fragile** when it ranks first under less than ``fragile_below`` of the weightings.
+
+Reproducible to the digit: weightings come from ``random.Random(seed)`` (Mersenne Twister, the
+same sequence on every platform) by the sorting method (two uniforms ``a <= b`` give
+``(a, b - a, 1 - b)``, uniform on the simplex and free of ``log``/``exp``, whose last bit may
+differ between C libraries); each score is ``w0*u0 + w1*u1 + w2*u2`` in that order, and shares are
+integer counts divided by ``samples``. No numpy: the loop is a dot product and an argmax over
+precomputed score vectors, fast enough in pure Python (about 0.1 s for 20 stacks and 10,000
+weightings; see ``benchmarks/cli_speed.py``).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from evaluator.scoring.results import Comparison, StackEvaluation
+
+DEFAULT_SEED = 20261126
+DEFAULT_SAMPLES = 10_000
+DEFAULT_FRAGILE_BELOW = 0.5
+"""A winner that ranks first under less than half of all weightings is fragile: another stack
+wins more often than it does, or no stack wins a majority and the choice rests on the weights."""
+
+WEIGHTS = ("fit", "glue", "lock_in")
+Vector = tuple[float, float, float]
+
+
+# ----------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class WeightChange:
+    """Moving one weight (the others rescaled proportionally) until the top two tie."""
+
+    weight: str
+    current: float
+    threshold: float | None
+    """The value of this weight at which the two tie; beyond it they swap. None: no value does."""
+    weights_at_threshold: dict[str, float] | None
+
+    @property
+    def change(self) -> float | None:
+        return None if self.threshold is None else self.threshold - self.current
+
+
+@dataclass(frozen=True)
+class Swap:
+    """The smallest change of each weight that would swap the first and second stacks."""
+
+    first: str
+    second: str
+    lead: float
+    """First's overall score minus second's, under the stated weights."""
+    blocked: str | None
+    """Why no weighting at all swaps them (the second is not viable), else None."""
+    changes: tuple[WeightChange, ...]
+
+
+@dataclass(frozen=True)
+class Acceptability:
+    name: str
+    source: str | None
+    rank: int
+    competes: bool
+    """Whether the stack competes for first (viable, or no stack is viable)."""
+    first: int
+    """Weightings under which the stack ranks first."""
+    share: float
+
+
+@dataclass(frozen=True)
+class Robustness:
+    seed: int
+    samples: int
+    fragile_below: float
+    weights: dict[str, float]
+    swap: Swap | None
+    acceptability: tuple[Acceptability, ...]
+    """In the comparison's rank order."""
+
+    @property
+    def winner(self) -> Acceptability | None:
+        return self.acceptability[0] if self.acceptability else None
+
+    @property
+    def fragile(self) -> bool:
+        w = self.winner
+        return w is not None and w.share < self.fragile_below
+
+    @property
+    def most_often_first(self) -> Acceptability | None:
+        """The stack that ranks first under most weightings (the earlier in rank order on ties)."""
+        best = max(self.acceptability, key=lambda a: a.first, default=None)
+        return best if best is not None and best.first > 0 else None
+
+    def as_json(self) -> dict[str, Any]:
+        """The ``robustness`` object of the JSON report; numbers rounded to 4 decimals."""
+        swap = self.swap
+        return {
+            "method": "rank acceptability over weightings drawn uniformly from the simplex",
+            "seed": self.seed,
+            "samples": self.samples,
+            "fragile_below": _r(self.fragile_below),
+            "weights": {k: _r(v) for k, v in self.weights.items()},
+            "winner": self.winner.name if self.winner else None,
+            "fragile": self.fragile,
+            "most_often_first": self.most_often_first.name if self.most_often_first else None,
+            "acceptability": [
+                {
+                    "name": a.name,
+                    "source": a.source,
+                    "rank": a.rank,
+                    "competes": a.competes,
+                    "first": a.first,
+                    "share": _r(a.share),
+                }
+                for a in self.acceptability
+            ],
+            "swap": None
+            if swap is None
+            else {
+                "first": swap.first,
+                "second": swap.second,
+                "lead": _r(swap.lead),
+                "blocked": swap.blocked,
+                "changes": [
+                    {
+                        "weight": c.weight,
+                        "current": _r(c.current),
+                        "threshold": None if c.threshold is None else _r(c.threshold),
+                        "change": None if c.change is None else _r(c.change),
+                        "weights_at_threshold": None
+                        if c.weights_at_threshold is None
+                        else {k: _r(v) for k, v in c.weights_at_threshold.items()},
+                    }
+                    for c in swap.changes
+                ],
+            },
+        }
+
+
+def _r(value: float) -> float:
+    r = round(value, 4)
+    return 0.0 if r == 0 else r
+
+
+# ----------------------------------------------------------------------------- maths
+
+
+def utilities(e: StackEvaluation) -> Vector:
+    """The three terms the overall score weighs: higher is better on each."""
+    return (e.fit.value, 100.0 - e.glue.value, 100.0 - e.lock_in.value)
+
+
+def moved_weights(weights: Vector, k: int, t: float) -> Vector:
+    """Weight ``k`` set to ``t``; the others keep their proportions and share ``1 - t``."""
+    rest = 1.0 - weights[k]
+    out = []
+    for j, w in enumerate(weights):
+        if j == k:
+            out.append(t)
+        elif rest > 0:
+            out.append(w * (1.0 - t) / rest)
+        else:
+            out.append((1.0 - t) / 2)
+    return (out[0], out[1], out[2])
+
+
+def tie_threshold(weights: Vector, d: Vector, k: int) -> float | None:
+    """The value of weight ``k`` at which a lead ``d`` (per utility) vanishes, or None when
+    no reachable value of that weight makes the lead negative."""
+    rest = 1.0 - weights[k]
+    others = [j for j in range(3) if j != k]
+    if rest > 0:
+        r = math.fsum(weights[j] * d[j] for j in others) / rest
+    else:
+        r = math.fsum(d[j] for j in others) / 2
+    slope = d[k] - r
+    if slope == 0:
+        return None
+    t = r / (r - d[k])
+    # Increasing the weight helps the second stack when the slope is negative: the tie must lie
+    # below 1 so some larger weight reverses the order; symmetrically above 0 when decreasing.
+    # The first stack leads now, so the tie lies on that side of the current weight; clamping
+    # only absorbs rounding when the two are (almost) tied already.
+    if slope < 0 and t < 1:
+        return max(t, weights[k])
+    if slope > 0 and t > 0:
+        return min(t, weights[k])
+    return None
+
+
+def weight_changes(comparison: Comparison) -> Swap | None:
+    """For the first two stacks of ``comparison``: the change of each weight that swaps them."""
+    if len(comparison.stacks) < 2:
+        return None
+    a = comparison.stacks[0].evaluation
+    b = comparison.stacks[1].evaluation
+    weights = _weights(comparison)
+    ua, ub = utilities(a), utilities(b)
+    d = (ua[0] - ub[0], ua[1] - ub[1], ua[2] - ub[2])
+    lead = a.overall.value - b.overall.value
+    if a.viable and not b.viable:
+        blocked = f"{b.name} is not viable, so no weighting ranks it above {a.name}"
+        changes = tuple(WeightChange(WEIGHTS[k], weights[k], None, None) for k in range(3))
+        return Swap(a.name, b.name, lead, blocked, changes)
+    out = []
+    for k in range(3):
+        t = tie_threshold(weights, d, k)
+        at = None if t is None else dict(zip(WEIGHTS, moved_weights(weights, k, t), strict=True))
+        out.append(WeightChange(WEIGHTS[k], weights[k], t, at))
+    return Swap(a.name, b.name, lead, None, tuple(out))
+
+
+def draw_weightings(samples: int, seed: int) -> list[Vector]:
+    """``samples`` weightings uniform on the simplex, the same on every machine for a seed."""
+    rnd = random.Random(seed).random
+    out: list[Vector] = []
+    for _ in range(samples):
+        a = rnd()
+        b = rnd()
+        if a > b:
+            a, b = b, a
+        out.append((a, b - a, 1.0 - b))
+    return out
+
+
+def first_counts(vectors: list[Vector], weightings: list[Vector]) -> list[int]:
+    """How often each vector has the highest weighted sum; ties go to the earlier vector."""
+    counts = [0] * len(vectors)
+    if not vectors:
+        return counts
+    indexed = list(enumerate(vectors))
+    for w0, w1, w2 in weightings:
+        best_i = 0
+        best = -math.inf
+        for i, (f, g, lk) in indexed:
+            s = w0 * f + w1 * g + w2 * lk
+            if s > best:
+                best = s
+                best_i = i
+        counts[best_i] += 1
+    return counts
+
+
+def rank_acceptability(
+    comparison: Comparison, *, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED
+) -> tuple[Acceptability, ...]:
+    """The share of ``samples`` uniform weightings under which each stack ranks first."""
+    if samples < 1:
+        raise ValueError("samples must be at least 1")
+    ranked = list(comparison.stacks)
+    any_viable = any(r.evaluation.viable for r in ranked)
+    competing = [r for r in ranked if r.evaluation.viable or not any_viable]
+    # Ties go where rank() sends them: by name, then source.
+    competing.sort(key=lambda r: (r.evaluation.name, r.evaluation.source or ""))
+    counts = first_counts(
+        [utilities(r.evaluation) for r in competing], draw_weightings(samples, seed)
+    )
+    wins = {id(r): n for r, n in zip(competing, counts, strict=True)}
+    return tuple(
+        Acceptability(
+            name=r.evaluation.name,
+            source=r.evaluation.source,
+            rank=r.rank,
+            competes=id(r) in wins,
+            first=wins.get(id(r), 0),
+            share=wins.get(id(r), 0) / samples,
+        )
+        for r in ranked
+    )
+
+
+def analyse(
+    comparison: Comparison,
+    *,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+    fragile_below: float = DEFAULT_FRAGILE_BELOW,
+) -> Robustness:
+    """Both robustness answers for a comparison."""
+    return Robustness(
+        seed=seed,
+        samples=samples,
+        fragile_below=fragile_below,
+        weights=dict(zip(WEIGHTS, _weights(comparison), strict=True)),
+        swap=weight_changes(comparison),
+        acceptability=rank_acceptability(comparison, samples=samples, seed=seed),
+    )
+
+
+def _weights(comparison: Comparison) -> Vector:
+    w = comparison.weights
+    return (w["fit"], w["glue"], w["lock_in"])
