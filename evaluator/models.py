@@ -185,9 +185,18 @@ class LicenseChange(Model):
     note: str | None = None
 
 
+LICENSE_PATTERN = r"^[A-Za-z0-9.+-]+( (AND|OR|WITH) [A-Za-z0-9.+-]+)*$"
+
+
 class OpenCore(Model):
     edition: str = Field(description="Name of the open edition.")
     lacks: tuple[str, ...] = Field(description="What the open edition lacks.")
+    license: str | None = Field(
+        default=None,
+        pattern=LICENSE_PATTERN,
+        description="Licence of the open edition (SPDX), needed when the tool itself is "
+        "proprietary and its open edition is a separate project.",
+    )
 
 
 UNKNOWN_LICENSES = frozenset({"unknown", "noassertion"})
@@ -199,7 +208,7 @@ class Tool(Model):
     name: str
     vendor: str
     description: str = ""
-    license: str = Field(pattern=r"^[A-Za-z0-9.+-]+( (AND|OR|WITH) [A-Za-z0-9.+-]+)*$")
+    license: str = Field(pattern=LICENSE_PATTERN)
     license_history: tuple[LicenseChange, ...] = ()
     open_core: OpenCore | None = None
     homepage: Url

@@ -29,7 +29,9 @@ def closedness(tool: Tool) -> list[tuple[str, float]]:
     if tool.openness.data_format is Openness.PROPRIETARY:
         out.append(("proprietary data/model format", c["proprietary-data-format"]))
     elif tool.openness.data_format is Openness.UNKNOWN:
-        out.append(("data/model format unknown, counted as proprietary", c["proprietary-data-format"]))
+        out.append(
+            ("data/model format unknown, counted as proprietary", c["proprietary-data-format"])
+        )
     if tool.openness.api is Openness.PROPRIETARY:
         out.append(("proprietary API", c["proprietary-api"]))
     elif tool.openness.api is Openness.UNKNOWN:
