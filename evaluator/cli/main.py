@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from evaluator.cli import catalog_cmd
 from evaluator.cli.output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, emit, handles_user_errors
 
 app = typer.Typer(
@@ -143,6 +144,9 @@ def schema(
         typer.echo(f"kind must be one of: {', '.join(KINDS)} (got {kind!r})", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     typer.echo(json_schema(kind), nl=False)
+
+
+app.add_typer(catalog_cmd.app)
 
 
 def main() -> None:

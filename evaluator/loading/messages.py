@@ -160,3 +160,48 @@ NO_STACKS = "no stack files found"
 DUPLICATE_STACK_NAME = (
     "stack name {name!r} is also used by {other}; names tell stacks apart in reports"
 )
+
+# ---- the catalog commands (evaluator.catalog_tools)
+BAD_FILTER_LEVEL = "{value!r}: the level after ':' must be 1, 2 or 3"
+LINT_DUPLICATE_INTEGRATION = "lists the integration with '{target}' more than once"
+LINT_DUPLICATE = (
+    "{what} {value!r} is the same as {what} {other_value!r} of '{other}' ({where}) "
+    "apart from case, punctuation or an 'Apache' prefix"
+)
+LINT_INTEGRATION_CONFLICT = (
+    "says its integration with '{target}' is {kind}, but '{target}' says {other_kind} ({where}); "
+    "make both sides agree"
+)
+LINT_FEW_TOOLS = "only {count} tool(s) serve this capability (at least {minimum} wanted): {tools}"
+LINT_STALE = "as_of {as_of} is {days} days old; re-check the facts against the sources"
+LINT_FUTURE = "as_of {as_of} is after today ({today})"
+LINT_DUPLICATE_SOURCE = "source {url} is listed twice"
+LINT_IMPORTED = (
+    "imported entry, not yet curated: check licence, deployment, openness, capability levels "
+    "and integrations against the sources, then set 'curation: curated'"
+)
+LINT_LICENSE_ID = (
+    "{part!r} is not an SPDX licence id stackfit knows (nor 'proprietary', 'unknown' or "
+    "LicenseRef-...); check the spelling at https://spdx.org/licenses/"
+)
+LINT_LICENSE_UNKNOWN = "licence is 'unknown'; scoring counts it as proprietary until it is checked"
+LINT_REPO_ON_PROPRIETARY = (
+    "proprietary tool with a repo; if the product's source is open, give its licence instead"
+)
+LINT_OPEN_CORE_PROPRIETARY = (
+    "the tool is proprietary and its open edition is a separate project; say which licence the "
+    "open edition has in open_core.license"
+)
+LINT_OPEN_CORE_NOT_OPEN = "open_core.license is proprietary; an open edition needs an open licence"
+LINT_NO_REPO = "licensed {license} but no repo; add the source repository"
+LINT_HISTORY_ORDER = "license_history 'until' {until} is not after the previous one ({previous})"
+LINT_HISTORY_AFTER = "license_history 'until' {until} is after as_of {as_of}"
+LINT_HISTORY_UNCHANGED = (
+    "the last license_history entry already has the current licence {license}; "
+    "history lists earlier licences only"
+)
+LANDSCAPE_NOT_A_LANDSCAPE = (
+    "not a landscape file: expected a top-level 'landscape' list of categories "
+    "(the CNCF / LF AI & Data landscape.yml format)"
+)
+LANDSCAPE_BAD_ENTRY = "expected a {what} mapping with a 'name'"

@@ -1,0 +1,424 @@
+"""``catalog lint``: integrity checks the schema cannot express, over the merged layers.
+
+Each rule has an id, a severity and a one-line purpose (``RULES``, also listed in
+docs/catalog.md). Schema problems (a missing ``sources`` or ``as_of``, a malformed licence, a
+wrong type) are refused earlier, when the files are read, as ``InputErrors`` (exit 2); lint sees
+only catalogs that parse, including ones whose references do not resolve.
+
+Only the layers named for linting are reported on, so an organisation can lint its own folder
+on top of the built-in catalog (the context it refers to) without the built-in's warnings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from evaluator.catalog import build_catalog
+from evaluator.catalog_tools.layers import Layers, ToolEntry
+from evaluator.catalog_tools.spdx import unknown_ids
+from evaluator.errors import InputErrors
+from evaluator.loading import messages as msg
+from evaluator.loading.files import Document
+from evaluator.loading.yamlsafe import KeyPath
+from evaluator.models import Curation
+
+STALE_AFTER_DAYS = 365
+MIN_TOOLS_PER_CAPABILITY = 3
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+RULES: dict[str, tuple[Severity, str]] = {
+    "unknown-integration": (Severity.ERROR, "an integration names a tool no layer defines"),
+    "self-integration": (Severity.ERROR, "a tool lists an integration with itself"),
+    "duplicate-integration": (Severity.ERROR, "a tool lists the same integration twice"),
+    "integration-conflict": (
+        Severity.ERROR,
+        "two tools declare their integration with each other with different kinds",
+    ),
+    "unknown-reference": (
+        Severity.ERROR,
+        "a tool names a capability, format or standard no layer defines",
+    ),
+    "reference": (Severity.ERROR, "any other reference that does not resolve (e.g. feeds)"),
+    "duplicate-id": (
+        Severity.ERROR,
+        "an id defined twice in one layer, or two ids that differ only by case or punctuation",
+    ),
+    "duplicate-name": (
+        Severity.ERROR,
+        "two tools whose names differ only by case, punctuation or an 'Apache' prefix",
+    ),
+    "duplicate-repo": (Severity.WARNING, "two tools with the same repository"),
+    "few-tools": (
+        Severity.ERROR,
+        f"a capability served by fewer than {MIN_TOOLS_PER_CAPABILITY} tools",
+    ),
+    "stale-as-of": (Severity.WARNING, f"as_of older than {STALE_AFTER_DAYS} days"),
+    "future-as-of": (Severity.WARNING, "as_of after today"),
+    "duplicate-source": (Severity.WARNING, "the same URL twice in sources"),
+    "license-id": (
+        Severity.WARNING,
+        "a licence part that is not a known SPDX id, 'proprietary' or LicenseRef-*",
+    ),
+    "license-unknown": (Severity.WARNING, "a curated tool whose licence is still 'unknown'"),
+    "repo-on-proprietary": (
+        Severity.WARNING,
+        "a proprietary tool with a repo and no open_core edition the repo could belong to",
+    ),
+    "open-source-without-repo": (Severity.WARNING, "an open licence but no repo"),
+    "open-core-proprietary": (
+        Severity.ERROR,
+        "open_core on a proprietary tool without the open edition's licence, or with a "
+        "proprietary one",
+    ),
+    "license-history-order": (
+        Severity.ERROR,
+        "license_history dates not increasing, or after as_of",
+    ),
+    "license-history-unchanged": (
+        Severity.WARNING,
+        "the last license_history entry has the current licence (no change recorded)",
+    ),
+    "imported": (Severity.WARNING, "an imported entry nobody has curated yet"),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: Severity
+    file: str
+    line: int | None
+    column: int | None
+    tool: str
+    """The tool id, or the capability id for catalog-wide rules, or empty."""
+    rule: str
+    message: str
+
+    @property
+    def where(self) -> str:
+        out = self.file
+        if self.line is not None:
+            out += f":{self.line}"
+            if self.column is not None:
+                out += f":{self.column}"
+        return out
+
+    def __str__(self) -> str:
+        subject = f"{self.tool}: " if self.tool else ""
+        return f"{self.where}: {self.severity.value} [{self.rule}] {subject}{self.message}"
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.file, self.line or 0, self.column or 0, self.rule, self.message)
+
+
+@dataclass(frozen=True)
+class LintReport:
+    findings: tuple[Finding, ...]
+    tools: int
+    files: int
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity is Severity.ERROR for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity is Severity.WARNING for f in self.findings)
+
+    def failed(self, *, strict: bool = False) -> bool:
+        return self.errors > 0 or (strict and self.warnings > 0)
+
+    def by_rule(self) -> dict[str, int]:
+        return dict(sorted(Counter(f.rule for f in self.findings).items()))
+
+
+@dataclass
+class _Collector:
+    reported: Callable[[str], bool]
+    """Whether findings in this file are reported (it belongs to a linted layer)."""
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(
+        self,
+        rule: str,
+        doc: Document,
+        path: KeyPath,
+        subject: str,
+        message: str,
+        *,
+        at_key: bool = False,
+    ) -> None:
+        if not self.reported(doc.display_name):
+            return
+        position = doc.positions.locate(path, at_key=at_key)
+        line, column = position if position else (None, None)
+        severity = RULES[rule][0]
+        self.findings.append(
+            Finding(severity, doc.display_name, line, column, subject, rule, message)
+        )
+
+    def tool(self, rule: str, entry: ToolEntry, path: tuple[str | int, ...], message: str) -> None:
+        self.add(rule, entry.doc, ("tools", entry.index, *path), entry.tool.id, message)
+
+
+def lint(
+    layers: Layers, *, linted: Iterable[str] | None = None, today: dt.date | None = None
+) -> LintReport:
+    """Run every rule over ``layers``; report findings in the layers labelled ``linted`` (all
+    when ``None``)."""
+    today = today or dt.date.today()
+    wanted = None if linted is None else set(linted)
+    files = {
+        doc.display_name
+        for layer in layers.layers
+        if wanted is None or layer.label in wanted
+        for doc in layer.documents
+    }
+    out = _Collector(reported=lambda name: name in files)
+    winners = list(layers.winners.values())
+    _references(layers, out)
+    _duplicates(layers, winners, out)
+    _integrations(layers, winners, out)
+    _coverage(layers, winners, out)
+    for entry in winners:
+        _facts(entry, today, out)
+    findings = tuple(sorted(set(out.findings), key=Finding.sort_key))
+    reported_tools = sum(1 for e in winners if e.file in files)
+    return LintReport(findings, reported_tools, len(files))
+
+
+# --------------------------------------------------------------------------- references
+
+
+def _references(layers: Layers, out: _Collector) -> None:
+    known_tools = {e.tool.id for e in layers.entries}
+    capabilities = set(layers.capabilities)
+    vocab = {s: layers.vocabulary(s) for s in ("formats", "standards")}
+    for entry in layers.entries:
+        tool = entry.tool
+        for cap in tool.capabilities:
+            if cap not in capabilities:
+                message = msg.unknown_ref("capability", cap, capabilities)
+                out.add(
+                    "unknown-reference",
+                    entry.doc,
+                    ("tools", entry.index, "capabilities", cap),
+                    tool.id,
+                    message,
+                    at_key=True,
+                )
+        for section, known in vocab.items():
+            for index, ref in enumerate(getattr(tool, section)):
+                if ref not in known:
+                    message = msg.unknown_ref(section[:-1], ref, known)
+                    out.tool("unknown-reference", entry, (section, index), message)
+        seen: set[str] = set()
+        for index, integration in enumerate(tool.integrations):
+            target = integration.tool
+            if target == tool.id:
+                out.tool(
+                    "self-integration",
+                    entry,
+                    ("integrations", index, "tool"),
+                    msg.SELF_INTEGRATION.format(id=tool.id),
+                )
+            elif target not in known_tools:
+                message = msg.unknown_ref("tool", target, known_tools)
+                out.tool("unknown-integration", entry, ("integrations", index, "tool"), message)
+            if target in seen:
+                message = msg.LINT_DUPLICATE_INTEGRATION.format(target=target)
+                out.tool("duplicate-integration", entry, ("integrations", index), message)
+            seen.add(target)
+    # Whatever else the strict merge refuses (feeds, vocabulary defined twice differently).
+    try:
+        build_catalog(layers.layers)
+    except InputErrors as exc:
+        by_name = {d.display_name: d for layer in layers.layers for d in layer.documents}
+        for error in exc.errors:
+            doc = by_name.get(error.file)
+            if doc is None or error.path.startswith("tools["):
+                continue  # tool references are reported above, with their own rules
+            if out.reported(error.file):
+                line, column = error.line, error.column
+                out.findings.append(
+                    Finding(
+                        Severity.ERROR, error.file, line, column, "", "reference", error.message
+                    )
+                )
+
+
+# --------------------------------------------------------------------------- duplicates
+
+
+def name_key(name: str) -> str:
+    """Names equal under this key are the same product: case, punctuation, spaces and a leading
+    'Apache' do not count ("Apache Flink" = "flink", "PREFECT" = "Prefect"); '+' and '#' do
+    ("C++" is not "C")."""
+    key = re.sub(r"[^a-z0-9+#]", "", name.casefold())
+    return key.removeprefix("apache") or key
+
+
+def id_key(tool_id: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", tool_id.casefold())
+
+
+def repo_key(url: str) -> str:
+    """Repository URLs equal under this key point at the same repository."""
+    key = url.strip().casefold().removesuffix("/").removesuffix(".git")
+    key = re.sub(r"^https?://(www\.)?", "", key)
+    return key.removesuffix("/")
+
+
+def _duplicates(layers: Layers, winners: list[ToolEntry], out: _Collector) -> None:
+    for layer in layers.layers:
+        first: dict[str, ToolEntry] = {}
+        for entry in (e for e in layers.entries if e.layer == layer.label):
+            if entry.tool.id in first:
+                message = msg.DUPLICATE_TOOL.format(
+                    id=entry.tool.id, other=first[entry.tool.id].where()
+                )
+                out.tool("duplicate-id", entry, ("id",), message)
+            else:
+                first[entry.tool.id] = entry
+    keyed: list[tuple[str, Callable[[ToolEntry], str | None], str]] = [
+        ("duplicate-id", lambda e: id_key(e.tool.id), "id"),
+        ("duplicate-name", lambda e: name_key(e.tool.name), "name"),
+        ("duplicate-repo", lambda e: repo_key(e.tool.repo) if e.tool.repo else None, "repo"),
+    ]
+    for rule, key_of, fact in keyed:
+        seen: dict[str, ToolEntry] = {}
+        for entry in winners:
+            key = key_of(entry)
+            if not key:
+                continue
+            other = seen.get(key)
+            if other is None:
+                seen[key] = entry
+                continue
+            message = msg.LINT_DUPLICATE.format(
+                what=fact,
+                value=getattr(entry.tool, fact),
+                other=other.tool.id,
+                other_value=getattr(other.tool, fact),
+                where=other.where(),
+            )
+            out.tool(rule, entry, (fact,), message)
+
+
+# --------------------------------------------------------------------------- integrations
+
+
+def _integrations(layers: Layers, winners: list[ToolEntry], out: _Collector) -> None:
+    by_id = {e.tool.id: e for e in winners}
+    declared = {
+        (e.tool.id, i.tool): (index, i.kind)
+        for e in winners
+        for index, i in enumerate(e.tool.integrations)
+    }
+    for (source, target), (index, kind) in sorted(declared.items()):
+        back = declared.get((target, source))
+        if back is None or back[1] == kind or source > target:
+            continue
+        here, there = by_id[source], by_id[target]
+        message = msg.LINT_INTEGRATION_CONFLICT.format(
+            kind=kind.value,
+            target=target,
+            other_kind=back[1].value,
+            where=there.where("integrations", back[0]),
+        )
+        out.tool("integration-conflict", here, ("integrations", index, "kind"), message)
+        reverse = msg.LINT_INTEGRATION_CONFLICT.format(
+            kind=back[1].value,
+            target=source,
+            other_kind=kind.value,
+            where=here.where("integrations", index),
+        )
+        out.tool("integration-conflict", there, ("integrations", back[0], "kind"), reverse)
+
+
+# --------------------------------------------------------------------------- coverage
+
+
+def _coverage(layers: Layers, winners: list[ToolEntry], out: _Collector) -> None:
+    counts = Counter(cap for e in winners for cap in e.tool.capabilities)
+    for cap_id, placed in sorted(layers.capabilities.items()):
+        count = counts.get(cap_id, 0)
+        if count < MIN_TOOLS_PER_CAPABILITY:
+            tools = sorted(e.tool.id for e in winners if cap_id in e.tool.capabilities)
+            message = msg.LINT_FEW_TOOLS.format(
+                count=count, minimum=MIN_TOOLS_PER_CAPABILITY, tools=", ".join(tools) or "none"
+            )
+            out.add("few-tools", placed.doc, (*placed.path, "id"), cap_id, message)
+
+
+# --------------------------------------------------------------------------- per-tool facts
+
+
+def _facts(entry: ToolEntry, today: dt.date, out: _Collector) -> None:
+    tool = entry.tool
+    age = (today - tool.as_of).days
+    if age > STALE_AFTER_DAYS:
+        message = msg.LINT_STALE.format(as_of=tool.as_of.isoformat(), days=age)
+        out.tool("stale-as-of", entry, ("as_of",), message)
+    elif age < 0:
+        message = msg.LINT_FUTURE.format(as_of=tool.as_of.isoformat(), today=today.isoformat())
+        out.tool("future-as-of", entry, ("as_of",), message)
+    counts = Counter(tool.sources)
+    for index, url in enumerate(tool.sources):
+        if counts[url] > 1 and tool.sources.index(url) != index:
+            out.tool(
+                "duplicate-source",
+                entry,
+                ("sources", index),
+                msg.LINT_DUPLICATE_SOURCE.format(url=url),
+            )
+    imported = tool.curation is Curation.IMPORTED
+    if imported:
+        out.tool("imported", entry, ("curation",), msg.LINT_IMPORTED)
+    for part in unknown_ids(tool.license):
+        out.tool("license-id", entry, ("license",), msg.LINT_LICENSE_ID.format(part=part))
+    if not tool.license_known and not imported:
+        out.tool("license-unknown", entry, ("license",), msg.LINT_LICENSE_UNKNOWN)
+    open_core = tool.open_core
+    if open_core and open_core.license:
+        for part in unknown_ids(open_core.license):
+            message = msg.LINT_LICENSE_ID.format(part=part)
+            out.tool("license-id", entry, ("open_core", "license"), message)
+        if open_core.license.lower() == "proprietary":
+            message = msg.LINT_OPEN_CORE_NOT_OPEN
+            out.tool("open-core-proprietary", entry, ("open_core", "license"), message)
+    if tool.proprietary:
+        if open_core and not open_core.license:
+            message = msg.LINT_OPEN_CORE_PROPRIETARY
+            out.tool("open-core-proprietary", entry, ("open_core",), message)
+        if tool.repo and not open_core:
+            out.tool("repo-on-proprietary", entry, ("repo",), msg.LINT_REPO_ON_PROPRIETARY)
+    elif tool.license_known and not tool.repo:
+        out.tool(
+            "open-source-without-repo",
+            entry,
+            ("license",),
+            msg.LINT_NO_REPO.format(license=tool.license),
+        )
+    previous: dt.date | None = None
+    for index, change in enumerate(tool.license_history):
+        if previous is not None and change.until <= previous:
+            message = msg.LINT_HISTORY_ORDER.format(until=change.until, previous=previous)
+            out.tool("license-history-order", entry, ("license_history", index, "until"), message)
+        if change.until > tool.as_of:
+            message = msg.LINT_HISTORY_AFTER.format(until=change.until, as_of=tool.as_of)
+            out.tool("license-history-order", entry, ("license_history", index, "until"), message)
+        previous = change.until
+    if tool.license_history and tool.license_history[-1].license == tool.license:
+        index = len(tool.license_history) - 1
+        message = msg.LINT_HISTORY_UNCHANGED.format(license=tool.license)
+        out.tool("license-history-unchanged", entry, ("license_history", index, "license"), message)
