@@ -76,6 +76,44 @@ def _date(value: str | None) -> dt.date:
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
+# The defaults live in evaluator.robustness, which --help does not import; the help texts repeat
+# them and tests/cli/test_robustness_cli.py checks that they agree.
+RobustnessOpt = Annotated[
+    bool,
+    typer.Option(
+        "--robustness",
+        help="Add how robust the ranking is to the weights: the change of each weight that swaps the top two, and the share of uniformly drawn weightings under which each stack ranks first (fragile winner flagged).",
+    ),
+]
+SamplesOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--samples",
+        min=1,
+        help="With --robustness: how many weightings to draw (default 10000).",
+        show_default=False,
+    ),
+]
+SeedOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--seed",
+        help="With --robustness: the seed of the weightings; the same seed gives the same result on every machine (default 20261126).",
+        show_default=False,
+    ),
+]
+FragileOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--fragile-below",
+        min=0.0,
+        max=1.0,
+        help="With --robustness: flag the winner as fragile when it ranks first under less than this share of weightings (default 0.5).",
+        show_default=False,
+    ),
+]
+
+
 @app.command()
 @handles_user_errors
 def compare(
@@ -85,15 +123,32 @@ def compare(
     fmt: FormatOpt = "table",
     output: OutputOpt = None,
     as_of: AsOfOpt = None,
+    robustness: RobustnessOpt = False,
+    samples: SamplesOpt = None,
+    seed: SeedOpt = None,
+    fragile_below: FragileOpt = None,
 ) -> None:
     """Compare candidate stacks side by side: viability, fit, glue, lock-in, overall, rank, Pareto front, and the main reasons."""
     from evaluator import app as core
     from evaluator.reporting import render_comparison
 
     chosen = _format(fmt)
+    if not robustness and (samples, seed, fragile_below) != (None, None, None):
+        typer.echo("--samples, --seed and --fragile-below need --robustness", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
     inputs = core.load_inputs(paths or [], requirements=requirements, catalog_dirs=catalog or [])
     comparison = core.compare_inputs(inputs, today=_date(as_of))
-    emit(render_comparison(comparison, chosen), output)
+    robust = None
+    if robustness:
+        from evaluator import robustness as rb
+
+        robust = rb.analyse(
+            comparison,
+            samples=rb.DEFAULT_SAMPLES if samples is None else samples,
+            seed=rb.DEFAULT_SEED if seed is None else seed,
+            fragile_below=rb.DEFAULT_FRAGILE_BELOW if fragile_below is None else fragile_below,
+        )
+    emit(render_comparison(comparison, chosen, robust), output)
 
 
 @app.command()
