@@ -1,0 +1,454 @@
+"""The decide, check and diff workflows: the files-on-disk side around the pure core.
+
+Nothing here prints or exits; user errors travel as ``InputErrors`` for the CLI to report, and
+results come back as data for ``report`` to render.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from evaluator import app as core
+from evaluator.decisions import gitio
+from evaluator.decisions.check import Current, DecisionCheck, Policy, active, assess
+from evaluator.decisions.diffing import Diff, diff_snapshots
+from evaluator.decisions.fingerprint import (
+    model_fingerprint,
+    taxonomy_fingerprint,
+    tool_fingerprints,
+    tools_involved,
+)
+from evaluator.decisions.parse import mark_superseded, parse_record
+from evaluator.decisions.record import (
+    BUILTIN_PREFIX,
+    FORMAT_VERSION,
+    RECORD_NAME,
+    CatalogInputs,
+    FrontMatter,
+    InputFile,
+    Machine,
+    Record,
+    RecordInputs,
+    StackInput,
+    Status,
+    record_name,
+    slugify,
+)
+from evaluator.decisions.render import render_record
+from evaluator.decisions.snapshot import StackSnapshot, snapshots
+from evaluator.errors import InputError, InputErrors
+from evaluator.loading import messages as msg
+from evaluator.loading.files import as_requirements, as_stack
+from evaluator.resources import builtin_stacks_dir
+
+
+def stackfit_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("stackfit")
+    except PackageNotFoundError:  # pragma: no cover - running from an uninstalled checkout
+        return "0+unknown"
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def root_for(folder: Path) -> Path:
+    """Inputs are named relative to the git repository holding the decisions folder (or, outside
+    git, relative to the folder's parent)."""
+    return gitio.repo_root(folder) or folder.resolve().parent
+
+
+def repo_path(path: Path, root: Path) -> str:
+    """A path as a record names it: relative to the repository root, POSIX separators."""
+    resolved = path.resolve()
+    shipped = builtin_stacks_dir().resolve()
+    if resolved.is_relative_to(shipped):
+        return BUILTIN_PREFIX + "stacks/" + resolved.relative_to(shipped).as_posix()
+    if not resolved.is_relative_to(root):
+        raise InputErrors(
+            [InputError(str(path), None, None, "", msg.RECORD_OUTSIDE_REPO.format(root=root))]
+        )
+    return resolved.relative_to(root).as_posix() or "."
+
+
+def local_path(name: str, root: Path) -> Path:
+    """Where a recorded path is in this clone, as short as possible for messages."""
+    if name.startswith(BUILTIN_PREFIX):
+        where = builtin_stacks_dir() / name.removeprefix(BUILTIN_PREFIX + "stacks/")
+    else:
+        where = root / name
+    try:
+        return Path(os.path.relpath(where, Path.cwd()))
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return where
+
+
+# --------------------------------------------------------------------------- decide
+
+
+@dataclass(frozen=True)
+class DecideRequest:
+    title: str
+    choose: str
+    paths: Sequence[Path]
+    requirements: Path | None
+    catalog_dirs: Sequence[Path]
+    folder: Path
+    as_of: dt.date
+    date: dt.date
+    status: Status = Status.ACCEPTED
+    because: str | None = None
+    decision_makers: tuple[str, ...] = ()
+    consulted: tuple[str, ...] = ()
+    informed: tuple[str, ...] = ()
+    supersedes: int | None = None
+
+
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    superseded: Path | None
+    record: Record
+
+
+def read_records(folder: Path) -> list[Record]:
+    """Every record in ``folder`` (files named ``NNNN-slug.md``); all problems raised at once."""
+    records: list[Record] = []
+    errors: list[InputError] = []
+    if not folder.is_dir():
+        return records
+    for path in sorted(folder.iterdir()):
+        if not RECORD_NAME.match(path.name) or not path.is_file():
+            continue
+        try:
+            records.append(parse_record(path.read_text(encoding="utf-8"), path.name, str(path)))
+        except InputErrors as exc:
+            errors.extend(exc.errors)
+        except (OSError, UnicodeDecodeError) as exc:
+            errors.append(InputError(str(path), None, None, "", msg.CANNOT_READ.format(reason=exc)))
+    if errors:
+        raise InputErrors(errors)
+    return records
+
+
+def _superseded(records: list[Record], request: DecideRequest, slug: str) -> Record | None:
+    if request.supersedes is not None:
+        for r in records:
+            if r.number == request.supersedes:
+                return r
+        message = msg.RECORD_NO_SUCH_NUMBER.format(number=request.supersedes, folder=request.folder)
+        raise InputErrors([InputError("--supersedes", None, None, "", message)])
+    same = [r for r in active(records) if r.machine.question == slug]
+    return same[-1] if same else None
+
+
+def build_record(request: DecideRequest) -> tuple[str, Record | None, str, Record]:
+    """The new record's file name, the record it supersedes, its text and its parsed form."""
+    inputs = core.load_inputs(
+        request.paths or [],
+        requirements=request.requirements,
+        catalog_dirs=request.catalog_dirs,
+    )
+    comparison = core.compare_inputs(inputs, today=request.as_of)
+    root = root_for(request.folder)
+    errors: list[InputError] = []
+    paths: dict[str, str] = {}
+    for doc in (inputs.requirements, *inputs.stacks):
+        try:
+            paths[doc.display_name] = repo_path(doc.path, root)
+        except InputErrors as exc:
+            errors.extend(exc.errors)
+    dirs: list[str] = []
+    for d in request.catalog_dirs:
+        try:
+            dirs.append(repo_path(d, root))
+        except InputErrors as exc:
+            errors.extend(exc.errors)
+    names = [r.evaluation.name for r in comparison.stacks]
+    by_name = {r.evaluation.name: r for r in comparison.stacks}
+    chosen = by_name.get(request.choose)
+    if chosen is None:
+        message = msg.RECORD_NO_SUCH_STACK.format(
+            name=request.choose,
+            hint=msg.did_you_mean(request.choose, names),
+            names=", ".join(names),
+        )
+        errors.append(InputError("--choose", None, None, "", message))
+    elif request.because is None and (chosen.rank != 1 or not chosen.evaluation.viable):
+        what = "not viable" if not chosen.evaluation.viable else f"ranked {chosen.rank}, not first"
+        message = msg.RECORD_NEEDS_BECAUSE.format(name=request.choose, what=what)
+        errors.append(InputError("--choose", None, None, "", message))
+    if errors:
+        raise InputErrors(errors)
+    assert chosen is not None
+    requirements = as_requirements(inputs.requirements)
+    stack_models = {as_stack(d).name: as_stack(d) for d in inputs.stacks}
+    snaps = snapshots(comparison, paths)
+    slug = slugify(request.title)
+    records = read_records(request.folder)
+    old = _superseded(records, request, slug)
+    number = max((r.number for r in records), default=0) + 1
+    file = record_name(number, slug)
+    front = FrontMatter(
+        status=request.status,
+        date=request.date,
+        decision_makers=request.decision_makers,
+        consulted=request.consulted,
+        informed=request.informed,
+        supersedes=old.file if old else None,
+        stackfit=Machine(
+            format=FORMAT_VERSION,
+            version=stackfit_version(),
+            title=request.title,
+            question=slug,
+            as_of=request.as_of,
+            chosen=request.choose,
+            top_ranked=comparison.stacks[0].evaluation.name,
+            because=request.because,
+            inputs=RecordInputs(
+                requirements=InputFile(
+                    path=paths[inputs.requirements.display_name],
+                    sha256=model_fingerprint(requirements),
+                ),
+                stacks=tuple(
+                    StackInput(
+                        name=s.name,
+                        path=s.path or "",
+                        sha256=model_fingerprint(stack_models[s.name]),
+                    )
+                    for s in snaps
+                ),
+                catalog=CatalogInputs(
+                    dirs=tuple(dirs),
+                    taxonomy=taxonomy_fingerprint(inputs.catalog),
+                    tools=tool_fingerprints(
+                        inputs.catalog,
+                        tools_involved(requirements, list(stack_models.values())),
+                    ),
+                ),
+            ),
+            scores=tuple(s.row for s in snaps),
+        ),
+    )
+    text = render_record(front, snaps, requirements, stack_models)
+    record = parse_record(text, file)
+    return file, old, text, record
+
+
+def write_new(path: Path, text: str) -> None:
+    """Write atomically, and never over an existing file (two runs racing for one number)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise InputErrors([InputError(str(path), None, None, "", msg.RECORD_EXISTS)]) from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def decide(request: DecideRequest) -> Written:
+    """Write the new record, then mark the one it supersedes. The new record's ``supersedes``
+    link alone already retires the old one for ``check``, so an interruption between the two
+    writes leaves a consistent state."""
+    from evaluator.fsutil import atomic_write_text
+
+    file, old, text, record = build_record(request)
+    path = request.folder / file
+    write_new(path, text)
+    old_path = None
+    if old is not None:
+        old_path = request.folder / old.file
+        old_text = old_path.read_text(encoding="utf-8")
+        atomic_write_text(old_path, mark_superseded(old_text, file, str(old_path)))
+    return Written(path, old_path, record)
+
+
+# --------------------------------------------------------------------------- check
+
+
+def current_state(record: Record, root: Path, as_of: dt.date) -> Current:
+    m = record.machine
+    req = local_path(m.inputs.requirements.path, root)
+    chosen = record.chosen_path()
+    missing = [
+        name
+        for name in (m.inputs.requirements.path, chosen or "")
+        if not local_path(name, root).is_file()
+    ]
+    if missing:
+        raise InputErrors(
+            [
+                InputError(
+                    record.file,
+                    None,
+                    None,
+                    "",
+                    msg.RECORD_INPUT_GONE.format(path=p, record=record.file),
+                )
+                for p in missing
+            ]
+        )
+    present = {
+        s.path: local_path(s.path, root)
+        for s in m.inputs.stacks
+        if local_path(s.path, root).is_file()
+    }
+    dirs = [local_path(d, root) for d in m.inputs.catalog.dirs]
+    inputs = core.load_inputs(list(present.values()), requirements=req, catalog_dirs=dirs)
+    comparison = core.compare_inputs(inputs, today=as_of)
+    by_display = {str(p): name for name, p in present.items()}
+    snaps = snapshots(comparison, by_display)
+    requirements = as_requirements(inputs.requirements)
+    stacks = [as_stack(d) for d in inputs.stacks]
+    return Current(
+        requirements=requirements,
+        requirements_sha=model_fingerprint(requirements),
+        stack_shas={
+            by_display[d.display_name]: model_fingerprint(as_stack(d)) for d in inputs.stacks
+        },
+        catalog=CatalogInputs(
+            dirs=m.inputs.catalog.dirs,
+            taxonomy=taxonomy_fingerprint(inputs.catalog),
+            tools=tool_fingerprints(inputs.catalog, tools_involved(requirements, stacks)),
+        ),
+        snapshots={s.path or "": s for s in snaps},
+        version=stackfit_version(),
+        as_of=as_of,
+    )
+
+
+def check(folder: Path, policy: Policy, as_of: dt.date) -> list[DecisionCheck]:
+    if not folder.is_dir():
+        raise InputErrors([InputError(str(folder), None, None, "", msg.NO_DECISIONS_FOLDER)])
+    records = read_records(folder)
+    root = root_for(folder)
+    results: list[DecisionCheck] = []
+    errors: list[InputError] = []
+    for record in active(records):
+        try:
+            results.append(assess(record, current_state(record, root, as_of), policy))
+        except InputErrors as exc:
+            errors.extend(exc.errors)
+    if errors:
+        raise InputErrors(errors)
+    return results
+
+
+# --------------------------------------------------------------------------- diff
+
+
+def _rename(exc: InputErrors, tmp: Path, base: str) -> InputErrors:
+    prefix = str(tmp) + os.sep
+    return InputErrors(
+        InputError(
+            f"{base}:{Path(e.file[len(prefix) :]).as_posix()}"
+            if e.file.startswith(prefix)
+            else e.file,
+            e.line,
+            e.column,
+            e.path,
+            e.message,
+        )
+        for e in exc.errors
+    )
+
+
+def _materialise(root: Path, commit: str, rel: str, tmp: Path, *, recursive: bool) -> Path | None:
+    """Copy the files ``rel`` named at ``commit`` under ``tmp``; None if it did not exist."""
+    files = gitio.list_files(root, commit, rel, recursive=recursive)
+    if not files:
+        return None
+    for name in files:
+        target = tmp / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(gitio.read_blob(root, commit, name).data)
+    return tmp / rel
+
+
+def _past(
+    root: Path,
+    commit: str,
+    base: str,
+    paths: Sequence[Path],
+    requirements: Path | None,
+    catalog_dirs: Sequence[Path],
+    as_of: dt.date,
+) -> tuple[tuple[StackSnapshot, ...], str | None]:
+    with tempfile.TemporaryDirectory(prefix="stackfit-diff-") as name:
+        tmp = Path(name).resolve()
+        found = [
+            p
+            for p in (
+                _materialise(root, commit, repo_path(p, root), tmp, recursive=False) for p in paths
+            )
+            if p is not None
+        ]
+        req = (
+            _materialise(root, commit, repo_path(requirements, root), tmp, recursive=False)
+            if requirements
+            else None
+        )
+        dirs = [
+            p
+            for p in (
+                _materialise(root, commit, repo_path(d, root), tmp, recursive=True)
+                for d in catalog_dirs
+            )
+            if p is not None
+        ]
+        if not found:
+            return (), None
+        try:
+            inputs = core.load_inputs(found, requirements=req, catalog_dirs=dirs)
+        except InputErrors as exc:
+            empty = {msg.NO_STACKS, msg.NO_REQUIREMENTS}
+            if all(e.message in empty for e in exc.errors):
+                return (), None
+            raise _rename(exc, tmp, base) from None
+        comparison = core.compare_inputs(inputs, today=as_of)
+        paths_of = {
+            d.display_name: d.path.resolve().relative_to(tmp).as_posix()
+            for d in (inputs.requirements, *inputs.stacks)
+        }
+        return snapshots(comparison, paths_of), comparison.requirements
+
+
+def diff(
+    base: str,
+    paths: Sequence[Path],
+    *,
+    requirements: Path | None,
+    catalog_dirs: Sequence[Path],
+    as_of: dt.date,
+) -> Diff:
+    """Evaluate the inputs as they were at ``base`` and as they are in the working tree."""
+    root = gitio.require_root(Path.cwd())
+    commit = gitio.resolve_commit(root, base)
+    paths = list(paths) or core.default_paths()
+    inputs = core.load_inputs(paths, requirements=requirements, catalog_dirs=catalog_dirs)
+    comparison = core.compare_inputs(inputs, today=as_of)
+    current = snapshots(
+        comparison, {d.display_name: repo_path(d.path, root) for d in inputs.stacks}
+    )
+    past, past_requirements = _past(root, commit, base, paths, requirements, catalog_dirs, as_of)
+    return diff_snapshots(
+        past,
+        current,
+        base=base,
+        as_of=as_of.isoformat(),
+        requirements_past=past_requirements,
+        requirements_current=comparison.requirements,
+    )
