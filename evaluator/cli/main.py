@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from evaluator.cli import catalog_cmd
+from evaluator.cli import decisions_cmd as decisions
 from evaluator.cli.output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, emit, handles_user_errors
 
 app = typer.Typer(
@@ -18,6 +19,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+decisions.register(app)
 
 FORMATS = ("table", "markdown", "json")
 

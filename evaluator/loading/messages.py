@@ -205,3 +205,22 @@ LANDSCAPE_NOT_A_LANDSCAPE = (
     "(the CNCF / LF AI & Data landscape.yml format)"
 )
 LANDSCAPE_BAD_ENTRY = "expected a {what} mapping with a 'name'"
+
+# ---- decision records, check and diff (evaluator.decisions)
+RECORD_NO_FRONT_MATTER = "a decision record starts with YAML front matter between '---' lines"
+RECORD_BAD_EVIDENCE = (
+    "the stackfit-evidence block of this decision record is not valid JSON of the expected shape"
+)
+RECORD_NO_STATUS = "the front matter has no 'status:' line"
+RECORD_NO_SUCH_STACK = "no stack named {name!r} among the options{hint}; the options are: {names}"
+RECORD_NEEDS_BECAUSE = "{name!r} is {what}; choosing it needs a reason: add --because TEXT"
+RECORD_NO_SUCH_NUMBER = "no decision record numbered {number} in {folder}"
+RECORD_OUTSIDE_REPO = "is outside the repository at {root}; decision records name inputs by their path in the repository"
+RECORD_INPUT_GONE = (
+    "input {path} of decision {record} no longer exists; supersede or deprecate the decision"
+)
+RECORD_EXISTS = "a decision record with this number was written meanwhile; run the command again"
+NO_DECISIONS_FOLDER = "no such decisions folder"
+GIT_BAD_REVISION = "{rev!r} is not a revision of this repository"
+GIT_NOT_A_REPO = "not inside a git repository (git rev-parse failed: {reason})"
+GIT_FAILED = "git {command} failed: {reason}"
