@@ -10,8 +10,8 @@ from pydantic import BaseModel, ConfigDict
 
 from evaluator.scoring.results import Comparison, RankedStack, Score
 
-SCORES = ("fit", "glue", "lock_in")
-"""The scores made of named contributions (overall is derived from them)."""
+SCORES = ("fit", "glue", "lock_in", "overall")
+"""The scores, each a sum of named contributions (overall's are the weighted other three)."""
 
 
 def r2(value: float) -> float:
