@@ -1,0 +1,193 @@
+"""Score a candidate stack from the compiled tables, fast: the search's inner loop.
+
+``score`` computes exactly what ``evaluator.scoring.evaluate_stack`` computes (fit, glue, lock-in,
+overall and viability) for a stack without roles, but on integers and precomputed tables rather
+than models, names and a networkx graph per stack. It returns numbers only; the explanation of a
+result comes from re-scoring it with ``evaluate_stack``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import NamedTuple
+
+from evaluator.recommend.problem import (
+    ALL_CONCERNS,
+    CONCERN_BIT,
+    CUSTOM,
+    HUB_CAPABILITY,
+    NO_TOOL,
+    UNRANKED,
+    Problem,
+)
+from evaluator.scoring import params
+
+_HUB_MIN = params.HUB_MIN_LEVEL
+_HUB_BITS = tuple((CONCERN_BIT[c], cap) for c, cap in HUB_CAPABILITY.items())
+
+
+class Scored(NamedTuple):
+    viable: bool
+    fit: float
+    glue: float
+    lock_in: float
+    overall: float
+
+
+def owners_of(p: Problem, tools: Collection[int]) -> list[int]:
+    """The owner of each need (``NO_TOOL`` when uncovered), by the scoring model's owner rule."""
+    best = [UNRANKED] * len(p.needs)
+    owners = [NO_TOOL] * len(p.needs)
+    for t in tools:
+        for c, _lv, rk in p.tool_needs[t]:
+            if rk < best[c]:
+                best[c] = rk
+                owners[c] = t
+    return owners
+
+
+def hubs(p: Problem, tools: Collection[int], owners: list[int]) -> dict[str, int]:
+    """The stack's tool for each hub capability, if it serves it at HUB_MIN_LEVEL or above."""
+    out: dict[str, int] = {}
+    for cap in ("lineage", "access-control", "audit", "orchestration"):
+        c = p.hub_need.get(cap)
+        if c is not None:
+            o = owners[c]
+            out[cap] = o if o != NO_TOOL and p.level[c][o] >= _HUB_MIN else NO_TOOL
+        else:
+            ranks = p.hub_rank[cap]
+            best, hub = UNRANKED, NO_TOOL
+            for t in tools:
+                r = ranks.get(t, UNRANKED)
+                if r < best:
+                    best, hub = r, t
+            out[cap] = hub
+    return out
+
+
+def score(p: Problem, tools: Collection[int], owners: list[int] | None = None) -> Scored:
+    """Fit, glue, lock-in, overall and viability of the stack ``tools`` (tool indices).
+
+    ``owners`` may be passed when the caller already knows them (the search does); it must be
+    what ``owners_of`` returns."""
+    if owners is None:
+        owners = owners_of(p, tools)
+    conn = p.conn
+    hub = hubs(p, tools, owners)
+
+    # ---- fit and work shares, one pass over the needs
+    coverage = 0.0
+    work: dict[int, float] = {}
+    levels = p.level
+    for c, nd in enumerate(p.needs):
+        o = owners[c]
+        if o != NO_TOOL:
+            coverage += nd.coverage * levels[c][o] / 3
+            work[o] = work.get(o, 0.0) + nd.weight
+    fit = coverage
+    for e in p.existing:
+        fit += e.share if e.tool in tools else e.dropped
+    if fit < 0:
+        fit = 0.0
+
+    # ---- glue
+    hub_bits = [(bit, hub[cap]) for bit, cap in _HUB_BITS if hub[cap] != NO_TOOL]
+    points = 0.0
+    pair = p.pair
+    mask_points = p.mask_points
+    for h in p.handoffs:
+        a, b = owners[h.source], owners[h.target]
+        if a == b or NO_TOOL in (a, b):
+            continue
+        base, carried = pair(a, b)
+        for bit, hb in hub_bits:
+            if (
+                not carried & bit
+                and (hb == a or conn(hb, a) != CUSTOM)
+                and (hb == b or conn(hb, b) != CUSTOM)
+            ):
+                carried |= bit
+        points += base + mask_points[ALL_CONCERNS & ~carried] + h.team_points
+    if p.concern_needs:
+        stage_tools = frozenset([owners[c] for c in p.stage_needs])
+        for c in p.concern_needs:
+            o = owners[c]
+            if o != NO_TOOL and levels[c][o] >= _HUB_MIN:
+                points += p.attachments(o, stage_tools)
+    holders = {o for o in work if p.access[o]}
+    if len(holders) > 1:
+        points += p.permission_points * (_domains(p, holders, hub["access-control"]) - 1)
+    glue = points * p.norm
+
+    # ---- lock-in
+    lock_in = 0.0
+    if work:
+        total = sum(work.values())
+        by_vendor: dict[int, float] = {}
+        closed = 0.0
+        vendor, closedness = p.vendor, p.closed
+        for t, w in work.items():
+            share = w / total
+            closed += share * closedness[t]
+            v = vendor[t]
+            by_vendor[v] = by_vendor.get(v, 0.0) + share
+        hhi = sum(s * s for s in by_vendor.values())
+        lock_in = 100.0 * closed * (0.5 + 0.5 * hhi)
+
+    overall = p.wf * fit + p.wg * (100 - glue) + p.wl * (100 - lock_in)
+    return Scored(_viable(p, tools, owners, hub), fit, glue, lock_in, overall)
+
+
+def _domains(p: Problem, holders: set[int], hub: int) -> int:
+    """Permission systems: holders grouped by vendor, and all the groups the access-control
+    tool reaches merged into one (glue.permission_domains)."""
+    classes = {p.vendor[t] for t in holders}
+    if hub == NO_TOOL:
+        return len(classes)
+    merged = {p.vendor[t] for t in holders if t != hub and (p.conn(hub, t) != CUSTOM)}
+    if hub in holders:
+        merged.add(p.vendor[hub])
+    return len(classes) - len(merged) + 1 if merged else len(classes)
+
+
+def _viable(
+    p: Problem,
+    tools: Collection[int],
+    owners: list[int],
+    hub: dict[str, int],
+) -> bool:
+    for t in tools:
+        if p.bad[t]:
+            return False
+    for c, nd in enumerate(p.needs):
+        if nd.must:
+            o = owners[c]
+            if o == NO_TOOL or p.level[c][o] < nd.min_level:
+                return False
+    if p.need_approvals and not any(p.approvals[t] for t in tools):
+        return False
+    if p.need_versioning and not any(p.versioning[t] for t in tools):
+        return False
+    holders = {owners[c] for c in p.holder_needs} - {NO_TOOL}
+    if not holders:
+        return True
+    conn = p.conn
+
+    def covered(h: int, t: int) -> bool:
+        return h != NO_TOOL and (h == t or conn(h, t) != CUSTOM)
+
+    audit_hub, lineage_hub, access_hub = hub["audit"], hub["lineage"], hub["access-control"]
+    for t in holders:
+        if p.need_sso and not p.sso[t]:
+            return False
+        if p.need_audit and not p.audit[t] and not covered(audit_hub, t):
+            return False
+        if p.need_lineage and not p.lineage[t] and not covered(lineage_hub, t):
+            return False
+        if (
+            p.need_access
+            and p.access[t] < p.need_access
+            and not (covered(access_hub, t) and p.access[access_hub] >= p.need_access)
+        ):
+            return False
+    return True
