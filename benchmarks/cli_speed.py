@@ -1,0 +1,183 @@
+"""How fast the command line starts and compares, against baselines measured in the same run.
+
+    python benchmarks/cli_speed.py [--repeats 21] [--markdown]
+
+Each command runs ``--repeats`` times as a fresh process (after one warm-up run, so the
+byte-code caches exist), the commands taking turns so that load from other programs falls on all
+of them alike; the report gives the median and the fastest wall time, and the ratio of
+the median to two baselines measured in the same run on the same machine: a bare interpreter
+(``python -c pass``) and an interpreter that imports stackfit's dependencies
+(``import typer, pydantic, yaml, networkx, tabulate``). Ratios travel between machines better than
+seconds do. Rank acceptability is timed in-process on a synthetic comparison of 20 viable stacks
+with 10,000 weightings (the issue's size), median of the repeats.
+
+Goals (issue 5): ``stackfit --help`` under 0.2 s, ``stackfit compare`` on the shipped example
+under 0.5 s, rank acceptability over 20 stacks and 10,000 weightings at most 0.2 s.
+The script exits 0 whatever the times: goals are reported, never asserted (timings depend on the
+machine and its load, so they do not belong in the test suite).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PY = sys.executable
+DEPS = "import typer, pydantic, yaml, networkx, tabulate"
+
+
+def stackfit() -> list[str]:
+    script = Path(PY).with_name("stackfit")
+    found = str(script) if script.exists() else shutil.which("stackfit")
+    return [found] if found else [PY, "-m", "evaluator"]
+
+
+def run_once(cmd: list[str], cwd: str) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - start
+
+
+def wall(cmds: list[list[str]], repeats: int, cwd: str) -> list[list[float]]:
+    """Round-robin: each repeat runs every command once, so a burst of load on the machine
+    slows the baselines and the commands alike and the ratios stay meaningful."""
+    for cmd in cmds:
+        run_once(cmd, cwd)  # warm-up: byte-code caches, file cache
+    times: list[list[float]] = [[] for _ in cmds]
+    for _ in range(repeats):
+        for i, cmd in enumerate(cmds):
+            times[i].append(run_once(cmd, cwd))
+    return times
+
+
+def synthetic_comparison(n: int, seed: int = 1):  # type: ignore[no-untyped-def]
+    """``n`` viable stacks with random scores, ranked as the evaluator ranks them."""
+    from evaluator.scoring.evaluate import overall_score, rank
+    from evaluator.scoring.results import Comparison, Score, StackEvaluation
+
+    rnd = random.Random(seed)
+    weights = (0.5, 0.25, 0.25)
+    evaluations = []
+    for i in range(n):
+        fit, glue, lock = rnd.uniform(50, 95), rnd.uniform(0, 60), rnd.uniform(0, 80)
+        evaluations.append(
+            StackEvaluation(
+                name=f"stack {i:02d}",
+                source=None,
+                tools=(),
+                owners={},
+                viable=True,
+                violations=(),
+                fit=Score(value=fit, contributions=()),
+                glue=Score(value=glue, contributions=()),
+                glue_person_days=0.0,
+                lock_in=Score(value=lock, contributions=()),
+                overall=overall_score(fit, glue, lock, weights),
+                handoffs=(),
+                notes=(),
+            )
+        )
+    return Comparison(
+        requirements="synthetic",
+        as_of="2026-11-26",
+        weights=dict(zip(("fit", "glue", "lock_in"), weights, strict=True)),
+        assumptions=(),
+        stacks=tuple(rank(evaluations)),
+    )
+
+
+def robustness_times(repeats: int, stacks: int = 20, samples: int = 10_000) -> list[float]:
+    from evaluator.robustness import analyse
+
+    comparison = synthetic_comparison(stacks)
+    analyse(comparison, samples=samples)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        analyse(comparison, samples=samples)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=21)
+    parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    args = parser.parse_args()
+
+    cli = stackfit()
+    # Outside the repository, so the shipped example is used (not a ./stacks folder).
+    cwd = tempfile.mkdtemp(prefix="stackfit-bench-")
+    cases = [
+        ("baseline: python -c pass", [PY, "-c", "pass"], None),
+        ("baseline: import typer, pydantic, yaml, networkx, tabulate", [PY, "-c", DEPS], None),
+        ("stackfit --help", [*cli, "--help"], 0.2),
+        ("stackfit compare (shipped example)", [*cli, "compare", "--as-of", "2026-11-26"], 0.5),
+        (
+            "stackfit compare --robustness (shipped example)",
+            [*cli, "compare", "--as-of", "2026-11-26", "--robustness"],
+            None,
+        ),
+    ]
+    rows = []
+    medians: dict[str, float] = {}
+    all_times = wall([cmd for _, cmd, _ in cases], args.repeats, cwd)
+    for (label, _, goal), times in zip(cases, all_times, strict=True):
+        medians[label] = statistics.median(times)
+        rows.append((label, statistics.median(times), min(times), goal))
+    rob = robustness_times(args.repeats)
+    rows.append(
+        (
+            "rank acceptability, 20 stacks x 10,000 weightings (in-process)",
+            statistics.median(rob),
+            min(rob),
+            0.2,
+        )
+    )
+    bare = medians["baseline: python -c pass"]
+    deps = medians["baseline: import typer, pydantic, yaml, networkx, tabulate"]
+
+    machine = (
+        f"{os.cpu_count()} CPUs ({cpu_model()}), {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}; {args.repeats} runs each; command: {' '.join(cli)}"
+    )
+    if args.markdown:
+        print(f"Machine: {machine}\n")
+        print("| what | median s | fastest s | x bare python | x import deps | goal |")
+        print("| --- | ---: | ---: | ---: | ---: | --- |")
+        for label, med, best, goal in rows:
+            ratio = "" if label.startswith("rank") else f"{med / bare:.1f}"
+            dratio = "" if label.startswith("rank") else f"{med / deps:.2f}"
+            verdict = "" if goal is None else f"< {goal} s: {'met' if med < goal else 'MISSED'}"
+            print(f"| {label} | {med:.3f} | {best:.3f} | {ratio} | {dratio} | {verdict} |")
+        return
+    print(machine)
+    width = max(len(r[0]) for r in rows)
+    print(f"{'':{width}}  median  fastest  x bare  x deps  goal")
+    for label, med, best, goal in rows:
+        ratio = "" if label.startswith("rank") else f"{med / bare:6.1f}  {med / deps:6.2f}"
+        verdict = "" if goal is None else f"< {goal} s: {'met' if med < goal else 'MISSED'}"
+        print(f"{label:{width}}  {med:6.3f}  {best:7.3f}  {ratio:14}  {verdict}")
+
+
+if __name__ == "__main__":
+    main()
