@@ -20,18 +20,24 @@ from evaluator.catalog_tools.query import Filters, details, list_tools, search
 from evaluator.loading.files import yaml_files
 
 
-def list_command(catalog_dirs: Sequence[Path], filters: Filters, fmt: str) -> str:
-    catalog, _ = open_catalog(catalog_dirs)
+def list_command(
+    catalog_dirs: Sequence[Path], filters: Filters, fmt: str, *, builtin: bool = True
+) -> str:
+    catalog, _ = open_catalog(catalog_dirs, builtin=builtin)
     return render.tool_list(catalog, list_tools(catalog, filters), fmt)
 
 
-def show_command(catalog_dirs: Sequence[Path], tool_id: str, fmt: str) -> str:
-    catalog, layers = open_catalog(catalog_dirs)
+def show_command(
+    catalog_dirs: Sequence[Path], tool_id: str, fmt: str, *, builtin: bool = True
+) -> str:
+    catalog, layers = open_catalog(catalog_dirs, builtin=builtin)
     return render.tool_details(details(catalog, layers, tool_id), fmt)
 
 
-def search_command(catalog_dirs: Sequence[Path], text: str, fmt: str, limit: int = 20) -> str:
-    catalog, _ = open_catalog(catalog_dirs)
+def search_command(
+    catalog_dirs: Sequence[Path], text: str, fmt: str, limit: int = 20, *, builtin: bool = True
+) -> str:
+    catalog, _ = open_catalog(catalog_dirs, builtin=builtin)
     return render.search_hits(catalog, search(catalog, text, limit=limit), text, fmt)
 
 

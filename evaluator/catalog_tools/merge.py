@@ -3,8 +3,8 @@
 The rules (docs/catalog.md, "Importing a landscape"):
 
 - an item already in the catalog (the built-in one, ``-c`` folders and the output folder) is
-  skipped, matched by id, by name variant (case, punctuation, an "Apache" prefix) or by
-  repository URL; existing entries are never modified, so curated facts cannot be overwritten;
+  skipped, matched by id, by name variant (case, punctuation, an "Apache" prefix), by
+  repository URL or by homepage URL; existing entries are never modified, so curated facts cannot be overwritten;
 - an item none of whose categories maps to a capability is reported as unmapped, not imported;
 - everything else becomes an entry with ``curation: imported`` and honest defaults for what a
   landscape does not say: licence ``unknown`` unless the file gives one, openness ``unknown``
@@ -49,7 +49,7 @@ class Skipped:
     tool: str
     """The catalog tool it matched."""
     reason: str
-    """``id``, ``name`` or ``repo``: what matched."""
+    """``id``, ``name``, ``repo`` or ``homepage``: what matched."""
 
 
 @dataclass(frozen=True)
@@ -89,24 +89,29 @@ class _Index:
     id_keys: dict[str, str]
     names: dict[str, str]
     repos: dict[str, str]
+    homepages: dict[str, str]
 
     @classmethod
     def of(cls, layers: Layers) -> _Index:
-        index = cls({}, {}, {}, {})
+        index = cls({}, {}, {}, {}, {})
         for entry in layers.entries:
-            index.add(entry.tool.id, entry.tool.name, entry.tool.repo)
+            index.add(entry.tool.id, entry.tool.name, entry.tool.repo, entry.tool.homepage)
         return index
 
-    def add(self, tool_id: str, name: str, repo: str | None) -> None:
+    def add(self, tool_id: str, name: str, repo: str | None, homepage: str | None) -> None:
         self.ids.setdefault(tool_id, tool_id)
         self.id_keys.setdefault(id_key(tool_id), tool_id)
         self.names.setdefault(name_key(name), tool_id)
         if repo:
             self.repos.setdefault(repo_key(repo), tool_id)
+        if homepage:
+            self.homepages.setdefault(repo_key(homepage), tool_id)
 
     def match(self, item: LandscapeItem, candidate_id: str) -> Skipped | None:
         if item.repo and repo_key(item.repo) in self.repos:
             return Skipped(item.name, self.repos[repo_key(item.repo)], "repo")
+        if item.homepage and repo_key(item.homepage) in self.homepages:
+            return Skipped(item.name, self.homepages[repo_key(item.homepage)], "homepage")
         for name in (item.name, *item.other_names):
             if name_key(name) in self.names:
                 return Skipped(item.name, self.names[name_key(name)], "name")
@@ -157,7 +162,7 @@ def plan_import(
         Tool.model_validate(entry)  # a bug here is ours, not the user's: let it raise
         entries.append(entry)
         report.added.append(tool_id)
-        index.add(tool_id, item.name, item.repo)
+        index.add(tool_id, item.name, item.repo, homepage)
     report.seconds = time.perf_counter() - started
     return report, entries
 

@@ -151,7 +151,8 @@ def lint_report(report: LintReport, fmt: str, *, strict: bool) -> str:
         )
     lines = [str(f) for f in report.findings]
     summary = (
-        f"{report.tools} tools in {report.files} files: "
+        f"{report.tools} tool{'s' if report.tools != 1 else ''} in "
+        f"{report.files} file{'s' if report.files != 1 else ''}: "
         f"{report.errors} error{'s' if report.errors != 1 else ''}, "
         f"{report.warnings} warning{'s' if report.warnings != 1 else ''}"
     )

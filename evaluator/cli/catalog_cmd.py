@@ -41,6 +41,10 @@ CatalogOpt = Annotated[
     ),
 ]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table | json")]
+NoBuiltinOpt = Annotated[
+    bool,
+    typer.Option("--no-builtin", help="Use only the -c folders, without the built-in catalog."),
+]
 
 
 def _fmt(value: str) -> str:
@@ -93,6 +97,7 @@ def list_(
         list[str] | None, typer.Option("--vendor", help="Vendor name contains this text.")
     ] = None,
     catalog: CatalogOpt = None,
+    no_builtin: NoBuiltinOpt = False,
     fmt: FormatOpt = "table",
 ) -> None:
     """List tools, filtered by capability, licence, deployment, format, standard or vendor."""
@@ -107,7 +112,7 @@ def list_(
         standards=tuple(standard or ()),
         vendors=tuple(vendor or ()),
     )
-    emit(list_command(catalog or [], filters, _fmt(fmt)), None)
+    emit(list_command(catalog or [], filters, _fmt(fmt), builtin=not no_builtin), None)
 
 
 @app.command()
@@ -115,12 +120,13 @@ def list_(
 def show(
     tool: Annotated[str, typer.Argument(help="The tool id.")],
     catalog: CatalogOpt = None,
+    no_builtin: NoBuiltinOpt = False,
     fmt: FormatOpt = "table",
 ) -> None:
     """Every fact of one tool, with the catalog, file and line each comes from."""
     from evaluator.catalog_tools.commands import show_command
 
-    emit(show_command(catalog or [], tool, _fmt(fmt)), None)
+    emit(show_command(catalog or [], tool, _fmt(fmt), builtin=not no_builtin), None)
 
 
 @app.command()
@@ -131,12 +137,13 @@ def search(
     ],
     limit: Annotated[int, typer.Option("--limit", "-n", help="At most this many results.")] = 20,
     catalog: CatalogOpt = None,
+    no_builtin: NoBuiltinOpt = False,
     fmt: FormatOpt = "table",
 ) -> None:
     """Search tools by text, best matches first (id and name before vendor and description)."""
     from evaluator.catalog_tools.commands import search_command
 
-    emit(search_command(catalog or [], text, _fmt(fmt), limit), None)
+    emit(search_command(catalog or [], text, _fmt(fmt), limit, builtin=not no_builtin), None)
 
 
 @app.command()
