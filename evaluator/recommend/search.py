@@ -25,9 +25,10 @@ score found is safe. No dominance rule is used (see the notes on why the naive o
 from __future__ import annotations
 
 import bisect
+import heapq
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from evaluator.recommend.kernel import Scored, score
@@ -95,11 +96,90 @@ class _Vec:
         self.prefmax = pm
         self._order: list[int] | None = None
 
-    def order(self) -> list[int]:
+    def value(self, i: int) -> float:
+        return self.vals[i]
+
+    def best(self, br: int, crank: list[int]) -> float:
+        """The best value among candidates ranked at or above ``br``."""
+        cut = bisect.bisect_right(crank, br)
+        return self.prefmax[cut - 1] if cut else _NEG
+
+    def ordered(self) -> Iterator[tuple[float, int]]:
+        """Every candidate as (value, index), best first."""
         if self._order is None:
             vals = self.vals
             self._order = sorted(range(len(vals)), key=lambda i: -vals[i])
-        return self._order
+        vals = self.vals
+        for i in self._order:
+            yield vals[i], i
+
+
+class _Concern:
+    """A concern's candidates once every stage is decided: exact values, computed on demand in
+    decreasing order of their upper bound (the candidate's own fit and lock-in)."""
+
+    __slots__ = ("c", "cost", "none", "pairs", "s", "stage_tools", "u", "uorder", "vals")
+
+    def __init__(
+        self,
+        s: _Search,
+        c: int,
+        stage_tools: frozenset[int],
+        pairs: list[tuple[int, int]],
+        cost: float,
+    ) -> None:
+        self.s = s
+        self.c = c
+        self.u = s.unary[c]
+        self.uorder = s.uorder[c]
+        self.stage_tools = stage_tools
+        self.pairs = pairs
+        self.cost = cost
+        self.vals: dict[int, float] = {}
+        self.none = -s.glue_gain * cost * len(pairs)
+
+    def value(self, i: int) -> float:
+        v = self.vals.get(i)
+        if v is None:
+            p = self.s.p
+            t = self.s.cand[self.c][i]
+            if p.level[self.c][t] >= params.HUB_MIN_LEVEL:
+                pts = p.attachments(t, self.stage_tools)
+                conn = p.conn
+                for a, b in self.pairs:
+                    if not ((t == a or conn(t, a) != CUSTOM) and (t == b or conn(t, b) != CUSTOM)):
+                        pts += self.cost
+            else:
+                pts = self.cost * len(self.pairs)
+            v = self.u[i] - self.s.glue_gain * pts
+            self.vals[i] = v
+        return v
+
+    def best(self, br: int, crank: list[int]) -> float:
+        """The best value among candidates ranked at or above ``br``."""
+        best = _NEG
+        u = self.u
+        for i in self.uorder:
+            if u[i] <= best:
+                break
+            if crank[i] <= br:
+                v = self.value(i)
+                if v > best:
+                    best = v
+        return best
+
+    def ordered(self) -> Iterator[tuple[float, int]]:
+        """Every candidate as (exact value, index), best first."""
+        heap: list[tuple[float, int]] = []
+        u = self.u
+        for i in self.uorder:
+            while heap and -heap[0][0] >= u[i]:
+                v, j = heapq.heappop(heap)
+                yield -v, j
+            heapq.heappush(heap, (-self.value(i), i))
+        while heap:
+            v, j = heapq.heappop(heap)
+            yield -v, j
 
 
 def search(
@@ -209,9 +289,12 @@ class _Search:
                 )
             )
         self.nstage = len(order)
+        access = p.hub_need.get("access-control")
         order += sorted(
-            (c for c in range(nn) if p.needs[c].concern), key=lambda c: (len(self.cand[c]), c)
+            (c for c in range(nn) if p.needs[c].concern),
+            key=lambda c: (c != access, len(self.cand[c]), c),
         )
+        self.cand_vendors = [{p.vendor[t] for t in cands} for cands in self.cand]
         self.order = order
         self.position = {c: k for k, c in enumerate(order)}
 
@@ -219,6 +302,9 @@ class _Search:
         wmax = sum(nd.weight for c, nd in enumerate(p.needs) if self.cand[c])
         hhi = sum((nd.weight / wmax) ** 2 for nd in p.needs if nd.must) if wmax else 0.0
         lock_factor = p.wl * 100.0 * (0.5 + 0.5 * hhi) / wmax if wmax else 0.0
+        self.wmax = wmax
+        self.lock_factor = lock_factor
+        self.must_weight2 = sum(nd.weight**2 for c, nd in enumerate(p.needs) if nd.must)
         self.unary: list[list[float]] = []
         self.cov: list[list[float]] = []
         for c, nd in enumerate(p.needs):
@@ -271,16 +357,19 @@ class _Search:
         for t in self.forced:
             self._add(t)
         self.gain = 0.0
+        self.mass = 0.0  # sum of weight x closedness over decided owners
+        self.covered = 0.0  # weight of decided needs with an owner
+        self.open_weight = wmax  # weight of undecided needs that have candidates
+        self.must_open2 = self.must_weight2  # squared weights of undecided must-haves
+        self.vendor_weight: dict[int, float] = {}
         self.cov_decided = 0.0
         self.const = 100.0 * (p.wg + p.wl)
         self.max_switch = -sum(e.dropped for e in p.existing if e.tool not in self.forced)
         self._rows: dict[tuple[int, int, int], list[float]] = {}
-        self._vecs: dict[tuple[int, ...], _Vec] = {}
-        self.vec: list[_Vec] = [self._stage_vec(k) for k in range(self.nstage)]
-        if self.nstage:
-            self.vec += [_Vec(self.unary[c], 0.0) for c in order[self.nstage :]]
-        else:
-            self.vec += [self._concern_vec(k) for k in range(len(order))]
+        self._vecs: dict[tuple[int, ...], _Vec | _Concern] = {}
+        self.uorder = [_desc(u) for u in self.unary]
+        self.vec: list[_Vec | _Concern] = [self._stage_vec(k) for k in range(self.nstage)]
+        self.vec += [self._concern_vec(k) for k in range(self.nstage, len(order))]
         return None
 
     def _min_edge(self, e: int, early: int, late: int) -> list[float]:
@@ -336,7 +425,7 @@ class _Search:
             *(self.owner[self.order[i]] if self.decided[self.order[i]] else -2 for _, i in edges),
         )
         vec = self._vecs.get(key)
-        if vec is None:
+        if vec is None or isinstance(vec, _Concern):
             vals = list(self.unary[self.order[k]])
             for e, i in edges:
                 c = self.order[i]
@@ -351,43 +440,30 @@ class _Search:
             self._vecs[key] = vec
         return vec
 
-    def _concern_vec(self, k: int) -> _Vec:
-        """Exact glue of a concern's candidates once every stage has its tool."""
+    def _concern_vec(self, k: int) -> _Concern:
+        """Exact glue of a concern's candidates once every stage has its tool (lazily: a
+        candidate's own fit and lock-in bound its value, so few need their glue computed)."""
         p = self.p
         c = self.order[k]
-        stage_owners = tuple(self.owner[s] for s in p.stage_needs)
+        stage_owners = tuple(self.owner[s] if self.decided[s] else -2 for s in p.stage_needs)
         key = (-1, k, *stage_owners)
         vec = self._vecs.get(key)
         if vec is not None:
+            assert isinstance(vec, _Concern)
             return vec
-        stage_tools = frozenset(stage_owners)
         bit = self.hub_bit_of_need.get(c, 0)
         pairs = []
         if bit:
-            cost = p.mask_points[bit]
             for h in p.handoffs:
+                if not (self.decided[h.source] and self.decided[h.target]):
+                    continue
                 a, b = self.owner[h.source], self.owner[h.target]
                 if a != NO_TOOL and b != NO_TOOL and a != b and not p.pair_carries(a, b) & bit:
                     pairs.append((a, b))
-        g = self.glue_gain
-        hub_min = params.HUB_MIN_LEVEL
-        vals = []
-        for t, u in zip(self.cand[c], self.unary[c], strict=True):
-            pts = 0.0
-            if p.level[c][t] >= hub_min:
-                pts += p.attachments(t, stage_tools)
-                for a, b in pairs:
-                    if not (
-                        (t == a or p.conn(t, a) != CUSTOM) and (t == b or p.conn(t, b) != CUSTOM)
-                    ):
-                        pts += cost
-            else:
-                pts += cost * len(pairs)
-            vals.append(u - g * pts)
-        none = -g * cost * len(pairs) if bit else 0.0
-        vec = _Vec(vals, none)
-        self._vecs[key] = vec
-        return vec
+        stage_tools = frozenset(t for t in stage_owners if t >= 0)
+        concern = _Concern(self, c, stage_tools, pairs, p.mask_points[bit])
+        self._vecs[key] = concern
+        return concern
 
     # ------------------------------------------------------------------ state changes
 
@@ -422,9 +498,8 @@ class _Search:
             if br == UNRANKED:
                 return vec.none if not self.p.needs[c].must else _NEG
             i = self.cpos[c].get(self.best_tool[c])
-            return vec.vals[i] if i is not None else _NEG
-        cut = bisect.bisect_right(self.crank[c], br)
-        value = vec.prefmax[cut - 1] if cut else _NEG
+            return vec.value(i) if i is not None else _NEG
+        value = vec.best(br, self.crank[c])
         if br == UNRANKED and not self.p.needs[c].must and vec.none > value:
             value = vec.none
         return value
@@ -446,6 +521,45 @@ class _Search:
             else:
                 total += e.dropped
         return total
+
+    def _lock_correction(self) -> float:
+        """Lock-in the unary values leave out on decided needs: the vendor concentration they
+        already imply and the covered weight the stack can still reach (both only grow the
+        lock-in of the decided part; the undecided part keeps its floor)."""
+        if not self.mass:
+            return 0.0
+        reach = self.covered + self.open_weight
+        hhi = (sum(w * w for w in self.vendor_weight.values()) + self.must_open2) / (reach * reach)
+        exact = self.p.wl * 100.0 * (0.5 + 0.5 * hhi) * self.mass / reach
+        return max(0.0, exact - self.lock_factor * self.mass)
+
+    def _permission_floor(self) -> float:
+        """Permission systems already certain once the access-control need is decided: vendors
+        of decided holders that its tool does not reach, and that no tool still to be added could
+        join to it, each stay a separate system (glue.permission_domains)."""
+        p = self.p
+        c = p.hub_need.get("access-control")
+        if c is None or not self.decided[c]:
+            return 0.0
+        hub = self.owner[c]
+        if hub != NO_TOOL and p.level[c][hub] < params.HUB_MIN_LEVEL:
+            hub = NO_TOOL
+        holders = [
+            t for n, t in enumerate(self.owner) if self.decided[n] and t != NO_TOOL and p.access[t]
+        ]
+        vendors = {p.vendor[t] for t in holders}
+        if len(vendors) < 2:
+            return 0.0
+        if hub == NO_TOOL:
+            return self.glue_gain * p.permission_points * (len(vendors) - 1)
+        joined = {p.vendor[t] for t in holders if t == hub or p.conn(hub, t) != CUSTOM}
+        later: set[int] = set()
+        for n in range(len(p.needs)):
+            if not self.decided[n]:
+                later |= self.cand_vendors[n]
+        alone = vendors - joined - later
+        domains = len(alone) + (1 if vendors - alone else 0)
+        return self.glue_gain * p.permission_points * max(0, domains - 1)
 
     def _threshold(self) -> float:
         if len(self.found) < self.top:
@@ -476,7 +590,15 @@ class _Search:
                 here = v
             rest += v
         slack = p.wf * max(0.0, self.max_switch - self.cov_decided)
-        bound = self.const + self.gain + rest + p.wf * self._reuse_bound(k) + slack
+        bound = (
+            self.const
+            + self.gain
+            + rest
+            + p.wf * self._reuse_bound(k)
+            + slack
+            - self._lock_correction()
+            - self._permission_floor()
+        )
         threshold = self._threshold()
         if bound < threshold:
             return
@@ -490,7 +612,7 @@ class _Search:
         if br < UNRANKED:
             i = self.cpos[c].get(self.best_tool[c])
             if i is not None:
-                extra.append((vec.vals[i], i))
+                extra.append((vec.value(i), i))
         elif not nd.must:
             extra.append((vec.none, -1))
         extra.sort(reverse=True)
@@ -499,25 +621,26 @@ class _Search:
         crank = self.crank[c]
         cand = self.cand[c]
         xi = 0
-        order = vec.order() if room else []
-        oi = 0
+        options = vec.ordered() if room else iter(())
+        pending: tuple[float, int] | None = None
         while True:
             # Next option in decreasing optimistic value: a new tool or an extra option.
-            new_val = _NEG
-            while oi < len(order):
-                i = order[oi]
-                if crank[i] < br and self._fits(cand[i]):
-                    new_val = vec.vals[i]
-                    break
-                oi += 1
+            if pending is None:
+                for val, i in options:
+                    if crank[i] < br and self._fits(cand[i]):
+                        pending = (val, i)
+                        break
+            new_val = pending[0] if pending is not None else _NEG
             ex_val = extra[xi][0] if xi < len(extra) else _NEG
             if new_val == _NEG and ex_val == _NEG:
                 break
-            if new_val >= ex_val:
-                val, i, new = new_val, order[oi], True
-                oi += 1
+            if pending is not None and new_val >= ex_val:
+                val, i = pending
+                new = True
+                pending = None
             else:
-                val, i, new = ex_val, extra[xi][1], False
+                val, i = extra[xi]
+                new = False
                 xi += 1
             if base + val < self._threshold():
                 break
@@ -532,13 +655,23 @@ class _Search:
         old_limit = self.limit[c]
         self.limit[c] = p.rank[c][tool] if tool != NO_TOOL else UNRANKED
         self.gain += val
+        nd = p.needs[c]
+        if self.cand[c]:
+            self.open_weight -= nd.weight
+        if nd.must:
+            self.must_open2 -= nd.weight**2
+        if tool != NO_TOOL:
+            self.mass += nd.weight * p.closed[tool]
+            self.covered += nd.weight
+            v = p.vendor[tool]
+            self.vendor_weight[v] = self.vendor_weight.get(v, 0.0) + nd.weight
         self.cov_decided += cov
-        saved: list[tuple[int, _Vec]] = []
+        saved: list[tuple[int, _Vec | _Concern]] = []
         if k < self.nstage:
             for j in self.fwd[k]:
                 saved.append((j, self.vec[j]))
                 self.vec[j] = self._stage_vec(j)
-            if k == self.nstage - 1:
+            if True:
                 for j in range(self.nstage, len(self.order)):
                     saved.append((j, self.vec[j]))
                     self.vec[j] = self._concern_vec(j)
@@ -546,6 +679,15 @@ class _Search:
         for j, v in reversed(saved):
             self.vec[j] = v
         self.gain -= val
+        if self.cand[c]:
+            self.open_weight += nd.weight
+        if nd.must:
+            self.must_open2 += nd.weight**2
+        if tool != NO_TOOL:
+            self.mass -= nd.weight * p.closed[tool]
+            self.covered -= nd.weight
+            v = p.vendor[tool]
+            self.vendor_weight[v] -= nd.weight
         self.cov_decided -= cov
         self.limit[c] = old_limit
         self.decided[c] = False
@@ -589,3 +731,8 @@ class _Search:
                 kept.append(o)
         kept.append(f)
         self.pareto = kept
+
+
+def _desc(values: list[float]) -> list[int]:
+    """Indices of ``values``, largest value first."""
+    return sorted(range(len(values)), key=lambda i: -values[i])

@@ -1,0 +1,92 @@
+"""Synthetic catalogs over the real taxonomy, from a fixed seed, for the recommend benchmark.
+
+Each synthetic tool copies a randomly chosen real tool of the built-in catalog (its capability
+profile with levels jittered by one, its governance, openness, formats, standards, deployment and
+licence), so the distributions of capabilities, governance features and licences are the real
+ones; vendors are shared the way they are in the real catalog (about one vendor for three tools),
+and integrations are drawn at the real catalog's density (about seven per tool), native more
+often than standard, towards tools that serve neighbouring stages more often than not.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+from evaluator.catalog import Catalog, load_catalog
+from evaluator.models import Requirements, Tool
+from evaluator.resources import builtin_stacks_dir
+
+SEED = 20240917
+
+
+def synthetic_catalog(n_tools: int, seed: int = SEED) -> Catalog:
+    real = load_catalog()
+    templates = sorted(real.tools.values(), key=lambda t: t.id)
+    rnd = random.Random(f"{seed}:{n_tools}")
+    n_vendors = max(1, n_tools // 3)
+    per_integrations = sum(len(t.integrations) for t in templates) / len(templates)
+    drafts: list[dict[str, object]] = []
+    for i in range(n_tools):
+        base = rnd.choice(templates)
+        caps = {
+            cap: max(1, min(3, lv + rnd.choice((-1, 0, 0, 0, 1))))
+            for cap, lv in base.capabilities.items()
+            if rnd.random() > 0.1
+        }
+        if rnd.random() < 0.2 or not caps:
+            cap = rnd.choice(sorted(real.capabilities))
+            caps.setdefault(cap, rnd.randint(1, 3))
+        data = base.model_dump(mode="json", by_alias=True, exclude_none=True)
+        data.update(
+            id=f"s{i:04d}-{base.id}"[:80],
+            name=f"{base.name} #{i}",
+            vendor=base.vendor if rnd.random() < 0.3 else f"vendor-{rnd.randrange(n_vendors)}",
+            capabilities=caps,
+            integrations=[],
+        )
+        drafts.append(data)
+    ids = [str(d["id"]) for d in drafts]
+    for d in drafts:
+        k = min(len(ids) - 1, int(rnd.expovariate(1 / per_integrations)))
+        targets = rnd.sample(ids, k + 1)
+        d["integrations"] = [
+            {"tool": t, "kind": "native" if rnd.random() < 0.8 else "standard"}
+            for t in targets
+            if t != d["id"]
+        ][:k]
+    tools = {str(d["id"]): Tool.model_validate(d) for d in drafts}
+    return replace(
+        real, tools=dict(sorted(tools.items())), origin={t: "synthetic" for t in sorted(tools)}
+    )
+
+
+def synthetic_requirements(catalog: Catalog, seed: int = SEED) -> Requirements:
+    """The shipped example's requirements, with its existing investments replaced by a synthetic
+    warehouse under contract and an orchestrator in use (both passing the gates)."""
+    import yaml
+
+    from evaluator.recommend.problem import compile_problem
+    from evaluator.scoring import build_context
+
+    text = (builtin_stacks_dir() / "requirements.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    data["existing"] = []
+    req = Requirements.model_validate(data)
+    p = compile_problem(catalog, build_context(req, catalog), _today())
+    rnd = random.Random(seed)
+    ok = [t for i, t in enumerate(p.ids) if not p.bad[i] and catalog.tools[t].governance.sso]
+    rnd.shuffle(ok)
+    existing = []
+    for cap, commitment in (("warehouse", "contract"), ("orchestration", "in-use")):
+        tool = next((t for t in ok if catalog.tools[t].capabilities.get(cap, 0) >= 2), None)
+        if tool is not None:
+            existing.append({"tool": tool, "commitment": commitment, "until": "2030-01-01"})
+    data["existing"] = existing
+    return Requirements.model_validate(data)
+
+
+def _today():  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    return dt.date(2026, 11, 26)
