@@ -671,13 +671,12 @@ class _Search:
             for j in self.fwd[k]:
                 saved.append((j, self.vec[j]))
                 self.vec[j] = self._stage_vec(j)
-            if True:
-                for j in range(self.nstage, len(self.order)):
-                    saved.append((j, self.vec[j]))
-                    self.vec[j] = self._concern_vec(j)
+            for j in range(self.nstage, len(self.order)):
+                saved.append((j, self.vec[j]))
+                self.vec[j] = self._concern_vec(j)
         self._dfs(k + 1)
-        for j, v in reversed(saved):
-            self.vec[j] = v
+        for j, old_vec in reversed(saved):
+            self.vec[j] = old_vec
         self.gain -= val
         if self.cand[c]:
             self.open_weight += nd.weight
