@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from evaluator.cli import catalog_cmd
+from evaluator.cli import catalog_cmd, recommend_cmd
 from evaluator.cli import decisions_cmd as decisions
 from evaluator.cli.output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, emit, handles_user_errors
 
@@ -20,6 +20,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 decisions.register(app)
+recommend_cmd.register(app)
 
 FORMATS = ("table", "markdown", "json")
 

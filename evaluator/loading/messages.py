@@ -224,3 +224,9 @@ NO_DECISIONS_FOLDER = "no such decisions folder"
 GIT_BAD_REVISION = "{rev!r} is not a revision of this repository"
 GIT_NOT_A_REPO = "not inside a git repository (git rev-parse failed: {reason})"
 GIT_FAILED = "git {command} failed: {reason}"
+
+# ---- stackfit recommend (evaluator.cli.recommend_cmd)
+RECOMMEND_ROLES_IGNORED = (
+    "note: {file} assigns roles; recommend keeps its tools and declared integrations but lets "
+    "the scoring model's default owner rule pick who serves each capability"
+)

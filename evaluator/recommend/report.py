@@ -1,0 +1,182 @@
+"""Render recommendations as a table, Markdown or JSON, and as stack files ``compare`` reads."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+
+from evaluator.recommend.explain import Recommendation, Recommended
+from evaluator.scoring.results import StackEvaluation
+
+
+def _scores(e: StackEvaluation) -> dict[str, float]:
+    return {
+        "fit": round(e.fit.value, 4),
+        "glue": round(e.glue.value, 4),
+        "glue_person_days": round(e.glue_person_days, 2),
+        "lock_in": round(e.lock_in.value, 4),
+        "overall": round(e.overall.value, 4),
+    }
+
+
+def _status(r: Recommended) -> str:
+    s = r.stats
+    proof = "proven optimal" if s.proven else "NOT proven (search stopped early)"
+    return (
+        f"searched {s.nodes:,} nodes and scored {s.leaves:,} stacks in {s.seconds:.2f} s; {proof}"
+    )
+
+
+def to_json(r: Recommended) -> str:
+    data: dict[str, Any] = {
+        "requirements": r.requirements,
+        "as_of": r.as_of,
+        "search_space": r.search_space,
+        "search": {
+            "nodes": r.stats.nodes,
+            "stacks_scored": r.stats.leaves,
+            "seconds": round(r.stats.seconds, 3),
+            "proven_optimal": r.stats.proven,
+        },
+        "infeasible": r.infeasible,
+        "results": [
+            {
+                "rank": x.rank,
+                "name": x.stack.name,
+                "tools": list(x.stack.tools),
+                "pareto": x.pareto,
+                "viable": x.evaluation.viable,
+                **_scores(x.evaluation),
+                "roles": [
+                    {"tool": role.tool, "serves": list(role.serves), "why": role.why}
+                    for role in x.roles
+                ],
+                "runner_up": [
+                    {"capability": a.capability, "tool": a.tool, "overall": round(a.overall, 4)}
+                    for a in x.runner_up
+                ],
+            }
+            for x in r.results
+        ],
+        "pareto_front": [{"tools": list(e.tools), **_scores(e)} for e in r.pareto],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _header(r: Recommended) -> list[str]:
+    return [
+        f"Requirements: {r.requirements}",
+        f"As of {r.as_of}; {_status(r)}",
+        f"Search space: {r.search_space}.",
+    ]
+
+
+def _runner(x: Recommendation, cap: str) -> str:
+    for a in x.runner_up:
+        if a.capability == cap:
+            delta = a.overall - x.evaluation.overall.value
+            return f"{a.tool} ({delta:+.2f})"
+    return "-"
+
+
+def to_table(r: Recommended) -> str:
+    from tabulate import tabulate
+
+    lines = _header(r)
+    if r.infeasible or not r.results:
+        lines += [
+            "",
+            f"No viable stack: {r.infeasible or 'every stack in the search space fails a gate'}",
+        ]
+        return "\n".join(lines) + "\n"
+    rows = [
+        [
+            x.rank,
+            f"{x.evaluation.fit.value:.1f}",
+            f"{x.evaluation.glue.value:.1f}",
+            f"{x.evaluation.lock_in.value:.1f}",
+            f"{x.evaluation.overall.value:.2f}",
+            "yes" if x.pareto else "",
+            ", ".join(x.stack.tools),
+        ]
+        for x in r.results
+    ]
+    lines += [
+        "",
+        tabulate(rows, headers=["rank", "fit", "glue", "lock-in", "overall", "pareto", "tools"]),
+    ]
+    for x in r.results:
+        lines += ["", f"{x.rank}. {x.stack.description}"]
+        role_rows = [
+            [role.tool, role.why, ", ".join(f"{c}: {_runner(x, c)}" for c in role.serves) or "-"]
+            for role in x.roles
+        ]
+        lines.append(
+            tabulate(
+                role_rows, headers=["tool", "there for", "runner-up per role (overall change)"]
+            )
+        )
+    lines += [
+        "",
+        f"Pareto front over fit, glue and lock-in among the stacks scored: {len(r.pareto)} stacks",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def to_markdown(r: Recommended) -> str:
+    lines = [f"# Recommended stacks: {r.requirements}", "", *(f"{h}  " for h in _header(r)), ""]
+    if r.infeasible or not r.results:
+        lines.append(
+            f"No viable stack: {r.infeasible or 'every stack in the search space fails a gate'}"
+        )
+        return "\n".join(lines) + "\n"
+    lines += [
+        "| rank | fit | glue | lock-in | overall | Pareto | tools |",
+        "| ---: | ---: | ---: | ---: | ---: | :---: | --- |",
+    ]
+    for x in r.results:
+        e = x.evaluation
+        lines.append(
+            f"| {x.rank} | {e.fit.value:.1f} | {e.glue.value:.1f} | {e.lock_in.value:.1f} | "
+            f"{e.overall.value:.2f} | {'yes' if x.pareto else ''} | {', '.join(x.stack.tools)} |"
+        )
+    for x in r.results:
+        lines += [
+            "",
+            f"## {x.rank}. {x.stack.description}",
+            "",
+            "| tool | there for | runner-up per role |",
+            "| --- | --- | --- |",
+        ]
+        for role in x.roles:
+            runners = ", ".join(f"{c}: {_runner(x, c)}" for c in role.serves) or "-"
+            lines.append(f"| {role.tool} | {role.why} | {runners} |")
+    lines += ["", f"Pareto front among the stacks scored: {len(r.pareto)} stacks."]
+    return "\n".join(lines) + "\n"
+
+
+def stack_yaml(x: Recommendation, requirements: str) -> str:
+    data: dict[str, Any] = {
+        "kind": "stack",
+        "version": 1,
+        "name": x.stack.name,
+        "description": x.stack.description,
+        "tools": list(x.stack.tools),
+    }
+    if x.stack.integrations:
+        data["integrations"] = [
+            {
+                "from": i.source,
+                "to": i.target,
+                "kind": i.kind.value,
+                **({"note": i.note} if i.note else {}),
+            }
+            for i in x.stack.integrations
+        ]
+    head = (
+        f"# Written by `stackfit recommend` for: {requirements}\n"
+        f"# overall {x.evaluation.overall.value:.2f} (rank {x.rank}); re-check with `stackfit compare`.\n"
+    )
+    return head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)

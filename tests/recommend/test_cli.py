@@ -1,0 +1,87 @@
+"""`stackfit recommend` on the shipped example: formats, options, and --save through compare."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from evaluator.cli.main import app
+from evaluator.resources import builtin_stacks_dir
+
+RUNNER = CliRunner()
+AS_OF = ["--as-of", "2026-11-26"]
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = RUNNER.invoke(app, ["recommend", *args, *AS_OF])
+    return result.exit_code, result.stdout
+
+
+def test_json_keeps_the_contract_tool_and_is_proven() -> None:
+    code, out = run("--format", "json", "--top", "3")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["search"]["proven_optimal"] is True
+    assert len(data["results"]) == 3
+    overall = [r["overall"] for r in data["results"]]
+    assert overall == sorted(overall, reverse=True)
+    for r in data["results"]:
+        assert "snowflake" in r["tools"]  # under contract until 2027-06-30
+        assert r["viable"] is True
+        assert {role["tool"] for role in r["roles"]} == set(r["tools"])
+
+
+def test_table_and_markdown() -> None:
+    code, out = run("--top", "2")
+    assert code == 0
+    assert "proven optimal" in out
+    assert "runner-up" in out
+    code, out = run("--top", "2", "--format", "markdown")
+    assert code == 0
+    assert out.startswith("# Recommended stacks")
+
+
+def test_allow_drop_and_max_tools() -> None:
+    code, out = run("--format", "json", "--top", "1", "--allow-drop", "--max-tools", "4")
+    assert code == 0, out
+    (best,) = json.loads(out)["results"]
+    assert len(best["tools"]) <= 4
+
+
+def test_from_completes_a_partial_stack(tmp_path: Path) -> None:
+    partial = tmp_path / "partial.yaml"
+    partial.write_text(
+        "kind: stack\nversion: 1\nname: partial\ntools: [airflow, mlflow]\n", encoding="utf-8"
+    )
+    code, out = run("--format", "json", "--top", "2", "--from", str(partial))
+    assert code == 0, out
+    for r in json.loads(out)["results"]:
+        assert {"airflow", "mlflow", "snowflake"} <= set(r["tools"])
+
+
+def test_save_round_trips_through_compare(tmp_path: Path) -> None:
+    out_dir = tmp_path / "recommended"
+    code, out = run("--format", "json", "--top", "2", "--save", str(out_dir))
+    assert code == 0
+    wanted = {r["name"]: r["overall"] for r in json.loads(out)["results"]}
+    requirements = builtin_stacks_dir() / "requirements.yaml"
+    result = RUNNER.invoke(
+        app,
+        ["compare", str(out_dir), "-r", str(requirements), "--format", "json", *AS_OF],
+    )
+    assert result.exit_code == 0, result.stdout
+    compared = json.loads(result.stdout)
+    got = {s["evaluation"]["name"]: s["evaluation"]["overall"]["value"] for s in compared["stacks"]}
+    assert got.keys() == wanted.keys()
+    for name, value in wanted.items():
+        assert abs(got[name] - value) < 0.006  # compare rounds its JSON to 2 decimals
+
+
+def test_bad_input_exits_2(tmp_path: Path) -> None:
+    code, _ = run("--format", "yaml")
+    assert code == 2
+    missing = tmp_path / "nope.yaml"
+    code, _ = run("--from", str(missing))
+    assert code == 2
