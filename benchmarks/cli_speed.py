@@ -23,6 +23,7 @@ import argparse
 import os
 import platform
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -41,18 +42,25 @@ def stackfit() -> list[str]:
     return [found] if found else [PY, "-m", "evaluator"]
 
 
-def run_once(cmd: list[str], cwd: str) -> float:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_once(cmd: list[str], cwd: str) -> tuple[float, float]:
+    """Wall time and CPU time (user + system) of one run."""
+    cpu = _children_cpu()
     start = time.perf_counter()
     subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _children_cpu() - cpu
 
 
-def wall(cmds: list[list[str]], repeats: int, cwd: str) -> list[list[float]]:
+def wall(cmds: list[list[str]], repeats: int, cwd: str) -> list[list[tuple[float, float]]]:
     """Round-robin: each repeat runs every command once, so a burst of load on the machine
     slows the baselines and the commands alike and the ratios stay meaningful."""
     for cmd in cmds:
         run_once(cmd, cwd)  # warm-up: byte-code caches, file cache
-    times: list[list[float]] = [[] for _ in cmds]
+    times: list[list[tuple[float, float]]] = [[] for _ in cmds]
     for _ in range(repeats):
         for i, cmd in enumerate(cmds):
             times[i].append(run_once(cmd, cwd))
@@ -124,6 +132,7 @@ def main() -> None:
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     args = parser.parse_args()
 
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     cli = stackfit()
     # Outside the repository, so the shipped example is used (not a ./stacks folder).
     cwd = tempfile.mkdtemp(prefix="stackfit-bench-")
@@ -141,15 +150,18 @@ def main() -> None:
     rows = []
     medians: dict[str, float] = {}
     all_times = wall([cmd for _, cmd, _ in cases], args.repeats, cwd)
-    for (label, _, goal), times in zip(cases, all_times, strict=True):
+    for (label, _, goal), runs in zip(cases, all_times, strict=True):
+        times = [w for w, _ in runs]
         medians[label] = statistics.median(times)
-        rows.append((label, statistics.median(times), min(times), goal))
+        cpu = statistics.median(c for _, c in runs)
+        rows.append((label, statistics.median(times), min(times), cpu, goal))
     rob = robustness_times(args.repeats)
     rows.append(
         (
             "rank acceptability, 20 stacks x 10,000 weightings (in-process)",
             statistics.median(rob),
             min(rob),
+            None,
             0.2,
         )
     )
@@ -160,23 +172,33 @@ def main() -> None:
         f"{os.cpu_count()} CPUs ({cpu_model()}), {platform.system()} {platform.release()}, "
         f"Python {platform.python_version()}; {args.repeats} runs each; command: {' '.join(cli)}"
     )
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    machine += f"; load average before the run {load_before:.2f}, after {load:.2f}"
     if args.markdown:
         print(f"Machine: {machine}\n")
-        print("| what | median s | fastest s | x bare python | x import deps | goal |")
-        print("| --- | ---: | ---: | ---: | ---: | --- |")
-        for label, med, best, goal in rows:
-            ratio = "" if label.startswith("rank") else f"{med / bare:.1f}"
-            dratio = "" if label.startswith("rank") else f"{med / deps:.2f}"
+        print(
+            "| what | median wall s | fastest wall s | median CPU s "
+            "| wall x bare python | wall x import deps | goal (median wall) |"
+        )
+        print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
+        for label, med, best, cpu, goal in rows:
+            ratio = "" if cpu is None else f"{med / bare:.1f}"
+            dratio = "" if cpu is None else f"{med / deps:.2f}"
+            cpu_text = "" if cpu is None else f"{cpu:.3f}"
             verdict = "" if goal is None else f"< {goal} s: {'met' if med < goal else 'MISSED'}"
-            print(f"| {label} | {med:.3f} | {best:.3f} | {ratio} | {dratio} | {verdict} |")
+            print(
+                f"| {label} | {med:.3f} | {best:.3f} | {cpu_text} | {ratio} | {dratio} "
+                f"| {verdict} |"
+            )
         return
     print(machine)
     width = max(len(r[0]) for r in rows)
-    print(f"{'':{width}}  median  fastest  x bare  x deps  goal")
-    for label, med, best, goal in rows:
-        ratio = "" if label.startswith("rank") else f"{med / bare:6.1f}  {med / deps:6.2f}"
+    print(f"{'':{width}}  median  fastest     cpu  x bare  x deps  goal")
+    for label, med, best, cpu, goal in rows:
+        ratio = "" if cpu is None else f"{med / bare:6.1f}  {med / deps:6.2f}"
+        cpu_text = "" if cpu is None else f"{cpu:6.3f}"
         verdict = "" if goal is None else f"< {goal} s: {'met' if med < goal else 'MISSED'}"
-        print(f"{label:{width}}  {med:6.3f}  {best:7.3f}  {ratio:14}  {verdict}")
+        print(f"{label:{width}}  {med:6.3f}  {best:7.3f}  {cpu_text:6}  {ratio:14}  {verdict}")
 
 
 if __name__ == "__main__":
