@@ -191,9 +191,12 @@ def search(
     max_tools: int | None = None,
     progress: Callable[[Stats, float | None], None] | None = None,
     node_limit: int | None = None,
+    time_limit: float | None = None,
     check_bound: bool = False,
 ) -> SearchResult:
-    return _Search(p, top, forced, allow_drop, max_tools, progress, node_limit, check_bound).run()
+    s = _Search(p, top, forced, allow_drop, max_tools, progress, node_limit, check_bound)
+    s.deadline = None if time_limit is None else time.perf_counter() + time_limit
+    return s.run()
 
 
 class _Search:
@@ -217,6 +220,7 @@ class _Search:
         self.node_limit = node_limit
         self.check_bound = check_bound
         self.stats = Stats()
+        self.deadline: float | None = None
         self.found: list[tuple[float, tuple[str, ...], Found]] = []
         self.pareto: list[Found] = []
 
@@ -574,8 +578,11 @@ class _Search:
         if self.node_limit is not None and stats.nodes > self.node_limit:
             stats.proven = False
             return
-        if self.progress is not None and stats.nodes & 0xFFF == 0:
-            self.progress(stats, self.found[0][0] if self.found else None)
+        if stats.nodes & 0xFFF == 0:
+            if self.deadline is not None and time.perf_counter() > self.deadline:
+                self.node_limit = stats.nodes - 1
+            if self.progress is not None:
+                self.progress(stats, self.found[0][0] if self.found else None)
         if k == len(self.order):
             self._leaf()
             return
