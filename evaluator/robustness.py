@@ -29,7 +29,7 @@ same sequence on every platform) by the sorting method (two uniforms ``a <= b`` 
 ``(a, b - a, 1 - b)``, uniform on the simplex and free of ``log``/``exp``, whose last bit may
 differ between C libraries); each score is ``w0*u0 + w1*u1 + w2*u2`` in that order, and shares are
 integer counts divided by ``samples``. No numpy: the loop is a dot product and an argmax over
-precomputed score vectors, fast enough in pure Python (about 0.1 s for 20 stacks and 10,000
+precomputed score vectors, fast enough in pure Python (about 16 ms for 20 stacks and 10,000
 weightings; see ``benchmarks/cli_speed.py``).
 """
 
