@@ -157,6 +157,9 @@ def parse_yaml(text: str, display_name: str, *, max_nodes: int = MAX_NODES) -> P
 # ----------------------------------------------------------------------------- building
 
 
+_STR_TAG = _TAG + "str"
+
+
 class _Abort(Exception):
     """Stops building at once: continuing could take unbounded time or memory."""
 
@@ -198,6 +201,8 @@ class _Builder:
         return None
 
     def scalar(self, node: ScalarNode, path: KeyPath) -> Any:
+        if node.tag == _STR_TAG:
+            return node.value  # what SafeConstructor would return; most values are strings
         if node.tag not in _SCALAR_TAGS:
             self.errors.append(self.error(node, path, _unsupported(node)))
             return None
