@@ -189,6 +189,7 @@ def details(catalog: Catalog, layers: Layers, tool_id: str) -> ToolDetails:
 SEARCH_WEIGHTS = {
     "id-exact": 100,
     "name-exact": 90,
+    "capability-exact": 25,  # times the tool's level: "feature store" finds the best ones first
     "id": 40,
     "name": 40,
     "capability": 30,
@@ -232,6 +233,11 @@ def search(catalog: Catalog, text: str, *, limit: int = 20) -> list[Hit]:
         if query in (fields["id"], fields["name"]):
             score += SEARCH_WEIGHTS["id-exact" if query == fields["id"] else "name-exact"]
             matched.add("id" if query == fields["id"] else "name")
+        for cap, level in tool.capabilities.items():
+            known = catalog.capabilities.get(cap)
+            if query in (cap, known.name.casefold() if known else cap):
+                score += SEARCH_WEIGHTS["capability-exact"] * level
+                matched.add("capability")
         found_all = True
         for word in words:
             places = [f for f, value in fields.items() if word in value]

@@ -68,13 +68,25 @@ def load_document(path: Path, *, display_name: str | None = None) -> Document:
     return Document(path, name, kind, model, positions)
 
 
+def display_name(path: Path) -> str:
+    """How reports and errors name a file: as the user gave it, except files shipped inside
+    stackfit, which are named from their folder (``stacks/x.yaml``) so that output is the same
+    on every machine and install."""
+    from evaluator.resources import builtin_stacks_dir
+
+    shipped = builtin_stacks_dir()
+    if path.is_absolute() and path.is_relative_to(shipped):
+        return (Path(shipped.name) / path.relative_to(shipped)).as_posix()
+    return str(path)
+
+
 def load_many(paths: Iterable[Path]) -> tuple[list[Document], list[InputError]]:
     """Load every file, collecting the errors of all of them rather than stopping at the first."""
     documents: list[Document] = []
     errors: list[InputError] = []
     for path in paths:
         try:
-            documents.append(load_document(path))
+            documents.append(load_document(path, display_name=display_name(path)))
         except InputErrors as exc:
             errors.extend(exc.errors)
     return documents, errors

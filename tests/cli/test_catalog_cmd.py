@@ -144,7 +144,10 @@ def test_list_and_search(in_fixtures: None) -> None:
     assert rows["cronjob"]["origin"].startswith("fixtures/small: ")
     found = runner.invoke(app, ["catalog", "search", "feature store", "--format", "json"])
     assert found.exit_code == 0
-    assert "feast" in [h["id"] for h in json.loads(found.stdout)][:5]
+    hits = json.loads(found.stdout)
+    assert "feast" in [h["id"] for h in hits]
+    # The whole phrase naming a capability ranks tools that serve it first, best level first.
+    assert all("capability" in h["matched"] for h in hits[:5]), hits[:5]
     bad = runner.invoke(app, ["catalog", "list", "--capability", "trainin"])
     assert bad.exit_code == 2
     assert "did you mean 'training'" in bad.stderr

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from evaluator.cli import app
 from evaluator.resources import builtin_stacks_dir
+from tests.golden import assert_golden
 
 WORKED = Path(__file__).parent.parent / "inputs" / "worked"
 runner = CliRunner()
@@ -156,3 +157,11 @@ def test_schema_is_json_schema(kind: str) -> None:
     schema = json.loads(result.stdout)
     assert schema["$schema"].startswith("https://json-schema.org/")
     assert "kind" in schema["properties"]
+
+
+def test_shipped_example_golden(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the README's quick start prints (review the diff when the catalog or model changes)."""
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["compare", "--as-of", "2026-11-26"])
+    assert result.exit_code == 0, result.stderr
+    assert_golden(Path(__file__).parent.parent / "golden" / "compare.txt", result.stdout)
