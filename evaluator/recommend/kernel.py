@@ -47,21 +47,16 @@ def owners_of(p: Problem, tools: Collection[int]) -> list[int]:
 
 
 def hubs(p: Problem, tools: Collection[int], owners: list[int]) -> dict[str, int]:
-    """The stack's tool for each hub capability, if it serves it at HUB_MIN_LEVEL or above."""
+    """The stack's tool for each needed hub capability, if its owner serves it at
+    HUB_MIN_LEVEL or above (StackView.hub); a capability nobody needs has no hub."""
     out: dict[str, int] = {}
     for cap in ("lineage", "access-control", "audit", "orchestration"):
         c = p.hub_need.get(cap)
-        if c is not None:
-            o = owners[c]
-            out[cap] = o if o != NO_TOOL and p.level[c][o] >= _HUB_MIN else NO_TOOL
-        else:
-            ranks = p.hub_rank[cap]
-            best, hub = UNRANKED, NO_TOOL
-            for t in tools:
-                r = ranks.get(t, UNRANKED)
-                if r < best:
-                    best, hub = r, t
-            out[cap] = hub
+        if c is None:
+            out[cap] = NO_TOOL
+            continue
+        o = owners[c]
+        out[cap] = o if o != NO_TOOL and p.level[c][o] >= _HUB_MIN else NO_TOOL
     return out
 
 
@@ -115,8 +110,9 @@ def score(p: Problem, tools: Collection[int], owners: list[int] | None = None) -
             if o != NO_TOOL and levels[c][o] >= _HUB_MIN:
                 points += p.attachments(o, stage_tools)
     holders = {o for o in work if p.access[o]}
-    if len(holders) > 1:
-        points += p.permission_points * (_domains(p, holders, hub["access-control"]) - 1)
+    domains = _domains(p, holders, hub["access-control"])
+    if domains > 1:
+        points += p.permission_points * (domains - 1)
     glue = points * p.norm
 
     # ---- lock-in
@@ -139,15 +135,17 @@ def score(p: Problem, tools: Collection[int], owners: list[int] | None = None) -
 
 
 def _domains(p: Problem, holders: set[int], hub: int) -> int:
-    """Permission systems: holders grouped by vendor, and all the groups the access-control
-    tool reaches merged into one (glue.permission_domains)."""
-    classes = {p.vendor[t] for t in holders}
+    """Permission systems (glue.permission_domains): the access-control tool with every holder
+    it reaches, then one per vendor among the holders it does not reach."""
     if hub == NO_TOOL:
-        return len(classes)
-    merged = {p.vendor[t] for t in holders if t != hub and (p.conn(hub, t) != CUSTOM)}
-    if hub in holders:
-        merged.add(p.vendor[hub])
-    return len(classes) - len(merged) + 1 if merged else len(classes)
+        return len({p.vendor[t] for t in holders})
+    hub_vendor = p.vendor[hub]
+    others = {
+        p.vendor[t]
+        for t in holders
+        if t != hub and p.conn(hub, t) == CUSTOM and p.vendor[t] != hub_vendor
+    }
+    return 1 + len(others)
 
 
 def _viable(

@@ -11,7 +11,7 @@ from evaluator.scoring import params
 from evaluator.scoring.context import Context, build_context
 from evaluator.scoring.fit import fit_score
 from evaluator.scoring.gates import gate_violations
-from evaluator.scoring.glue import glue_score
+from evaluator.scoring.glue import glue_score, integration_islands
 from evaluator.scoring.lockin import lock_in_score
 from evaluator.scoring.results import Comparison, Contribution, RankedStack, Score, StackEvaluation
 from evaluator.scoring.stackview import build_view
@@ -54,10 +54,22 @@ def evaluate_stack(
     glue, days, hand = glue_score(view, context)
     lock_in = lock_in_score(view, context)
     violations = gate_violations(view, context, catalog)
-    notes = tuple(
-        f"contract for {e.tool} ended {e.until.isoformat()}; it counts as in use, not under contract"
-        for e in sorted(context.requirements.existing, key=lambda e: e.tool)
-        if e.commitment.value == "contract" and e.until is not None and e.until < today
+    islands = integration_islands(view, hand)
+    island_note = (
+        [
+            "tools joined only by custom code, in groups: "
+            + " | ".join(", ".join(i) for i in islands)
+        ]
+        if len(islands) > 1
+        else []
+    )
+    notes = (
+        *island_note,
+        *(
+            f"contract for {e.tool} ended {e.until.isoformat()}; it counts as in use, not under contract"
+            for e in sorted(context.requirements.existing, key=lambda e: e.tool)
+            if e.commitment.value == "contract" and e.until is not None and e.until < today
+        ),
     )
     return StackEvaluation(
         name=stack.name,

@@ -103,18 +103,27 @@ def handoffs(view: StackView, context: Context) -> list[Handoff]:
     return out
 
 
-def stack_graph(view: StackView, hand: list[Handoff]) -> nx.Graph:
+def integration_islands(view: StackView, hand: list[Handoff]) -> list[list[str]]:
+    """Groups of the stack's working tools wired together without custom code (handoffs and
+    concern attachments as a networkx graph of tools); more than one group means the stack is
+    held together by code the organisation writes and keeps itself."""
+    working = sorted({o for o in view.owners.values() if o is not None})
     graph = nx.Graph()
-    graph.add_nodes_from(sorted(view.tools))
+    graph.add_nodes_from(working)
     for h in hand:
-        if h.source_tool != h.target_tool:
-            graph.add_edge(h.source_tool, h.target_tool, connection=h.connection)
-    return graph
+        if h.connection != "custom":
+            graph.add_edge(h.source_tool, h.target_tool)
+    for concern in ("orchestration", "data-catalog", "lineage", "access-control", "audit"):
+        hub = view.hub(concern)
+        if hub is not None:
+            graph.add_edges_from((hub, t) for t in working if t != hub and view.reaches(hub, t))
+    return sorted(sorted(c) for c in nx.connected_components(graph))
 
 
 def permission_domains(view: StackView) -> list[list[str]]:
-    """Tools that keep their own permissions, grouped where one system governs several: same
-    vendor (one IAM), or an access-control tool that reaches them."""
+    """Permission systems to manage among the tools that serve a need and keep their own access
+    control: the stack's access-control tool with every holder it reaches, then one system per
+    vendor (one IAM) among the holders it does not reach."""
     holders = sorted(
         {
             o
@@ -122,16 +131,18 @@ def permission_domains(view: StackView) -> list[list[str]]:
             if o is not None and view.tools[o].governance.access_control.value != "none"
         }
     )
-    graph = nx.Graph()
-    graph.add_nodes_from(holders)
     hub = view.hub("access-control")
-    for i, a in enumerate(holders):
-        for b in holders[i + 1 :]:
-            if view.tools[a].vendor == view.tools[b].vendor:
-                graph.add_edge(a, b)
-        if hub is not None and hub != a and view.reaches(hub, a):
-            graph.add_edge(hub, a)
-    return sorted(sorted(c) for c in nx.connected_components(graph) if set(c) & set(holders))
+    domains: dict[str, set[str]] = {}
+    if hub is not None:
+        domains[f"hub:{hub}"] = {hub} | {h for h in holders if view.reaches(hub, h)}
+    hub_vendor = view.tools[hub].vendor if hub is not None else None
+    for holder in holders:
+        if hub is not None and holder in domains[f"hub:{hub}"]:
+            continue
+        vendor = view.tools[holder].vendor
+        key = f"hub:{hub}" if vendor == hub_vendor else f"vendor:{vendor}"
+        domains.setdefault(key, set()).add(holder)
+    return sorted(sorted(d) for d in domains.values())
 
 
 def worst_case(context: Context) -> float:

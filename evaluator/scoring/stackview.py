@@ -58,10 +58,11 @@ class StackView:
         return self.connection(hub, tool)[0] != "custom"
 
     def hub(self, capability: str) -> str | None:
-        """The stack's tool for a concern, if it serves it well enough to bridge other tools."""
+        """The stack's tool for a needed concern, if it serves it well enough to bridge other
+        tools. A concern the requirements do not ask for has no hub: what bridges the stack
+        must be something the business declared it needs, and it keeps every tool's effect
+        visible in what that tool is there for."""
         owner = self.owners.get(capability)
-        if owner is None:
-            owner = best_tool(self.tools, capability, frozenset())
         if owner is None or effective_level(self.tools[owner], capability) < params.HUB_MIN_LEVEL:
             return None
         return owner
