@@ -1,0 +1,45 @@
+"""The README must keep telling the truth: its quick start and its sample output."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_quick_start_sample_output_is_the_real_output() -> None:
+    block = re.search(
+        r"```text\n\$ stackfit compare --as-of 2026-11-26\n(.*?)\n\.\.\.\n```", README, re.S
+    )
+    assert block, "README lost its sample compare output"
+    golden = (ROOT / "tests" / "golden" / "compare.txt").read_text(encoding="utf-8")
+    assert golden.startswith(block.group(1) + "\n")
+
+
+def test_quick_start_has_the_two_commands_and_ci_runs_the_test_command() -> None:
+    start = README.index("## Quick start")
+    quick = README[start : README.index("\n## ", start + 1)]
+    commands = re.findall(r"^python3 -m pip install .*$", quick, re.M)
+    assert len(commands) == 2
+    assert "stackfit compare" in commands[0]
+    assert commands[1].endswith("python3 -m pytest") or "python3 -m pytest " in commands[1]
+    assert "python -m pytest" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_every_command_is_in_the_commands_table() -> None:
+    from typer.main import get_command
+
+    from evaluator.cli import app
+
+    table = README[README.index("## Commands") : README.index("### Exit codes")]
+    for name in get_command(app).commands:  # type: ignore[attr-defined]
+        assert re.search(rf"`(stackfit )?{name}\b", table), name
+
+
+def test_console_script_is_stackfit() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["scripts"] == {"stackfit": "evaluator.cli:main"}
+    assert project["name"] == "stackfit"
