@@ -7,7 +7,10 @@ import tempfile
 from pathlib import Path
 
 
-def atomic_write_text(path: Path, text: str) -> None:
+def atomic_write_text(path: Path, text: str, *, exclusive: bool = False) -> None:
+    """Write ``text`` to a temporary file beside ``path``, flush it to disk, then move it into
+    place in one step. With ``exclusive``, never replace an existing file: raises
+    ``FileExistsError`` instead (two runs racing for one name)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -15,7 +18,9 @@ def atomic_write_text(path: Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        Path(tmp).replace(path)
-    except BaseException:
+        if exclusive:
+            os.link(tmp, path)  # fails if path exists, unlike rename
+        else:
+            Path(tmp).replace(path)
+    finally:
         Path(tmp).unlink(missing_ok=True)
-        raise

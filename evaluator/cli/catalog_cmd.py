@@ -6,13 +6,13 @@ print. Imports of the heavy parts happen inside the commands so ``--help`` stays
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from evaluator.cli.output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, emit, handles_user_errors
+from evaluator.cli.options import CatalogOpt, choice, optional_date
+from evaluator.cli.output import EXIT_CHECK_FAILED, emit, handles_user_errors
 
 app = typer.Typer(
     name="catalog",
@@ -32,14 +32,6 @@ app.add_typer(import_app)
 
 OUTPUTS = ("table", "json")
 
-CatalogOpt = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "-c",
-        "--catalog",
-        help="An organisation catalog folder that extends or overrides the built-in one (repeatable).",
-    ),
-]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table | json")]
 NoBuiltinOpt = Annotated[
     bool,
@@ -48,20 +40,7 @@ NoBuiltinOpt = Annotated[
 
 
 def _fmt(value: str) -> str:
-    if value not in OUTPUTS:
-        typer.echo(f"--format must be one of: {', '.join(OUTPUTS)} (got {value!r})", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT)
-    return value
-
-
-def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        typer.echo(f"{option} must be a date like 2026-11-26 (got {value!r})", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+    return choice(value, OUTPUTS)
 
 
 @app.command("list")
@@ -183,7 +162,7 @@ def lint(
         dirs or [],
         catalog_dirs=catalog or [],
         builtin=not no_builtin,
-        today=_date(as_of, "--as-of"),
+        today=optional_date(as_of, "--as-of"),
         strict=strict,
         fmt=_fmt(fmt),
     )
@@ -223,7 +202,7 @@ def import_landscape(
         out_dir=output,
         catalog_dirs=catalog or [],
         mapping=mapping,
-        as_of=_date(as_of, "--as-of"),
+        as_of=optional_date(as_of, "--as-of"),
         fmt=_fmt(fmt),
     )
     if outcome.catalog_yaml is not None:

@@ -3,61 +3,29 @@ print what it returns. Heavy imports happen inside the commands so ``--help`` st
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from evaluator.cli.output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, emit, handles_user_errors
+from evaluator.cli.options import (
+    REPORT_FORMATS,
+    AsOfOpt,
+    CatalogOpt,
+    FormatOpt,
+    OutputOpt,
+    PathsArg,
+    RequirementsOpt,
+    choice,
+    date_or_today,
+    usage_error,
+)
+from evaluator.cli.output import EXIT_CHECK_FAILED, emit, handles_user_errors
 
-FORMATS = ("table", "markdown", "json")
 STATUSES = ("proposed", "accepted")
 FAIL_ON = ("not-viable", "rank", "score-drop")
 
-PathsArg = Annotated[
-    list[Path] | None,
-    typer.Argument(
-        help="Stack and requirements files or folders (told apart by `kind`). Default: ./stacks, else the shipped example.",
-        show_default=False,
-    ),
-]
-RequirementsOpt = Annotated[
-    Path | None, typer.Option("-r", "--requirements", help="The requirements file.")
-]
-CatalogOpt = Annotated[
-    list[Path] | None,
-    typer.Option("-c", "--catalog", help="An organisation catalog folder (repeatable)."),
-]
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table | markdown | json")]
-OutputOpt = Annotated[
-    Path | None, typer.Option("-o", "--output", help="Write the report to this file.")
-]
-AsOfOpt = Annotated[
-    str | None,
-    typer.Option("--as-of", help="Evaluate as of this date (YYYY-MM-DD). Default: today."),
-]
 PeopleOpt = Annotated[list[str] | None, typer.Option(help="Repeatable, or comma-separated.")]
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(message, err=True)
-    return typer.Exit(EXIT_BAD_INPUT)
-
-
-def _date(value: str | None, option: str) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise _fail(f"{option} must be a date like 2026-11-26 (got {value!r})") from None
-
-
-def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
-    if value not in allowed:
-        raise _fail(f"{option} must be one of: {', '.join(allowed)} (got {value!r})")
-    return value
 
 
 def _people(values: list[str] | None) -> tuple[str, ...]:
@@ -104,9 +72,9 @@ def decide(
             requirements=requirements,
             catalog_dirs=catalog or [],
             folder=output,
-            as_of=_date(as_of, "--as-of"),
-            date=_date(date, "--date"),
-            status=Status(_choice(status, STATUSES, "--status")),
+            as_of=date_or_today(as_of, "--as-of"),
+            date=date_or_today(date, "--date"),
+            status=Status(choice(status, STATUSES, "--status")),
             because=because,
             decision_makers=_people(decision_makers),
             consulted=_people(consulted),
@@ -142,11 +110,11 @@ def check(
     from evaluator.decisions.report import render_check
     from evaluator.decisions.service import check as run_check
 
-    rules = {Rule(_choice(r.strip(), FAIL_ON, "--fail-on")) for r in fail_on.split(",") if r}
+    rules = {Rule(choice(r.strip(), FAIL_ON, "--fail-on")) for r in fail_on.split(",") if r}
     if threshold < 0:
-        raise _fail(f"--threshold must be 0 or more (got {threshold:g})")
-    chosen = _choice(fmt, FORMATS, "--format")
-    day = _date(as_of, "--as-of")
+        raise usage_error(f"--threshold must be 0 or more (got {threshold:g})")
+    chosen = choice(fmt, REPORT_FORMATS, "--format")
+    day = date_or_today(as_of, "--as-of")
     policy = Policy(fail_on=frozenset(rules | {Rule.NOT_VIABLE}), threshold=threshold)
     results = run_check(folder, policy, day)
     emit(render_check(results, day, folder.as_posix(), chosen), output)
@@ -167,13 +135,13 @@ def diff(
     from evaluator.decisions.report import render_diff
     from evaluator.decisions.service import diff as run_diff
 
-    chosen = _choice(fmt, FORMATS, "--format")
+    chosen = choice(fmt, REPORT_FORMATS, "--format")
     result = run_diff(
         base,
         paths or [],
         requirements=requirements,
         catalog_dirs=catalog or [],
-        as_of=_date(as_of, "--as-of"),
+        as_of=date_or_today(as_of, "--as-of"),
     )
     emit(render_diff(result, chosen), output)
 

@@ -1,7 +1,6 @@
 """Command definitions. Each command parses its options, calls one function of ``evaluator.app``
 and prints what it returns. Heavy imports happen inside commands so ``--help`` stays fast."""
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -9,7 +8,19 @@ import typer
 
 from evaluator.cli import catalog_cmd, recommend_cmd
 from evaluator.cli import decisions_cmd as decisions
-from evaluator.cli.output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, emit, handles_user_errors
+from evaluator.cli.options import (
+    REPORT_FORMATS,
+    AsOfOpt,
+    CatalogOpt,
+    FormatOpt,
+    OutputOpt,
+    PathsArg,
+    RequirementsOpt,
+    choice,
+    date_or_today,
+    usage_error,
+)
+from evaluator.cli.output import EXIT_CHECK_FAILED, emit, handles_user_errors
 
 app = typer.Typer(
     name="stackfit",
@@ -22,65 +33,13 @@ app = typer.Typer(
 decisions.register(app)
 recommend_cmd.register(app)
 
-FORMATS = ("table", "markdown", "json")
-
-PathsArg = Annotated[
-    list[Path] | None,
-    typer.Argument(
-        help="Stack, requirements or catalog files, or folders of them (told apart by `kind`). Default: ./stacks, else the shipped example.",
-        show_default=False,
-    ),
-]
-RequirementsOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "-r", "--requirements", help="The requirements file (when the paths hold none, or several)."
-    ),
-]
-CatalogOpt = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "-c",
-        "--catalog",
-        help="An organisation catalog folder that extends or overrides the built-in one (repeatable).",
-    ),
-]
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table | markdown | json")]
-OutputOpt = Annotated[
-    Path | None,
-    typer.Option("-o", "--output", help="Write the report to this file instead of stdout."),
-]
-AsOfOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--as-of",
-        help="Evaluate as of this date (YYYY-MM-DD): contract end dates are judged against it. Default: today.",
-    ),
-]
-
 
 def _format(value: str):  # type: ignore[no-untyped-def]
     from evaluator.reporting import Format
 
-    try:
-        return Format(value)
-    except ValueError:
-        typer.echo(f"--format must be one of: {', '.join(FORMATS)} (got {value!r})", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+    return Format(choice(value, REPORT_FORMATS))
 
 
-def _date(value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        typer.echo(f"--as-of must be a date like 2026-11-26 (got {value!r})", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-
-
-# The defaults live in evaluator.robustness, which --help does not import; the help texts repeat
-# them and tests/cli/test_robustness_cli.py checks that they agree.
 RobustnessOpt = Annotated[
     bool,
     typer.Option(
@@ -137,10 +96,9 @@ def compare(
 
     chosen = _format(fmt)
     if not robustness and (samples, seed, fragile_below) != (None, None, None):
-        typer.echo("--samples, --seed and --fragile-below need --robustness", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT)
+        raise usage_error("--samples, --seed and --fragile-below need --robustness")
     inputs = core.load_inputs(paths or [], requirements=requirements, catalog_dirs=catalog or [])
-    comparison = core.compare_inputs(inputs, today=_date(as_of))
+    comparison = core.compare_inputs(inputs, today=date_or_today(as_of))
     robust = None
     if robustness:
         from evaluator import robustness as rb
@@ -172,7 +130,7 @@ def evaluate(
     inputs = core.load_inputs(
         [stack], requirements=requirements, catalog_dirs=catalog or [], find_requirements_near=True
     )
-    comparison = core.compare_inputs(inputs, today=_date(as_of))
+    comparison = core.compare_inputs(inputs, today=date_or_today(as_of))
     emit(render_evaluation(comparison.stacks[0].evaluation, chosen), output)
 
 
@@ -198,9 +156,7 @@ def schema(
     """Print the JSON Schema of a file kind, for editors (yaml-language-server)."""
     from evaluator.schema import KINDS, json_schema
 
-    if kind not in KINDS:
-        typer.echo(f"kind must be one of: {', '.join(KINDS)} (got {kind!r})", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT)
+    choice(kind, KINDS, "kind")
     typer.echo(json_schema(kind), nl=False)
 
 

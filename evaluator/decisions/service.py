@@ -244,19 +244,12 @@ def build_record(request: DecideRequest) -> tuple[str, Record | None, str, Recor
 
 def write_new(path: Path, text: str) -> None:
     """Write atomically, and never over an existing file (two runs racing for one number)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    from evaluator.fsutil import atomic_write_text
+
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            raise InputErrors([InputError(str(path), None, None, "", msg.RECORD_EXISTS)]) from None
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+        atomic_write_text(path, text, exclusive=True)
+    except FileExistsError:
+        raise InputErrors([InputError(str(path), None, None, "", msg.RECORD_EXISTS)]) from None
 
 
 def decide(request: DecideRequest) -> Written:
