@@ -63,25 +63,13 @@ def handoffs(view: StackView, context: Context) -> list[Handoff]:
         if a is None or b is None:
             continue  # an uncovered stage costs fit, not glue
         kind, via = view.connection(a, b)
-        if kind == "same":
-            out.append(
-                Handoff(
-                    source_stage=source_stage,
-                    target_stage=target_stage,
-                    source_tool=a,
-                    target_tool=b,
-                    connection=kind,
-                    via=via,
-                    broken_concerns=(),
-                    team_boundary=False,
-                    points=0.0,
-                )
-            )
-            continue
-        broken = tuple(c for c in params.CONCERNS if not carries(view, c, a, b))
-        teams_a = context.teams_of_stage.get(source_stage, frozenset())
-        teams_b = context.teams_of_stage.get(target_stage, frozenset())
-        team_boundary = bool(teams_a and teams_b and not teams_a & teams_b)
+        broken: tuple[str, ...] = ()
+        team_boundary = False
+        if kind != "same":  # one tool on both sides: nothing to glue
+            broken = tuple(c for c in params.CONCERNS if not carries(view, c, a, b))
+            teams_a = context.teams_of_stage.get(source_stage, frozenset())
+            teams_b = context.teams_of_stage.get(target_stage, frozenset())
+            team_boundary = bool(teams_a and teams_b and not teams_a & teams_b)
         points = (
             params.CONNECTION_POINTS[kind]
             + sum(params.concern_points(c, context.posture) for c in broken)
