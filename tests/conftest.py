@@ -6,6 +6,7 @@ Tests use their own catalog rather than the shipped one so that expected error t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,3 +36,13 @@ def mini_layer() -> CatalogLayer:
 @pytest.fixture(scope="session")
 def mini_catalog() -> Catalog:
     return build_catalog([mini_layer()])
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_parse_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Tests neither read nor fill the user's parse cache."""
+    folder = tmp_path_factory.mktemp("stackfit-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("STACKFIT_CACHE_DIR", str(folder))
+        patch.delenv("STACKFIT_NO_CACHE", raising=False)
+        yield

@@ -106,7 +106,14 @@ def read_yaml(
         raise _fail(display_name, msg.CANNOT_READ.format(reason=exc.strerror or exc)) from None
     if len(raw) > max_bytes:
         raise _fail(display_name, _too_large(len(raw), max_bytes))
-    return parse_yaml(decode(raw, display_name), display_name, max_nodes=max_nodes)
+    from evaluator.loading import cache
+
+    cached = cache.load(raw)
+    if cached is not None:
+        return cached
+    parsed = parse_yaml(decode(raw, display_name), display_name, max_nodes=max_nodes)
+    cache.store(raw, parsed)
+    return parsed
 
 
 def decode(raw: bytes, display_name: str) -> str:
