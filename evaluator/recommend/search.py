@@ -48,6 +48,7 @@ TOLERANCE = 1e-7
 """Scores within this of the K-th best are kept as ties; the bound is compared with this slack."""
 _NEG = -math.inf
 _NONE = NO_TOOL
+_UNDECIDED = -2
 
 
 @dataclass(frozen=True)
@@ -79,39 +80,182 @@ class SearchResult:
     """Per need: the tools allowed to own it, best first by the owner rule."""
 
 
-class _Vec:
-    """Optimistic gain of each candidate for one need at the current node."""
+class _Hubs:
+    """The concern tools decided so far, as the stage relaxation sees them: which concern bits
+    a handoff may still be charged for, which hubs carry their bit across a handoff they reach,
+    and each stage candidate's attachment points (shared out over the stage needs it can serve,
+    since a tool is attached once however many stages it serves)."""
 
-    __slots__ = ("_order", "none", "prefmax", "vals")
+    __slots__ = ("attach", "bits", "carry", "full", "g", "memo", "p", "static")
 
-    def __init__(self, vals: list[float], none: float) -> None:
-        self.vals = vals
-        self.none = none
-        pm: list[float] = []
-        m = _NEG
-        for v in vals:
-            if v > m:
-                m = v
-            pm.append(m)
-        self.prefmax = pm
-        self._order: list[int] | None = None
+    def __init__(self, s: _Search, key: tuple[int, ...]) -> None:
+        p = s.p
+        self.p = p
+        self.g = s.glue_gain
+        static = s.static
+        carry: list[tuple[int, int]] = []
+        for pos, h in enumerate(key):
+            bit = s.hub_bit_of_need.get(s.order[pos], 0)
+            if h == _UNDECIDED:
+                continue  # may still carry its bit anywhere: not charged yet
+            static |= bit
+            if h != NO_TOOL and bit:
+                carry.append((bit, h))
+        self.static = static
+        self.carry = carry
+        self.memo: dict[int, float] = {}
+        self.attach = [h for h in key if h >= 0]
+        self.full: dict[int, float] = {}
+        self.bits: dict[int, int] = {}
 
-    def value(self, i: int) -> float:
-        return self.vals[i]
+    def hub_bits(self, t: int) -> int:
+        """The concern bits whose decided hub reaches tool ``t`` without custom code."""
+        got = self.bits.get(t)
+        if got is None:
+            conn = self.p.conn
+            got = 0
+            for bit, h in self.carry:
+                if h == t or conn(h, t) != CUSTOM:
+                    got |= bit
+            self.bits[t] = got
+        return got
 
-    def best(self, br: int, crank: list[int]) -> float:
-        """The best value among candidates ranked at or above ``br``."""
-        cut = bisect.bisect_right(crank, br)
-        return self.prefmax[cut - 1] if cut else _NEG
+    def attachment(self, t: int) -> float:
+        """Score points (>= 0) of every bridging concern tool reaching stage tool ``t``."""
+        got = self.full.get(t)
+        if got is None:
+            p = self.p
+            conn = p.conn
+            got = (
+                self.g * p.attachment * sum(CONN_POINTS[conn(h, t)] for h in self.attach if h != t)
+            )
+            self.full[t] = got
+        return got
 
-    def ordered(self) -> Iterator[tuple[float, int]]:
-        """Every candidate as (value, index), best first."""
-        if self._order is None:
-            vals = self.vals
-            self._order = sorted(range(len(vals)), key=lambda i: -vals[i])
-        vals = self.vals
-        for i in self._order:
-            yield vals[i], i
+    def edge(self, a: int, b: int, team: float) -> float:
+        """Glue points of a handoff between two different tools."""
+        p = self.p
+        key = a * p.n + b if a < b else b * p.n + a
+        got = self.memo.get(key)
+        if got is None:
+            base, carried = p.pair(a, b)
+            if self.carry:
+                carried |= self.hub_bits(a) & self.hub_bits(b)
+            got = base + p.mask_points[self.static & ~carried]
+            self.memo[key] = got
+        return got + team
+
+
+class _Stage:
+    """A stage need in the pairwise relaxation over the handoff tree (solved lazily, once per
+    set of concern tools): ``w(i)`` is candidate i's own value plus the best its subtree can add
+    given it, ``msg(a)`` the best the whole subtree can add when its parent need's tool is
+    ``a``. Index ``-1`` is "no tool" (for needs that are not must-haves)."""
+
+    __slots__ = (
+        "cand",
+        "children",
+        "g",
+        "heap",
+        "hubs",
+        "memo_m",
+        "memo_w",
+        "must",
+        "out",
+        "ptr",
+        "team",
+        "u",
+        "unary",
+        "uorder",
+    )
+
+    def __init__(
+        self,
+        cand: list[int],
+        unary: list[float],
+        must: bool,
+        children: list[_Stage],
+        team: float,
+        hubs: _Hubs,
+    ) -> None:
+        self.cand = cand
+        self.unary = unary
+        self.children = children
+        self.team = team
+        self.hubs = hubs
+        self.g = hubs.g
+        self.must = must
+        self.memo_w: dict[int, float] = {}
+        self.memo_m: dict[int, float] = {}
+        tops = sum(ch.top() for ch in children)
+        u = [v + tops for v in unary]
+        order = sorted(range(len(u)), key=lambda i: -u[i])
+        if not must:
+            u.append(tops)  # "no tool" (index -1): nothing of its own, free edges to children
+            bisect.insort(order, -1, key=lambda i: -u[i])
+        self.u = u
+        self.uorder = order
+        self.ptr = 0
+        self.heap: list[tuple[float, int]] = []
+        self.out: list[tuple[float, int]] = []
+
+    def w(self, i: int) -> float:
+        got = self.memo_w.get(i)
+        if got is None:
+            if i < 0:
+                got = sum(ch.msg(NO_TOOL) for ch in self.children)
+            else:
+                t = self.cand[i]
+                got = self.unary[i] + sum(ch.msg(t) for ch in self.children)
+            self.memo_w[i] = got
+        return got
+
+    def sorted_at(self, n: int) -> tuple[float, int] | None:
+        """The n-th best candidate by ``w`` (exact), materialised lazily."""
+        out = self.out
+        while len(out) <= n:
+            heap, order, u = self.heap, self.uorder, self.u
+            while self.ptr < len(order) and (not heap or u[order[self.ptr]] > -heap[0][0]):
+                i = order[self.ptr]
+                self.ptr += 1
+                heapq.heappush(heap, (-self.w(i), i))
+            if not heap:
+                return None
+            v, i = heapq.heappop(heap)
+            out.append((-v, i))
+        return out[n]
+
+    def top(self) -> float:
+        first = self.sorted_at(0)
+        return first[0] if first is not None else _NEG
+
+    def cost(self, a: int, i: int) -> float:
+        """Glue gain (<= 0) of the handoff to the parent when it has tool ``a`` and this need
+        takes candidate ``i``."""
+        if i < 0 or a == NO_TOOL:
+            return 0.0
+        t = self.cand[i]
+        if t == a:
+            return 0.0
+        return -self.g * self.hubs.edge(a, t, self.team)
+
+    def msg(self, a: int) -> float:
+        """The best this subtree adds when the parent need's tool is ``a``."""
+        got = self.memo_m.get(a)
+        if got is None:
+            best = _NEG
+            n = 0
+            while True:
+                nxt = self.sorted_at(n)
+                if nxt is None or nxt[0] <= best:
+                    break
+                v = nxt[0] + self.cost(a, nxt[1])
+                if v > best:
+                    best = v
+                n += 1
+            got = best
+            self.memo_m[a] = got
+        return got
 
 
 class _Concern:
@@ -271,14 +415,21 @@ class _Search:
             if nd.must and not allowed:
                 return f"no tool can serve must-have {nd.capability} at level {nd.min_level}"
 
-        # ---- order: stages along the handoff graph, then concerns
+        # ---- order: concerns first (access control first), then stages along the handoff
+        # graph: once the concern tools are known, every handoff's glue is a function of its
+        # two ends, and the stage relaxation is a tree solved exactly.
         adj: dict[int, set[int]] = {c: set() for c in range(nn)}
         for h in p.handoffs:
             adj[h.source].add(h.target)
             adj[h.target].add(h.source)
+        access = p.hub_need.get("access-control")
+        order = sorted(
+            (c for c in range(nn) if p.needs[c].concern),
+            key=lambda c: (c != access, len(self.cand[c]), c),
+        )
+        self.ns0 = len(order)
         stages = [c for c in range(nn) if not p.needs[c].concern]
-        order: list[int] = []
-        while len(order) < len(stages):
+        while len(order) < nn:
             rest = [c for c in stages if c not in order]
             order.append(
                 max(
@@ -292,13 +443,7 @@ class _Search:
                     ),
                 )
             )
-        self.nstage = len(order)
-        access = p.hub_need.get("access-control")
-        order += sorted(
-            (c for c in range(nn) if p.needs[c].concern),
-            key=lambda c: (c != access, len(self.cand[c]), c),
-        )
-        self.cand_vendors = [{p.vendor[t] for t in cands} for cands in self.cand]
+        self.nstage = len(stages)
         self.order = order
         self.position = {c: k for k, c in enumerate(order)}
 
@@ -323,33 +468,52 @@ class _Search:
         self.glue_gain = p.wg * p.norm
 
         # Concern bits a handoff is charged for in the stage bound: those no hub can carry
-        # (versioning, approvals, and hub concerns whose capability no allowed tool has at the
-        # hub level). Concerns whose capability is needed are charged exactly when decided.
+        # (versioning, approvals, and hub concerns nobody needs). Concerns whose capability is
+        # needed are charged exactly when that need is decided.
         static = ALL_CONCERNS
         self.hub_bit_of_need: dict[int, int] = {}
         for concern, cap in HUB_CAPABILITY.items():
-            bit = CONCERN_BIT[concern]
             need = p.hub_need.get(cap)
             if need is not None:
+                bit = CONCERN_BIT[concern]
                 static &= ~bit
                 self.hub_bit_of_need[need] = bit
-            elif any(not p.bad[t] for t in p.hub_rank.get(cap, {})):
-                static &= ~bit
         self.static = static
 
-        # ---- edges to earlier needs, per position
-        self.back: list[list[tuple[int, int]]] = [[] for _ in order]  # (edge, earlier position)
-        self.fwd: list[list[int]] = [[] for _ in order]  # later positions
-        for e, h in enumerate(p.handoffs):
-            ka, kb = self.position[h.source], self.position[h.target]
+        # ---- the handoff graph over stage positions (relative: sp = position - ns0): a
+        # spanning forest in decision order (each stage's first earlier neighbour is its
+        # parent); other handoffs are charged exactly once both ends are decided, and left out
+        # of the bound before that (they only cost).
+        ns, ns0 = self.nstage, self.ns0
+        self.parent = [-1] * ns
+        self.parent_edge = [-1] * ns
+        self.extra: list[list[tuple[int, int]]] = [[] for _ in range(ns)]  # (edge, earlier sp)
+        for e, h in sorted(
+            enumerate(p.handoffs),
+            key=lambda eh: sorted((self.position[eh[1].source], self.position[eh[1].target])),
+        ):
+            ka, kb = self.position[h.source] - ns0, self.position[h.target] - ns0
             early, late = min(ka, kb), max(ka, kb)
-            self.back[late].append((e, early))
-            if late not in self.fwd[early]:
-                self.fwd[early].append(late)
-        self.min_edge: dict[tuple[int, int], list[float]] = {}
-        for k, edges in enumerate(self.back):
-            for e, early in edges:
-                self.min_edge[(e, k)] = self._min_edge(e, order[early], order[k])
+            if self.parent[late] < 0:
+                self.parent[late] = early
+                self.parent_edge[late] = e
+            else:
+                self.extra[late].append((e, early))
+        self.kids: list[list[int]] = [[] for _ in range(ns)]
+        for k in range(ns):
+            if self.parent[k] >= 0:
+                self.kids[self.parent[k]].append(k)
+        self.roots = [k for k in range(ns) if self.parent[k] < 0]
+        # How many stage needs each tool may serve: its attachments are shared out over them.
+        serves: dict[int, int] = {}
+        for c in stages:
+            for t in self.cand[c]:
+                serves[t] = serves.get(t, 0) + 1
+        self.serves = serves
+        self._dps: dict[tuple[int, ...], list[_Stage]] = {}
+        self.dp: list[_Stage] = []
+        self.hubs: _Hubs | None = None
+        self.frontier = 0.0
 
         # ---- state
         self.owner = [NO_TOOL] * nn
@@ -369,105 +533,91 @@ class _Search:
         self.cov_decided = 0.0
         self.const = 100.0 * (p.wg + p.wl)
         self.max_switch = -sum(e.dropped for e in p.existing if e.tool not in self.forced)
-        self._rows: dict[tuple[int, int, int], list[float]] = {}
-        self._vecs: dict[tuple[int, ...], _Vec | _Concern] = {}
+        self._vecs: dict[tuple[int, ...], _Concern] = {}
         self.uorder = [_desc(u) for u in self.unary]
-        self.vec: list[_Vec | _Concern] = [self._stage_vec(k) for k in range(self.nstage)]
-        self.vec += [self._concern_vec(k) for k in range(self.nstage, len(order))]
+        self.vec: dict[int, _Concern] = {k: self._concern_vec(k) for k in range(ns0)}
         return None
 
-    def _min_edge(self, e: int, early: int, late: int) -> list[float]:
-        """For each candidate of the later need: the least glue of this handoff over every
-        choice for the earlier one (none, when it may stay uncovered, costs nothing)."""
+    def _hub_key(self) -> tuple[int, ...]:
+        """Per concern position: its decided tool if it bridges (level >= HUB_MIN_LEVEL),
+        NO_TOOL if decided otherwise, _UNDECIDED if not decided yet."""
         p = self.p
-        if not p.needs[early].must:
-            return [0.0] * len(self.cand[late])
-        members = set(self.cand[early])
-        bridge = 0
-        for t in members:
-            bridge |= p.bridge[t]
-        team = p.handoffs[e].team_points
-        out = []
-        for b in self.cand[late]:
-            if b in members:
-                out.append(0.0)
+        key = []
+        for k in range(self.ns0):
+            c = self.order[k]
+            if not self.decided[c]:
+                key.append(_UNDECIDED)
                 continue
-            best = CUSTOM
-            for other, r in p.partners[b].items():
-                if r < best and other in members:
-                    best = r
-            if best > 2 and p.bridge[b] & bridge:
-                best = 2
-            pts = CONN_POINTS[best] + p.mask_points[self.static & ~p.flags[b]] + team
-            out.append(-self.glue_gain * pts)
-        return out
+            t = self.owner[c]
+            key.append(t if t != NO_TOOL and p.level[c][t] >= params.HUB_MIN_LEVEL else NO_TOOL)
+        return tuple(key)
 
-    def _row(self, e: int, a: int, k: int) -> list[float]:
-        """Gain of handoff e for each candidate of the need at position k, given tool a."""
-        key = (e, a, k)
-        row = self._rows.get(key)
-        if row is None:
-            p = self.p
-            team = p.handoffs[e].team_points
-            mp = p.mask_points
-            static = self.static
-            g = self.glue_gain
-            row = []
-            for b in self.cand[self.order[k]]:
-                if b == a:
-                    row.append(0.0)
-                else:
-                    base, carried = p.pair(a, b)
-                    row.append(-g * (base + mp[static & ~carried] + team))
-            self._rows[key] = row
-        return row
+    def _meets(self, t: int, key: tuple[int, ...]) -> bool:
+        """Whether tool ``t`` can hold data under the gates given the concern tools decided
+        so far (an undecided one might still cover it): kernel._viable, per holder."""
+        p = self.p
 
-    def _stage_vec(self, k: int) -> _Vec:
-        edges = self.back[k]
-        key = (
-            k,
-            *(self.owner[self.order[i]] if self.decided[self.order[i]] else -2 for _, i in edges),
-        )
-        vec = self._vecs.get(key)
-        if vec is None or isinstance(vec, _Concern):
-            vals = list(self.unary[self.order[k]])
-            for e, i in edges:
-                c = self.order[i]
-                if not self.decided[c]:
-                    add = self.min_edge[(e, k)]
-                elif self.owner[c] == NO_TOOL:
-                    continue
-                else:
-                    add = self._row(e, self.owner[c], k)
-                vals = [v + a for v, a in zip(vals, add, strict=True)]
-            vec = _Vec(vals, 0.0)
-            self._vecs[key] = vec
-        return vec
+        def covered(cap: str) -> bool:
+            c = p.hub_need.get(cap)
+            if c is None:
+                return False
+            h = key[self.position[c]]
+            return h == _UNDECIDED or (h != NO_TOOL and (h == t or p.conn(h, t) != CUSTOM))
+
+        if p.need_audit and not p.audit[t] and not covered("audit"):
+            return False
+        if p.need_lineage and not p.lineage[t] and not covered("lineage"):
+            return False
+        if p.need_access and p.access[t] < p.need_access:
+            c = p.hub_need.get("access-control")
+            if c is None:
+                return False
+            h = key[self.position[c]]
+            if h != _UNDECIDED and not (covered("access-control") and p.access[h] >= p.need_access):
+                return False
+        return True
+
+    def _stage_dp(self, key: tuple[int, ...]) -> list[_Stage]:
+        """The stage relaxation for a set of concern tools (built lazily, cached)."""
+        dp = self._dps.get(key)
+        if dp is not None:
+            return dp
+        if len(self._dps) > 20_000:
+            self._dps.clear()
+        p = self.p
+        hubs = _Hubs(self, key)
+        serves = self.serves
+        nodes: list[_Stage | None] = [None] * self.nstage
+        for k in reversed(range(self.nstage)):
+            c = self.order[self.ns0 + k]
+            cand = self.cand[c]
+            unary = self.unary[c]
+            if hubs.attach:
+                unary = [
+                    u - hubs.attachment(t) / serves[t] for u, t in zip(unary, cand, strict=True)
+                ]
+            if p.needs[c].holds_data:
+                unary = [
+                    u if self._meets(t, key) else _NEG for u, t in zip(unary, cand, strict=True)
+                ]
+            e = self.parent_edge[k]
+            kids = [nodes[j] for j in self.kids[k]]
+            nodes[k] = _Stage(
+                cand,
+                unary,
+                p.needs[c].must,
+                [x for x in kids if x is not None],
+                p.handoffs[e].team_points if e >= 0 else 0.0,
+                hubs,
+            )
+        dp = [x for x in nodes if x is not None]
+        self._dps[key] = dp
+        return dp
 
     def _concern_vec(self, k: int) -> _Concern:
-        """Exact glue of a concern's candidates once every stage has its tool (lazily: a
-        candidate's own fit and lock-in bound its value, so few need their glue computed)."""
-        p = self.p
-        c = self.order[k]
-        stage_owners = tuple(self.owner[s] if self.decided[s] else -2 for s in p.stage_needs)
-        key = (-1, k, *stage_owners)
-        vec = self._vecs.get(key)
-        if vec is not None:
-            assert isinstance(vec, _Concern)
-            return vec
-        bit = self.hub_bit_of_need.get(c, 0)
-        pairs = []
-        if bit:
-            for h in p.handoffs:
-                if not (self.decided[h.source] and self.decided[h.target]):
-                    continue
-                a, b = self.owner[h.source], self.owner[h.target]
-                if a != NO_TOOL and b != NO_TOOL and a != b and not p.pair_carries(a, b) & bit:
-                    pairs.append((a, b))
-        stage_tools = frozenset(t for t in stage_owners if t >= 0)
-        concern = _Concern(self, c, stage_tools, pairs, p.mask_points[bit])
-        self._vecs[key] = concern
-        return concern
+        """A concern's candidates valued by their own fit and lock-in floor: concerns are
+        decided before any stage, so their glue is charged in the stage relaxation."""
+        return _Concern(self, self.order[k], frozenset(), [], 0.0)
 
     # ------------------------------------------------------------------ state changes
 
@@ -495,6 +645,7 @@ class _Search:
     # ------------------------------------------------------------------ bound
 
     def _best_valid(self, k: int) -> float:
+        """The best value of the concern at position ``k`` among the options still open."""
         c = self.order[k]
         vec = self.vec[k]
         br = self.best[c]
@@ -507,6 +658,17 @@ class _Search:
         if br == UNRANKED and not self.p.needs[c].must and vec.none > value:
             value = vec.none
         return value
+
+    def _stuck(self, k: int) -> bool:
+        """With the stack full, an undecided must-have stage that no tool in it can own."""
+        if len(self.stack) < self.max_tools:
+            return False
+        p = self.p
+        for j in range(max(k, self.ns0), len(self.order)):
+            c = self.order[j]
+            if p.needs[c].must and self.cpos[c].get(self.best_tool[c]) is None:
+                return True
+        return False
 
     def _reuse_bound(self, k: int) -> float:
         p = self.p
@@ -530,17 +692,42 @@ class _Search:
         """Lock-in the unary values leave out on decided needs: the vendor concentration they
         already imply and the covered weight the stack can still reach (both only grow the
         lock-in of the decided part; the undecided part keeps its floor)."""
-        if not self.mass:
-            return 0.0
         reach = self.covered + self.open_weight
+        if self.mass <= 1e-12 or reach <= 1e-12:
+            return 0.0  # (float residue of undone additions)
         hhi = (sum(w * w for w in self.vendor_weight.values()) + self.must_open2) / (reach * reach)
         exact = self.p.wl * 100.0 * (0.5 + 0.5 * hhi) * self.mass / reach
         return max(0.0, exact - self.lock_factor * self.mass)
 
+    def _attach_correction(self, k: int) -> float:
+        """Attachment points the stage relaxation shares out to stage needs a decided stage
+        tool can no longer own (decided for another tool): each tool is attached once, so
+        that share is certain (the relaxation charges tool t 1/serves[t] of its attachments
+        per stage need it owns)."""
+        hubs = self.dp[0].hubs if self.dp else None
+        if hubs is None or not hubs.attach:
+            return 0.0
+        order, owner, ns0 = self.order, self.owner, self.ns0
+        mine: dict[int, int] = {}
+        for j in range(ns0, k):
+            t = owner[order[j]]
+            if t != NO_TOOL:
+                mine[t] = mine.get(t, 0) + 1
+        total = 0.0
+        cpos = self.cpos
+        for t, owned in mine.items():
+            lost = -owned
+            for j in range(ns0, k):
+                if t in cpos[order[j]]:
+                    lost += 1
+            if lost:
+                total += hubs.attachment(t) * lost / self.serves[t]
+        return total
+
     def _permission_floor(self) -> float:
-        """Permission systems already certain once the access-control need is decided: vendors
-        of decided holders that its tool does not reach, and that no tool still to be added could
-        join to it, each stay a separate system (glue.permission_domains)."""
+        """Permission systems already certain once the access-control need is decided: the
+        vendors of decided holders its tool does not reach (glue.permission_domains; owners
+        are final, so the count can only grow)."""
         p = self.p
         c = p.hub_need.get("access-control")
         if c is None or not self.decided[c]:
@@ -548,21 +735,18 @@ class _Search:
         hub = self.owner[c]
         if hub != NO_TOOL and p.level[c][hub] < params.HUB_MIN_LEVEL:
             hub = NO_TOOL
-        holders = [
-            t for n, t in enumerate(self.owner) if self.decided[n] and t != NO_TOOL and p.access[t]
-        ]
-        vendors = {p.vendor[t] for t in holders}
-        if len(vendors) < 2:
-            return 0.0
+        holders = {t for n, t in enumerate(self.owner) if self.decided[n] and t != NO_TOOL}
         if hub == NO_TOOL:
-            return self.glue_gain * p.permission_points * (len(vendors) - 1)
-        joined = {p.vendor[t] for t in holders if t == hub or p.conn(hub, t) != CUSTOM}
-        later: set[int] = set()
-        for n in range(len(p.needs)):
-            if not self.decided[n]:
-                later |= self.cand_vendors[n]
-        alone = vendors - joined - later
-        domains = len(alone) + (1 if vendors - alone else 0)
+            domains = len({p.vendor[t] for t in holders if p.access[t]})
+        else:
+            hv = p.vendor[hub]
+            domains = 1 + len(
+                {
+                    p.vendor[t]
+                    for t in holders
+                    if p.access[t] and t != hub and p.vendor[t] != hv and p.conn(hub, t) == CUSTOM
+                }
+            )
         return self.glue_gain * p.permission_points * max(0, domains - 1)
 
     def _threshold(self) -> float:
@@ -586,16 +770,39 @@ class _Search:
         if k == len(self.order):
             self._leaf()
             return
+        if self._stuck(k):
+            return
         p = self.p
-        rest = 0.0
-        here = _NEG
-        for j in range(k, len(self.order)):
-            v = self._best_valid(j)
-            if v == _NEG:
-                return
-            if j == k:
-                here = v
-            rest += v
+        ns0 = self.ns0
+        sp = k - ns0
+        pa = NO_TOOL
+        if sp < 0:
+            # Concern phase: each undecided concern at its best, the stages by the relaxation
+            # for the concern tools decided so far.
+            here = _NEG
+            rest = 0.0
+            for j in range(k, ns0):
+                v = self._best_valid(j)
+                if v == _NEG:
+                    return
+                if j == k:
+                    here = v
+                rest += v
+            rest += self._dp_top(self._hub_key())
+        else:
+            if sp == 0:
+                self.dp = self._stage_dp(self._hub_key())
+                self.frontier = sum(self.dp[r].top() for r in self.roots)
+            pk = self.parent[sp]
+            node = self.dp[sp]
+            if pk >= 0:
+                pa = self.owner[self.order[ns0 + pk]]
+                here = node.msg(pa)
+            else:
+                here = node.top()
+            rest = self.frontier
+        if rest == _NEG or here == _NEG:
+            return
         slack = p.wf * max(0.0, self.max_switch - self.cov_decided)
         bound = (
             self.const
@@ -605,54 +812,140 @@ class _Search:
             + slack
             - self._lock_correction()
             - self._permission_floor()
+            - (self._attach_correction(k) if sp > 0 else 0.0)
         )
         threshold = self._threshold()
         if bound < threshold:
             return
         self._bound_here = bound
+        base = bound - here
+        if sp < 0:
+            self._concern_options(k, base)
+        else:
+            self._stage_options(k, sp, base, pa, here)
+
+    def _stage_options(self, k: int, sp: int, base: float, pa: int, here: float) -> None:
+        """Descend into each option of the stage at position ``k`` in decreasing order of its
+        bound: W (the candidate with its best subtree) plus the exact glue to decided needs."""
+        p = self.p
+        c = self.order[k]
+        node = self.dp[sp]
+        hubs = node.hubs
+        br = self.best[c]
+        own = self.best_tool[c] if br < UNRANKED else NO_TOOL
+        room = len(self.stack) < self.max_tools
+        crank = self.crank[c]
+        cand = self.cand[c]
+        extra = self.extra[sp]
+        owner = self.owner
+        order = self.order
+        ns0 = self.ns0
+        g = self.glue_gain
+        handoffs = p.handoffs
+        heap: list[tuple[float, int]] = []
+        n = 0
+        while True:
+            nxt = node.sorted_at(n)
+            top = nxt[0] if nxt is not None else _NEG
+            while heap and -heap[0][0] >= top:
+                v, i = heapq.heappop(heap)
+                if base - v < self._threshold():
+                    return
+                self._take(k, sp, c, i, -v, here)
+            if nxt is None or top == _NEG or base + top < self._threshold():
+                return  # (-inf: a holder that fails a gate with these concern tools)
+            n += 1
+            i = nxt[1]
+            if i < 0:
+                if br < UNRANKED or p.needs[c].must:
+                    continue
+                v = top
+            else:
+                t = cand[i]
+                if t != own and not (room and crank[i] < br and self._fits(t)):
+                    continue
+                v = top + node.cost(pa, i)
+                for e, early in extra:
+                    a = owner[order[ns0 + early]]
+                    if a != NO_TOOL and a != t:
+                        v -= g * hubs.edge(a, t, handoffs[e].team_points)
+            heapq.heappush(heap, (-v, i))
+
+    def _take(self, k: int, sp: int, c: int, i: int, v: float, here: float) -> None:
+        """Descend with candidate ``i`` (-1: no tool) of the stage at position ``k`` whose
+        option value (own value, subtree and decided edges) is ``v``."""
+        tool = self.cand[c][i] if i >= 0 else NO_TOOL
+        dp = self.dp
+        kids = sum(dp[j].msg(tool) for j in self.kids[sp])
+        old = self.frontier
+        self.frontier = old - here + kids
+        new = tool != NO_TOOL and tool not in self.stack
+        self._descend(k, c, tool, new, v - kids, self.cov[c][i] if i >= 0 else 0.0)
+        self.frontier = old
+
+    def _concern_options(self, k: int, base: float) -> None:
+        """Descend into each option of the concern at position ``k``, best bound first: its own
+        value plus what deciding it costs the stage relaxation (never more than before)."""
+        p = self.p
         c = self.order[k]
         vec = self.vec[k]
         br = self.best[c]
         nd = p.needs[c]
-        # Options that add no tool: the stack's own best tool for c, or nothing.
-        extra: list[tuple[float, int]] = []
+        key = self._hub_key()
+        dp_top = self._dp_top(key)
+        # Every option in decreasing own value: the stack's own best tool for c, or nothing
+        # (no new tool), then the new tools that may own c.
+        first: list[tuple[float, int, bool]] = []
         if br < UNRANKED:
             i = self.cpos[c].get(self.best_tool[c])
             if i is not None:
-                extra.append((vec.value(i), i))
+                first.append((vec.value(i), i, False))
         elif not nd.must:
-            extra.append((vec.none, -1))
-        extra.sort(reverse=True)
+            first.append((vec.none, -1, False))
         room = len(self.stack) < self.max_tools
-        base = bound - here
         crank = self.crank[c]
         cand = self.cand[c]
-        xi = 0
-        options = vec.ordered() if room else iter(())
-        pending: tuple[float, int] | None = None
-        while True:
-            # Next option in decreasing optimistic value: a new tool or an extra option.
-            if pending is None:
-                for val, i in options:
-                    if crank[i] < br and self._fits(cand[i]):
-                        pending = (val, i)
-                        break
-            new_val = pending[0] if pending is not None else _NEG
-            ex_val = extra[xi][0] if xi < len(extra) else _NEG
-            if new_val == _NEG and ex_val == _NEG:
-                break
-            if pending is not None and new_val >= ex_val:
-                val, i = pending
-                new = True
-                pending = None
-            else:
-                val, i = extra[xi]
-                new = False
-                xi += 1
+        level = p.level[c]
+
+        def options() -> Iterator[tuple[float, int, bool]]:
+            fi = 0
+            for val, i in vec.ordered() if room else iter(()):
+                if not (crank[i] < br and self._fits(cand[i])):
+                    continue
+                while fi < len(first) and first[fi][0] >= val:
+                    yield first[fi]
+                    fi += 1
+                yield val, i, True
+            yield from first[fi:]
+
+        heap: list[tuple[float, int, int, bool]] = []
+        for seq, (val, i, new) in enumerate(options()):
+            while heap and -heap[0][0] >= val:
+                v, _, j, is_new = heapq.heappop(heap)
+                if base - v < self._threshold():
+                    return
+                self._pick(k, c, j, is_new, -v, dp_top)
             if base + val < self._threshold():
                 break
-            tool = cand[i] if i >= 0 else NO_TOOL
-            self._descend(k, c, tool, new, val, self.cov[c][i] if i >= 0 else 0.0)
+            t = cand[i] if i >= 0 else NO_TOOL
+            h = t if t != NO_TOOL and level[t] >= params.HUB_MIN_LEVEL else NO_TOOL
+            refined = val + self._dp_top((*key[:k], h, *key[k + 1 :])) - dp_top
+            heapq.heappush(heap, (-refined, seq, i, new))
+        while heap:
+            v, _, j, is_new = heapq.heappop(heap)
+            if base - v < self._threshold():
+                return
+            self._pick(k, c, j, is_new, -v, dp_top)
+
+    def _pick(self, k: int, c: int, i: int, new: bool, refined: float, dp_top: float) -> None:
+        vec = self.vec[k]
+        val = vec.value(i) if i >= 0 else vec.none
+        tool = self.cand[c][i] if i >= 0 else NO_TOOL
+        self._descend(k, c, tool, new, val, self.cov[c][i] if i >= 0 else 0.0)
+
+    def _dp_top(self, key: tuple[int, ...]) -> float:
+        dp = self._stage_dp(key)
+        return sum(dp[r].top() for r in self.roots)
 
     def _descend(self, k: int, c: int, tool: int, new: bool, val: float, cov: float) -> None:
         p = self.p
@@ -673,17 +966,7 @@ class _Search:
             v = p.vendor[tool]
             self.vendor_weight[v] = self.vendor_weight.get(v, 0.0) + nd.weight
         self.cov_decided += cov
-        saved: list[tuple[int, _Vec | _Concern]] = []
-        if k < self.nstage:
-            for j in self.fwd[k]:
-                saved.append((j, self.vec[j]))
-                self.vec[j] = self._stage_vec(j)
-            for j in range(self.nstage, len(self.order)):
-                saved.append((j, self.vec[j]))
-                self.vec[j] = self._concern_vec(j)
         self._dfs(k + 1)
-        for j, old_vec in reversed(saved):
-            self.vec[j] = old_vec
         self.gain -= val
         if self.cand[c]:
             self.open_weight += nd.weight
