@@ -3,9 +3,12 @@
 Each synthetic tool copies a randomly chosen real tool of the built-in catalog (its capability
 profile with levels jittered by one, its governance, openness, formats, standards, deployment and
 licence), so the distributions of capabilities, governance features and licences are the real
-ones; vendors are shared the way they are in the real catalog (about one vendor for three tools),
-and integrations are drawn at the real catalog's density (about seven per tool), native more
-often than standard, towards tools that serve neighbouring stages more often than not.
+ones; vendors are shared the way they are in the real catalog (about one vendor for three tools).
+Integrations follow the real catalog's integration graph: a copy of a real tool integrates with a
+copy of each tool the real one documents an integration with (same kind), so popular hubs stay
+popular and integrations connect the tools that really work together, at the real density.
+(Integrations drawn uniformly at random over all tools, as an earlier version did, leave almost
+every pair of neighbouring tools on custom code, which makes thousands of stacks tie exactly.)
 """
 
 from __future__ import annotations
@@ -25,10 +28,11 @@ def synthetic_catalog(n_tools: int, seed: int = SEED) -> Catalog:
     templates = sorted(real.tools.values(), key=lambda t: t.id)
     rnd = random.Random(f"{seed}:{n_tools}")
     n_vendors = max(1, n_tools // 3)
-    per_integrations = sum(len(t.integrations) for t in templates) / len(templates)
     drafts: list[dict[str, object]] = []
+    bases: list[Tool] = []
     for i in range(n_tools):
         base = rnd.choice(templates)
+        bases.append(base)
         caps = {
             cap: max(1, min(3, lv + rnd.choice((-1, 0, 0, 0, 1))))
             for cap, lv in base.capabilities.items()
@@ -46,15 +50,18 @@ def synthetic_catalog(n_tools: int, seed: int = SEED) -> Catalog:
             integrations=[],
         )
         drafts.append(data)
-    ids = [str(d["id"]) for d in drafts]
-    for d in drafts:
-        k = min(len(ids) - 1, int(rnd.expovariate(1 / per_integrations)))
-        targets = rnd.sample(ids, k + 1)
-        d["integrations"] = [
-            {"tool": t, "kind": "native" if rnd.random() < 0.8 else "standard"}
-            for t in targets
-            if t != d["id"]
-        ][:k]
+    copies: dict[str, list[str]] = {}
+    for d, base in zip(drafts, bases, strict=True):
+        copies.setdefault(base.id, []).append(str(d["id"]))
+    for d, base in zip(drafts, bases, strict=True):
+        links: dict[str, str] = {}
+        for item in base.integrations:
+            pool = copies.get(item.tool)
+            if pool:
+                target = rnd.choice(pool)
+                if target != d["id"]:
+                    links.setdefault(target, item.kind.value)
+        d["integrations"] = [{"tool": t, "kind": k} for t, k in sorted(links.items())]
     tools = {str(d["id"]): Tool.model_validate(d) for d in drafts}
     return replace(
         real, tools=dict(sorted(tools.items())), origin={t: "synthetic" for t in sorted(tools)}

@@ -223,21 +223,11 @@ class Problem:
             for t, lv in self.level[c].items():
                 self.tool_needs[t] += ((c, lv, self.rank[c][t]),)
 
-        # ---- hubs: needed hub capabilities are their owner's; others the best tool in the stack
-        # at level >= HUB_MIN_LEVEL, without the "already owned" preference (view.hub).
-        self.hub_need: dict[str, int] = {}
-        self.hub_rank: dict[str, dict[int, int]] = {}
-        for hub_cap in HUB_CAPABILITIES:
-            if hub_cap in self.need_index:
-                self.hub_need[hub_cap] = self.need_index[hub_cap]
-                continue
-            strong = {
-                t: lv
-                for t in range(n)
-                if (lv := effective_level(tools[t], hub_cap)) >= params.HUB_MIN_LEVEL
-            }
-            hub_order = sorted(strong, key=lambda t: (-strong[t], -self.ncaps[t], self.ids[t]))
-            self.hub_rank[hub_cap] = {t: r for r, t in enumerate(hub_order)}
+        # ---- hubs: a needed concern capability's owner bridges at HUB_MIN_LEVEL or above;
+        # a capability nobody needs has no hub (StackView.hub).
+        self.hub_need: dict[str, int] = {
+            cap: self.need_index[cap] for cap in HUB_CAPABILITIES if cap in self.need_index
+        }
 
         # ---- glue
         posture = context.posture
