@@ -14,6 +14,7 @@ from typing import NamedTuple
 from evaluator.recommend.problem import (
     ALL_CONCERNS,
     CONCERN_BIT,
+    CONN_POINTS,
     CUSTOM,
     HUB_CAPABILITY,
     NO_TOOL,
@@ -64,19 +65,20 @@ def score(p: Problem, tools: Collection[int], owners: list[int] | None = None) -
     """Fit, glue, lock-in, overall and viability of the stack ``tools`` (tool indices).
 
     ``owners`` may be passed when the caller already knows them (the search does); it must be
-    what ``owners_of`` returns."""
+    what ``owners_of`` returns. One pass per part, on flat tables: no dictionaries of names,
+    no frozensets, connection ranks read from the per-catalog memo."""
     if owners is None:
         owners = owners_of(p, tools)
     conn = p.conn
-    hub = hubs(p, tools, owners)
+    levels = p.level
+    needs = p.needs
 
     # ---- fit and work shares, one pass over the needs
     coverage = 0.0
     work: dict[int, float] = {}
-    levels = p.level
-    for c, nd in enumerate(p.needs):
-        o = owners[c]
+    for c, o in enumerate(owners):
         if o != NO_TOOL:
+            nd = needs[c]
             coverage += nd.coverage * levels[c][o] / 3
             work[o] = work.get(o, 0.0) + nd.weight
     fit = coverage
@@ -85,32 +87,63 @@ def score(p: Problem, tools: Collection[int], owners: list[int] | None = None) -
     if fit < 0:
         fit = 0.0
 
+    # ---- hubs: the owner of a needed concern at HUB_MIN_LEVEL or above
+    hub_of: dict[str, int] = {}
+    for cap, c in p.hub_need.items():
+        o = owners[c]
+        if o != NO_TOOL and levels[c][o] >= _HUB_MIN:
+            hub_of[cap] = o
+    carriers = [(bit, hub_of[cap]) for bit, cap in _HUB_BITS if cap in hub_of]
+
     # ---- glue
-    hub_bits = [(bit, hub[cap]) for bit, cap in _HUB_BITS if hub[cap] != NO_TOOL]
     points = 0.0
+    reach: dict[int, int] = {}  # tool -> concern bits whose hub reaches it
+
+    memo = p._conn
+    n = p.n
+
+    partners, bridge = p.partners, p.bridge
+
+    def reached(t: int) -> int:
+        got = 0
+        bt = bridge[t]
+        for bit, hb in carriers:
+            # conn(hb, t) != CUSTOM, read straight from the integrations and bridging formats
+            if hb == t or bridge[hb] & bt or partners[hb].get(t, CUSTOM) < CUSTOM:
+                got |= bit
+        reach[t] = got
+        return got
+
     pair = p.pair
+    pairs = p._pair
     mask_points = p.mask_points
-    for h in p.handoffs:
-        a, b = owners[h.source], owners[h.target]
-        if a == b or NO_TOOL in (a, b):
+    for s, d, team in p.handoff_ends:
+        a = owners[s]
+        b = owners[d]
+        if a in (b, NO_TOOL) or b == NO_TOOL:
             continue
-        base, carried = pair(a, b)
-        for bit, hb in hub_bits:
-            if (
-                not carried & bit
-                and (hb == a or conn(hb, a) != CUSTOM)
-                and (hb == b or conn(hb, b) != CUSTOM)
-            ):
-                carried |= bit
-        points += base + mask_points[ALL_CONCERNS & ~carried] + h.team_points
+        got = pairs.get(a * n + b if a < b else b * n + a)
+        base, carried = pair(a, b) if got is None else got
+        if carriers:
+            ra = reach.get(a)
+            rb = reach.get(b)
+            carried |= (reached(a) if ra is None else ra) & (reached(b) if rb is None else rb)
+        points += base + mask_points[ALL_CONCERNS & ~carried] + team
     if p.concern_needs:
-        stage_tools = frozenset([owners[c] for c in p.stage_needs])
+        stage_tools = {owners[c] for c in p.stage_needs}
+        stage_tools.discard(NO_TOOL)
+        attach = 0.0
         for c in p.concern_needs:
             o = owners[c]
             if o != NO_TOOL and levels[c][o] >= _HUB_MIN:
-                points += p.attachments(o, stage_tools)
-    holders = {o for o in work if p.access[o]}
-    domains = _domains(p, holders, hub["access-control"])
+                for t in stage_tools:
+                    if t != o:
+                        r = memo.get(o * n + t if o < t else t * n + o)
+                        attach += CONN_POINTS[conn(o, t) if r is None else r]
+        points += p.attachment * attach
+    access = p.access
+    holders = {o for o in work if access[o]}
+    domains = _domains(p, holders, hub_of.get("access-control", NO_TOOL))
     if domains > 1:
         points += p.permission_points * (domains - 1)
     glue = points * p.norm
@@ -131,6 +164,7 @@ def score(p: Problem, tools: Collection[int], owners: list[int] | None = None) -
         lock_in = 100.0 * closed * (0.5 + 0.5 * hhi)
 
     overall = p.wf * fit + p.wg * (100 - glue) + p.wl * (100 - lock_in)
+    hub = {cap: hub_of.get(cap, NO_TOOL) for cap in ("lineage", "access-control", "audit")}
     return Scored(_viable(p, tools, owners, hub), fit, glue, lock_in, overall)
 
 
@@ -139,11 +173,15 @@ def _domains(p: Problem, holders: set[int], hub: int) -> int:
     it reaches, then one per vendor among the holders it does not reach."""
     if hub == NO_TOOL:
         return len({p.vendor[t] for t in holders})
-    hub_vendor = p.vendor[hub]
+    vendor, partners, bridge = p.vendor, p.partners[hub], p.bridge
+    hub_vendor, hub_bridge = vendor[hub], bridge[hub]
     others = {
-        p.vendor[t]
+        vendor[t]
         for t in holders
-        if t != hub and p.conn(hub, t) == CUSTOM and p.vendor[t] != hub_vendor
+        if t != hub
+        and vendor[t] != hub_vendor
+        and not hub_bridge & bridge[t]
+        and partners.get(t, CUSTOM) == CUSTOM
     }
     return 1 + len(others)
 
@@ -169,10 +207,12 @@ def _viable(
     holders = {owners[c] for c in p.holder_needs} - {NO_TOOL}
     if not holders:
         return True
-    conn = p.conn
+    partners, bridge = p.partners, p.bridge
 
     def covered(h: int, t: int) -> bool:
-        return h != NO_TOOL and (h == t or conn(h, t) != CUSTOM)
+        return h != NO_TOOL and (
+            h == t or bool(bridge[h] & bridge[t]) or partners[h].get(t, CUSTOM) < CUSTOM
+        )
 
     audit_hub, lineage_hub, access_hub = hub["audit"], hub["lineage"], hub["access-control"]
     for t in holders:

@@ -249,6 +249,7 @@ class Problem:
                 )
             )
         self.handoffs = handoffs
+        self.handoff_ends = [(h.source, h.target, h.team_points) for h in handoffs]
         scale = worst_case(context)
         self.norm = 100.0 / scale if scale > 0 else 0.0
         self.permission_points = params.PERMISSION_SYSTEM_POINTS * (0.5 + posture)
