@@ -90,10 +90,11 @@ class _Index:
     names: dict[str, str]
     repos: dict[str, str]
     homepages: dict[str, str]
+    repo_of: dict[str, str]
 
     @classmethod
     def of(cls, layers: Layers) -> _Index:
-        index = cls({}, {}, {}, {}, {})
+        index = cls({}, {}, {}, {}, {}, {})
         for entry in layers.entries:
             index.add(entry.tool.id, entry.tool.name, entry.tool.repo, entry.tool.homepage)
         return index
@@ -104,6 +105,7 @@ class _Index:
         self.names.setdefault(name_key(name), tool_id)
         if repo:
             self.repos.setdefault(repo_key(repo), tool_id)
+            self.repo_of.setdefault(tool_id, repo_key(repo))
         if homepage:
             self.homepages.setdefault(repo_key(homepage), tool_id)
 
@@ -111,7 +113,11 @@ class _Index:
         if item.repo and repo_key(item.repo) in self.repos:
             return Skipped(item.name, self.repos[repo_key(item.repo)], "repo")
         if item.homepage and repo_key(item.homepage) in self.homepages:
-            return Skipped(item.name, self.homepages[repo_key(item.homepage)], "homepage")
+            same = self.homepages[repo_key(item.homepage)]
+            # Two different repositories are two tools, whatever their homepages say (the LF AI
+            # file gives CouchDB the Iceberg homepage).
+            if not (item.repo and same in self.repo_of):
+                return Skipped(item.name, same, "homepage")
         for name in (item.name, *item.other_names):
             if name_key(name) in self.names:
                 return Skipped(item.name, self.names[name_key(name)], "name")
