@@ -3,7 +3,9 @@
 Each synthetic tool copies a randomly chosen real tool of the built-in catalog (its capability
 profile with levels jittered by one, its governance, openness, formats, standards, deployment and
 licence), so the distributions of capabilities, governance features and licences are the real
-ones; vendors are shared the way they are in the real catalog (about one vendor for three tools).
+ones (each group of facts - governance, openness, formats and standards, deployment, licence -
+is taken half of the time from another real tool, so that copies are not identical twins);
+vendors are shared the way they are in the real catalog (about one vendor for three tools).
 Integrations follow the real catalog's integration graph: a copy of a real tool integrates with a
 copy of each tool the real one documents an integration with (same kind), so popular hubs stay
 popular and integrations connect the tools that really work together, at the real density.
@@ -21,6 +23,13 @@ from evaluator.models import Requirements, Tool
 from evaluator.resources import builtin_stacks_dir
 
 SEED = 20240917
+_FACT_GROUPS = (
+    ("governance",),
+    ("openness",),
+    ("formats", "standards"),
+    ("deployment",),
+    ("license", "license_history", "open_core"),
+)
 
 
 def synthetic_catalog(n_tools: int, seed: int = SEED) -> Catalog:
@@ -49,6 +58,17 @@ def synthetic_catalog(n_tools: int, seed: int = SEED) -> Catalog:
             capabilities=caps,
             integrations=[],
         )
+        # Real tools differ in more than their capability levels: each group of facts comes,
+        # half of the time, from another real tool (so the marginal distributions stay the real
+        # ones, but copies of one tool are not indistinguishable twins).
+        for group in _FACT_GROUPS:
+            if rnd.random() < 0.5:
+                donor = rnd.choice(templates).model_dump(mode="json", by_alias=True)
+                for key in group:
+                    if donor.get(key) is None:
+                        data.pop(key, None)
+                    else:
+                        data[key] = donor[key]
         drafts.append(data)
     copies: dict[str, list[str]] = {}
     for d, base in zip(drafts, bases, strict=True):
@@ -70,7 +90,8 @@ def synthetic_catalog(n_tools: int, seed: int = SEED) -> Catalog:
 
 def synthetic_requirements(catalog: Catalog, seed: int = SEED) -> Requirements:
     """The shipped example's requirements, with its existing investments replaced by a synthetic
-    warehouse under contract and an orchestrator in use (both passing the gates)."""
+    warehouse under contract and an orchestrator in use (both passing the per-tool gates and
+    meeting the data controls on their own)."""
     import yaml
 
     from evaluator.recommend.problem import compile_problem
@@ -82,11 +103,21 @@ def synthetic_requirements(catalog: Catalog, seed: int = SEED) -> Requirements:
     req = Requirements.model_validate(data)
     p = compile_problem(catalog, build_context(req, catalog), _today())
     rnd = random.Random(seed)
-    ok = [t for i, t in enumerate(p.ids) if not p.bad[i] and catalog.tools[t].governance.sso]
+    # An organisation under these rules keeps tools that meet the data controls themselves
+    # (audit log, fine-grained access, lineage, SSO): otherwise no stack could keep them.
+    ok = [
+        t
+        for i, t in enumerate(p.ids)
+        if not p.bad[i] and p.sso[i] and p.audit[i] and p.lineage[i] and p.access[i] >= 3
+    ]
     rnd.shuffle(ok)
     existing = []
     for cap, commitment in (("warehouse", "contract"), ("orchestration", "in-use")):
-        tool = next((t for t in ok if catalog.tools[t].capabilities.get(cap, 0) >= 2), None)
+        taken = {e["tool"] for e in existing}
+        tool = next(
+            (t for t in ok if catalog.tools[t].capabilities.get(cap, 0) >= 2 and t not in taken),
+            None,
+        )
         if tool is not None:
             existing.append({"tool": tool, "commitment": commitment, "until": "2030-01-01"})
     data["existing"] = existing

@@ -86,7 +86,7 @@ class _Hubs:
     and each stage candidate's attachment points (shared out over the stage needs it can serve,
     since a tool is attached once however many stages it serves)."""
 
-    __slots__ = ("attach", "bits", "carry", "full", "g", "memo", "p", "static")
+    __slots__ = ("attach", "bits", "carry", "full", "g", "key", "memo", "p", "static")
 
     def __init__(self, s: _Search, key: tuple[int, ...]) -> None:
         p = s.p
@@ -104,6 +104,7 @@ class _Hubs:
         self.static = static
         self.carry = carry
         self.memo: dict[int, float] = {}
+        self.key = key
         self.attach = [h for h in key if h >= 0]
         self.full: dict[int, float] = {}
         self.bits: dict[int, int] = {}
@@ -150,54 +151,69 @@ class _Stage:
     """A stage need in the pairwise relaxation over the handoff tree (solved lazily, once per
     set of concern tools): ``w(i)`` is candidate i's own value plus the best its subtree can add
     given it, ``msg(a)`` the best the whole subtree can add when its parent need's tool is
-    ``a``. Index ``-1`` is "no tool" (for needs that are not must-haves)."""
+    ``a``. Index ``-1`` is "no tool" (for needs that are not must-haves). A candidate's own
+    value is its fit and lock-in floor less its share of attachments (computed on demand:
+    candidates are visited in decreasing order of fit and lock-in, an upper bound); a
+    data-holding candidate that fails a gate under these concern tools is worth -inf."""
 
     __slots__ = (
         "cand",
         "children",
         "g",
         "heap",
+        "holder",
         "hubs",
         "memo_m",
         "memo_w",
+        "mis",
         "must",
+        "none_done",
         "out",
+        "pos",
         "ptr",
+        "search",
         "team",
-        "u",
+        "tops",
         "unary",
         "uorder",
     )
 
     def __init__(
         self,
-        cand: list[int],
-        unary: list[float],
-        must: bool,
+        search: _Search,
+        c: int,
         children: list[_Stage],
         team: float,
         hubs: _Hubs,
     ) -> None:
-        self.cand = cand
-        self.unary = unary
+        self.search = search
+        self.cand = search.cand[c]
+        self.unary = search.unary[c]
+        self.uorder = search.uorder[c]
+        self.pos = search.cpos[c]
+        self.mis = search.mis
+        self.holder = search.p.needs[c].holds_data
         self.children = children
         self.team = team
         self.hubs = hubs
         self.g = hubs.g
-        self.must = must
+        self.must = search.p.needs[c].must
         self.memo_w: dict[int, float] = {}
         self.memo_m: dict[int, float] = {}
-        tops = sum(ch.top() for ch in children)
-        u = [v + tops for v in unary]
-        order = sorted(range(len(u)), key=lambda i: -u[i])
-        if not must:
-            u.append(tops)  # "no tool" (index -1): nothing of its own, free edges to children
-            bisect.insort(order, -1, key=lambda i: -u[i])
-        self.u = u
-        self.uorder = order
+        self.tops = sum(ch.top() for ch in children)
+        self.none_done = self.must
         self.ptr = 0
         self.heap: list[tuple[float, int]] = []
         self.out: list[tuple[float, int]] = []
+
+    def share(self, i: int) -> float:
+        """Candidate i's share of its attachments (charged once per group of tree-adjacent
+        needs it owns, at most mis[t] groups)."""
+        hubs = self.hubs
+        if not hubs.attach:
+            return 0.0
+        t = self.cand[i]
+        return hubs.attachment(t) / self.mis[t]
 
     def w(self, i: int) -> float:
         got = self.memo_w.get(i)
@@ -206,7 +222,10 @@ class _Stage:
                 got = sum(ch.msg(NO_TOOL) for ch in self.children)
             else:
                 t = self.cand[i]
-                got = self.unary[i] + sum(ch.msg(t) for ch in self.children)
+                if self.holder and not self.search._meets(t, self.hubs.key):
+                    got = _NEG
+                else:
+                    got = self.unary[i] - self.share(i) + sum(ch.msg(t) for ch in self.children)
             self.memo_w[i] = got
         return got
 
@@ -214,10 +233,22 @@ class _Stage:
         """The n-th best candidate by ``w`` (exact), materialised lazily."""
         out = self.out
         while len(out) <= n:
-            heap, order, u = self.heap, self.uorder, self.u
-            while self.ptr < len(order) and (not heap or u[order[self.ptr]] > -heap[0][0]):
-                i = order[self.ptr]
-                self.ptr += 1
+            heap, order, unary, tops = self.heap, self.uorder, self.unary, self.tops
+            while True:
+                # The next upper bound: the next candidate by fit and lock-in, or "no tool".
+                nxt = unary[order[self.ptr]] + tops if self.ptr < len(order) else _NEG
+                if not self.none_done and tops >= nxt:
+                    bound, i = tops, -1
+                elif self.ptr < len(order):
+                    bound, i = nxt, order[self.ptr]
+                else:
+                    break
+                if heap and bound <= -heap[0][0]:
+                    break
+                if i < 0:
+                    self.none_done = True
+                else:
+                    self.ptr += 1
                 heapq.heappush(heap, (-self.w(i), i))
             if not heap:
                 return None
@@ -230,13 +261,14 @@ class _Stage:
         return first[0] if first is not None else _NEG
 
     def cost(self, a: int, i: int) -> float:
-        """Glue gain (<= 0) of the handoff to the parent when it has tool ``a`` and this need
-        takes candidate ``i``."""
+        """Glue gain of the handoff to the parent when it has tool ``a`` and this need takes
+        candidate ``i``: <= 0, except that the same tool on both sides gets its attachment
+        share back (a tool is attached once; here it was charged at the parent)."""
         if i < 0 or a == NO_TOOL:
             return 0.0
         t = self.cand[i]
         if t == a:
-            return 0.0
+            return self.share(i)
         return -self.g * self.hubs.edge(a, t, self.team)
 
     def msg(self, a: int) -> float:
@@ -244,11 +276,17 @@ class _Stage:
         got = self.memo_m.get(a)
         if got is None:
             best = _NEG
+            same = self.pos.get(a, -2)
+            if same >= 0:
+                best = self.w(same) + self.share(same)
             n = 0
             while True:
                 nxt = self.sorted_at(n)
                 if nxt is None or nxt[0] <= best:
                     break
+                if nxt[1] == same:
+                    n += 1
+                    continue
                 v = nxt[0] + self.cost(a, nxt[1])
                 if v > best:
                     best = v
@@ -510,6 +548,20 @@ class _Search:
             for t in self.cand[c]:
                 serves[t] = serves.get(t, 0) + 1
         self.serves = serves
+        # The most stage needs a tool can own with no two joined by a tree handoff (a maximum
+        # independent set of its stage needs in the forest): the relaxation charges a tool's
+        # attachments once per group of tree-adjacent needs it owns, 1/mis of them each time.
+        by_tool: dict[int, set[int]] = {}
+        for sp in range(ns):
+            for t in self.cand[order[ns0 + sp]]:
+                by_tool.setdefault(t, set()).add(sp)
+        self.mis: dict[int, int] = {}
+        for t, mine in by_tool.items():
+            taken: set[int] = set()
+            for sp in sorted(mine, reverse=True):  # children before parents
+                if not any(ch in taken for ch in self.kids[sp]):
+                    taken.add(sp)
+            self.mis[t] = len(taken)
         self._dps: dict[tuple[int, ...], list[_Stage]] = {}
         self.dp: list[_Stage] = []
         self.hubs: _Hubs | None = None
@@ -586,26 +638,13 @@ class _Search:
             self._dps.clear()
         p = self.p
         hubs = _Hubs(self, key)
-        serves = self.serves
         nodes: list[_Stage | None] = [None] * self.nstage
         for k in reversed(range(self.nstage)):
-            c = self.order[self.ns0 + k]
-            cand = self.cand[c]
-            unary = self.unary[c]
-            if hubs.attach:
-                unary = [
-                    u - hubs.attachment(t) / serves[t] for u, t in zip(unary, cand, strict=True)
-                ]
-            if p.needs[c].holds_data:
-                unary = [
-                    u if self._meets(t, key) else _NEG for u, t in zip(unary, cand, strict=True)
-                ]
             e = self.parent_edge[k]
             kids = [nodes[j] for j in self.kids[k]]
             nodes[k] = _Stage(
-                cand,
-                unary,
-                p.needs[c].must,
+                self,
+                self.order[self.ns0 + k],
                 [x for x in kids if x is not None],
                 p.handoffs[e].team_points if e >= 0 else 0.0,
                 hubs,
@@ -700,28 +739,34 @@ class _Search:
         return max(0.0, exact - self.lock_factor * self.mass)
 
     def _attach_correction(self, k: int) -> float:
-        """Attachment points the stage relaxation shares out to stage needs a decided stage
-        tool can no longer own (decided for another tool): each tool is attached once, so
-        that share is certain (the relaxation charges tool t 1/serves[t] of its attachments
-        per stage need it owns)."""
+        """Attachment points of decided stage tools that the relaxation can no longer charge:
+        tool t has been charged 1/mis[t] of them per group of tree-adjacent decided needs it
+        owns, and can be charged at most once more per undecided need it may still own (those
+        it is the stack's best tool for); each tool is attached exactly once, so the rest is
+        certain."""
         hubs = self.dp[0].hubs if self.dp else None
         if hubs is None or not hubs.attach:
             return 0.0
-        order, owner, ns0 = self.order, self.owner, self.ns0
-        mine: dict[int, int] = {}
-        for j in range(ns0, k):
-            t = owner[order[j]]
+        order, owner, ns0, parent = self.order, self.owner, self.ns0, self.parent
+        groups: dict[int, int] = {}
+        for sp in range(k - ns0):
+            t = owner[order[ns0 + sp]]
             if t != NO_TOOL:
-                mine[t] = mine.get(t, 0) + 1
+                pk = parent[sp]
+                top = pk < 0 or owner[order[ns0 + pk]] != t
+                groups[t] = groups.get(t, 0) + (1 if top else 0)
+        # A decided stage tool is in the stack, so it can only come to own an undecided need
+        # it is the stack's best tool for now (a tool ranked above it keeps the need).
+        best_tool = self.best_tool
+        for j in range(k, len(order)):
+            t = best_tool[order[j]]
+            if t in groups:
+                groups[t] += 1
         total = 0.0
-        cpos = self.cpos
-        for t, owned in mine.items():
-            lost = -owned
-            for j in range(ns0, k):
-                if t in cpos[order[j]]:
-                    lost += 1
-            if lost:
-                total += hubs.attachment(t) * lost / self.serves[t]
+        for t, charged in groups.items():
+            m = self.mis[t]
+            if charged < m:
+                total += hubs.attachment(t) * (m - charged) / m
         return total
 
     def _permission_floor(self) -> float:
@@ -843,6 +888,27 @@ class _Search:
         g = self.glue_gain
         handoffs = p.handoffs
         heap: list[tuple[float, int]] = []
+
+        def push(i: int, w: float) -> None:
+            if i < 0:
+                if br < UNRANKED or p.needs[c].must:
+                    return
+                heapq.heappush(heap, (-w, i))
+                return
+            t = cand[i]
+            if t != own and not (room and crank[i] < br and self._fits(t)):
+                return
+            v = w + node.cost(pa, i)
+            for e, early in extra:
+                a = owner[order[ns0 + early]]
+                if a != NO_TOOL and a != t:
+                    v -= g * hubs.edge(a, t, handoffs[e].team_points)
+            heapq.heappush(heap, (-v, i))
+
+        # The parent's own tool first: it may get its attachment share back (above its W).
+        same = node.pos.get(pa, -2) if pa != NO_TOOL else -2
+        if same >= 0 and node.w(same) != _NEG:
+            push(same, node.w(same))
         n = 0
         while True:
             nxt = node.sorted_at(n)
@@ -855,21 +921,8 @@ class _Search:
             if nxt is None or top == _NEG or base + top < self._threshold():
                 return  # (-inf: a holder that fails a gate with these concern tools)
             n += 1
-            i = nxt[1]
-            if i < 0:
-                if br < UNRANKED or p.needs[c].must:
-                    continue
-                v = top
-            else:
-                t = cand[i]
-                if t != own and not (room and crank[i] < br and self._fits(t)):
-                    continue
-                v = top + node.cost(pa, i)
-                for e, early in extra:
-                    a = owner[order[ns0 + early]]
-                    if a != NO_TOOL and a != t:
-                        v -= g * hubs.edge(a, t, handoffs[e].team_points)
-            heapq.heappush(heap, (-v, i))
+            if nxt[1] != same:
+                push(nxt[1], top)
 
     def _take(self, k: int, sp: int, c: int, i: int, v: float, here: float) -> None:
         """Descend with candidate ``i`` (-1: no tool) of the stage at position ``k`` whose
