@@ -714,12 +714,15 @@ class _Search:
         total = 0.0
         room = len(self.stack) < self.max_tools
         for e in p.existing:
+            # A tool not in the stack can only join as the new owner of an undecided need it
+            # outranks every stack tool on, without taking over a decided need.
             if e.tool in self.stack or (
                 room
                 and not p.bad[e.tool]
+                and self._fits(e.tool)
                 and any(
-                    not self.decided[c] and e.tool in self.cpos[c]
-                    for c, _, _ in p.tool_needs[e.tool]
+                    not self.decided[c] and e.tool in self.cpos[c] and rk < self.best[c]
+                    for c, _, rk in p.tool_needs[e.tool]
                 )
             ):
                 total += e.share
