@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from evaluator.catalog import Catalog
@@ -20,6 +20,14 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 
 def evaluate(catalog: Catalog, req: Requirements, stack: Stack) -> StackEvaluation:
     return evaluate_stack(stack, build_context(req, catalog), catalog, today=TODAY)
+
+
+def two_tools(stack: Stack, data: st.DataObject) -> tuple[str, str]:
+    assume(len(stack.tools) >= 2)
+    a, b = data.draw(
+        st.lists(st.sampled_from(sorted(stack.tools)), min_size=2, max_size=2, unique=True)
+    )
+    return a, b
 
 
 def with_tool(catalog: Catalog, tool: Tool) -> Catalog:
@@ -79,8 +87,7 @@ def test_adding_a_tool_never_lowers_fit(
 ) -> None:
     catalog, req, stack = scenario
     missing = sorted(set(catalog.tools) - set(stack.tools))
-    if not missing:
-        return
+    assume(missing)
     extra = data.draw(st.sampled_from(missing))
     bigger = stack.model_copy(update={"tools": (*stack.tools, extra)})
     assert (
@@ -97,8 +104,7 @@ def test_raising_a_capability_level_never_lowers_fit(
     tool = catalog.tools[data.draw(st.sampled_from(sorted(stack.tools)))]
     cap = data.draw(st.sampled_from(sorted(catalog.capabilities)))
     level = tool.capabilities.get(cap, 0)
-    if level == 3:
-        return
+    assume(level < 3)
     raised = tool.model_copy(update={"capabilities": {**tool.capabilities, cap: level + 1}})
     before = evaluate(catalog, req, stack).fit.value
     assert evaluate(with_tool(catalog, raised), req, stack).fit.value >= before - 1e-9
@@ -110,11 +116,7 @@ def test_upgrading_a_declared_integration_never_raises_glue(
     scenario: tuple[Catalog, Requirements, Stack], data: st.DataObject
 ) -> None:
     catalog, req, stack = scenario
-    if len(stack.tools) < 2:
-        return
-    a, b = data.draw(
-        st.lists(st.sampled_from(sorted(stack.tools)), min_size=2, max_size=2, unique=True)
-    )
+    a, b = two_tools(stack, data)
     kinds = ["custom", "standard", "native"]
     worse = data.draw(st.integers(0, 1))
     better = data.draw(st.integers(worse + 1, 2))
@@ -125,7 +127,7 @@ def test_upgrading_a_declared_integration_never_raises_glue(
             for i in stack.integrations
             if {i.source, i.target} != {a, b}
         ]
-        return stack.model_copy(update={"integrations": ()}).model_validate(
+        return Stack.model_validate(
             {
                 **stack.model_dump(by_alias=True),
                 "integrations": [*keep, {"from": a, "to": b, "kind": kind}],
@@ -143,14 +145,9 @@ def test_a_new_catalog_integration_never_raises_glue(
     scenario: tuple[Catalog, Requirements, Stack], data: st.DataObject
 ) -> None:
     catalog, req, stack = scenario
-    if len(stack.tools) < 2:
-        return
-    a, b = data.draw(
-        st.lists(st.sampled_from(sorted(stack.tools)), min_size=2, max_size=2, unique=True)
-    )
+    a, b = two_tools(stack, data)
     tool = catalog.tools[a]
-    if any(i.tool == b for i in tool.integrations):
-        return
+    assume(not any(i.tool == b for i in tool.integrations))
     upgraded = tool.model_validate(
         {
             **tool.model_dump(),
