@@ -13,6 +13,17 @@ def num(value: float) -> str:
     return "0.0" if text == "-0.0" else text
 
 
+def score_cells(e: StackEvaluation) -> list[str]:
+    """fit, glue, glue days a year, lock-in, overall: the columns every summary table shares."""
+    return [
+        num(e.fit.value),
+        num(e.glue.value),
+        num(e.glue_person_days),
+        num(e.lock_in.value),
+        num(e.overall.value),
+    ]
+
+
 def top(score: Score, n: int = TOP_REASONS, *, largest: bool = True) -> list[Contribution]:
     """The contributions that move a score most, ties broken by key for stable output."""
     ranked = sorted(

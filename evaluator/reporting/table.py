@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from tabulate import tabulate
 
 from evaluator.reporting import robust
-from evaluator.reporting.common import headline, num
+from evaluator.reporting.common import headline, num, score_cells
 from evaluator.scoring.results import Comparison, Score, StackEvaluation
 
 if TYPE_CHECKING:
@@ -21,11 +21,7 @@ def comparison(c: Comparison, /, robustness: Robustness | None = None) -> str:
             r.rank,
             r.evaluation.name,
             "yes" if r.evaluation.viable else "NO",
-            num(r.evaluation.fit.value),
-            num(r.evaluation.glue.value),
-            num(r.evaluation.glue_person_days),
-            num(r.evaluation.lock_in.value),
-            num(r.evaluation.overall.value),
+            *score_cells(r.evaluation),
             "*" if r.pareto else "",
         ]
         for r in c.stacks
