@@ -11,15 +11,18 @@ that outranks every tool in the stack, or none. A tool added for one need may ne
 owner already decided for another need (that would change the earlier decision), so decisions
 are final and the stack at a leaf is scored exactly by the kernel.
 
-The bound (an upper bound on the overall score of every leaf below a node) is a relaxation that
-drops the owner rule's coupling between needs: each undecided need independently takes its best
-candidate, valued by its own fit and a lower bound of its lock-in, plus, for each handoff to an
-earlier need, the exact glue with that need's decided tool or a lower bound over its candidates.
-Concerns come last: once every stage is decided, a concern's candidates are valued exactly for
-their attachments and for the concern they carry across each handoff. What the relaxation cannot
-see (permission systems, hubs of capabilities nobody asked for, vendor concentration beyond its
-floor) only ever lowers the exact score, so pruning a node whose bound is below the K-th best
-score found is safe. No dominance rule is used (see the notes on why the naive one is unsafe).
+The order is: concerns first (access control first), then stages along the handoff graph. The
+bound (an upper bound on the overall score of every viable leaf below a node) drops the owner
+rule's coupling between needs. Once the concern tools are known, each handoff's glue depends on
+its two ends only, so the stages form a pairwise problem over the handoff tree (other handoffs
+are dropped until both ends are decided), solved exactly and lazily by max-sum messages, once per
+set of concern tools (``_Stage``); candidates are valued by fit, lock-in at its concentration
+floor and a share of the concern tools' attachments. Undecided concerns are valued by their own
+fit and lock-in and assumed to carry their bit at no cost. Corrections for the decided part
+(vendor concentration, certain permission systems, certain attachments, reuse only of existing
+tools that can still join) only lower the bound towards the exact score, so pruning a node whose
+bound is below the K-th best score found is safe. No dominance rule is used (see the notes on
+why the naive one is unsafe).
 """
 
 from __future__ import annotations
