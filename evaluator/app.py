@@ -13,7 +13,8 @@ from pathlib import Path
 from evaluator.catalog import BUILTIN_LABEL, Catalog, CatalogLayer, build_catalog, load_layer
 from evaluator.errors import InputError, InputErrors
 from evaluator.loading import messages as msg
-from evaluator.loading.files import Document, as_requirements, as_stack, discover
+from evaluator.loading.files import Document, as_requirements, as_stack, discover, load_document
+from evaluator.models import Requirements, Stack
 from evaluator.resolve import check_requirements, check_stack
 from evaluator.resources import builtin_catalog_dir, builtin_stacks_dir
 from evaluator.scoring import compare
@@ -140,3 +141,52 @@ def validate_paths(paths: Sequence[Path], *, catalog_dirs: Sequence[Path] = ()) 
     counts = {k: sum(d.kind == k for d in documents) for k in ("catalog", "requirements", "stack")}
     summary = ", ".join(f"{n} {k} file{'s' if n != 1 else ''}" for k, n in counts.items() if n)
     return f"valid: {summary or 'no files'}"
+
+
+@dataclass(frozen=True)
+class RecommendInputs:
+    requirements: Requirements
+    catalog: Catalog
+    base: Stack | None
+    warnings: tuple[str, ...]
+
+
+def load_recommend_inputs(
+    requirements: Path | None,
+    catalog_dirs: Sequence[Path] = (),
+    base: Path | None = None,
+) -> RecommendInputs:
+    """The requirements (default: as ``compare`` finds them), the catalog, and the partial stack
+    to complete, all checked; every problem is reported at once."""
+    found = discover(default_paths() if requirements is None else [], requirements=requirements)
+    errors = list(found.errors)
+    if found.requirements is None and not found.all_requirements:
+        errors.append(InputError("requirements", None, None, "", msg.NO_REQUIREMENTS))
+    stack_doc = None
+    if base is not None:
+        try:
+            stack_doc = load_document(base)
+        except InputErrors as exc:
+            errors.extend(exc.errors)
+        if stack_doc is not None and stack_doc.kind != "stack":
+            message = msg.WRONG_KIND_HERE.format(expected="stack", got=stack_doc.kind)
+            errors.append(stack_doc.error(("kind",), message))
+            stack_doc = None
+    if errors:
+        raise InputErrors(errors)
+    catalog = load_catalog_layers(catalog_dirs, found.catalogs)
+    assert found.requirements is not None
+    errors = check_requirements(found.requirements, catalog)
+    warnings: list[str] = []
+    if stack_doc is not None:
+        errors += check_stack(stack_doc, catalog)
+        if as_stack(stack_doc).roles:
+            warnings.append(msg.RECOMMEND_ROLES_IGNORED.format(file=stack_doc.display_name))
+    if errors:
+        raise InputErrors(errors)
+    return RecommendInputs(
+        requirements=as_requirements(found.requirements),
+        catalog=catalog,
+        base=as_stack(stack_doc) if stack_doc is not None else None,
+        warnings=tuple(warnings),
+    )

@@ -8,31 +8,24 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from evaluator.cli.output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, emit, handles_user_errors
+from evaluator.cli.options import (
+    REPORT_FORMATS,
+    AsOfOpt,
+    CatalogOpt,
+    FormatOpt,
+    RequirementsOpt,
+    choice,
+    date_or_today,
+)
+from evaluator.cli.output import EXIT_CHECK_FAILED, emit, handles_user_errors
 
 if TYPE_CHECKING:
     from evaluator.recommend.search import Stats
 
-FORMATS = ("table", "markdown", "json")
-
 
 def recommend(
-    requirements: Annotated[
-        Path | None,
-        typer.Option(
-            "-r",
-            "--requirements",
-            help="The requirements file. Default: the one in ./stacks, else the shipped example's.",
-        ),
-    ] = None,
-    catalog: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "-c",
-            "--catalog",
-            help="An organisation catalog folder that extends or overrides the built-in one (repeatable).",
-        ),
-    ] = None,
+    requirements: RequirementsOpt = None,
+    catalog: CatalogOpt = None,
     base: Annotated[
         Path | None,
         typer.Option(
@@ -59,27 +52,20 @@ def recommend(
             help="Write each result as a stack file in this folder (compare accepts them).",
         ),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table | markdown | json")] = "table",
-    as_of: Annotated[
-        str | None,
-        typer.Option("--as-of", help="Evaluate as of this date (YYYY-MM-DD). Default: today."),
-    ] = None,
+    fmt: FormatOpt = "table",
+    as_of: AsOfOpt = None,
 ) -> None:
     """Recommend the best stacks from the catalog: top K by overall score, passing every gate, keeping tools under contract, completing a partial stack; with what each tool is for and the runner-up per role."""
-    import datetime as dt
-
+    from evaluator.app import load_recommend_inputs
     from evaluator.recommend import report
     from evaluator.recommend.explain import recommend as run
 
-    if fmt not in FORMATS:
-        typer.echo(f"--format must be one of: {', '.join(FORMATS)} (got {fmt!r})", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT)
-    try:
-        today = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
-    except ValueError:
-        typer.echo(f"--as-of must be a date like 2026-11-26 (got {as_of!r})", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-    req, cat, stack = _load(requirements, catalog or [], base)
+    chosen = choice(fmt, REPORT_FORMATS)
+    today = date_or_today(as_of)
+    inputs = load_recommend_inputs(requirements, catalog or [], base)
+    for warning in inputs.warnings:
+        typer.echo(warning, err=True)
+    req, cat, stack = inputs.requirements, inputs.catalog, inputs.base
     result = run(
         req,
         cat,
@@ -92,8 +78,10 @@ def recommend(
     )
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
+    # Timing goes to stderr: the report itself is the same on every run and machine.
+    typer.echo(f"search took {result.stats.seconds:.2f} s", err=True)
     render = {"table": report.to_table, "markdown": report.to_markdown, "json": report.to_json}
-    emit(render[fmt](result), None)
+    emit(render[chosen](result), None)
     if save is not None:
         from evaluator.fsutil import atomic_write_text
 
@@ -111,42 +99,6 @@ def _progress(stats: Stats, best: float | None) -> None:
         f"\rsearching: {stats.nodes:,} nodes, {stats.leaves:,} stacks scored, best {shown}"
     )
     sys.stderr.flush()
-
-
-def _load(requirements: Path | None, catalog_dirs: list[Path], base: Path | None):  # type: ignore[no-untyped-def]
-    from evaluator.app import default_paths, load_catalog_layers
-    from evaluator.errors import InputError, InputErrors
-    from evaluator.loading import messages as msg
-    from evaluator.loading.files import as_requirements, as_stack, discover, load_document
-    from evaluator.resolve import check_requirements, check_stack
-
-    found = discover(default_paths() if requirements is None else [], requirements=requirements)
-    errors = list(found.errors)
-    if found.requirements is None:
-        errors.append(InputError("requirements", None, None, "", msg.NO_REQUIREMENTS))
-    stack_doc = None
-    if base is not None:
-        try:
-            stack_doc = load_document(base)
-        except InputErrors as exc:
-            errors.extend(exc.errors)
-        if stack_doc is not None and stack_doc.kind != "stack":
-            message = msg.WRONG_KIND_HERE.format(expected="stack", got=stack_doc.kind)
-            errors.append(stack_doc.error(("kind",), message))
-            stack_doc = None
-    if errors:
-        raise InputErrors(errors)
-    cat = load_catalog_layers(catalog_dirs, found.catalogs)
-    assert found.requirements is not None
-    errors = check_requirements(found.requirements, cat)
-    if stack_doc is not None:
-        errors += check_stack(stack_doc, cat)
-        if as_stack(stack_doc).roles:
-            typer.echo(msg.RECOMMEND_ROLES_IGNORED.format(file=stack_doc.display_name), err=True)
-    if errors:
-        raise InputErrors(errors)
-    stack = as_stack(stack_doc) if stack_doc is not None else None
-    return as_requirements(found.requirements), cat, stack
 
 
 def register(app: typer.Typer) -> None:

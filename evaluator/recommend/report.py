@@ -24,9 +24,7 @@ def _scores(e: StackEvaluation) -> dict[str, float]:
 def _status(r: Recommended) -> str:
     s = r.stats
     proof = "proven optimal" if s.proven else "NOT proven (search stopped early)"
-    return (
-        f"searched {s.nodes:,} nodes and scored {s.leaves:,} stacks in {s.seconds:.2f} s; {proof}"
-    )
+    return f"searched {s.nodes:,} nodes and scored {s.leaves:,} stacks; {proof}"
 
 
 def to_json(r: Recommended) -> str:
@@ -37,7 +35,6 @@ def to_json(r: Recommended) -> str:
         "search": {
             "nodes": r.stats.nodes,
             "stacks_scored": r.stats.leaves,
-            "seconds": round(r.stats.seconds, 3),
             "proven_optimal": r.stats.proven,
         },
         "infeasible": r.infeasible,
@@ -105,7 +102,12 @@ def to_table(r: Recommended) -> str:
     ]
     lines += [
         "",
-        tabulate(rows, headers=["rank", "fit", "glue", "lock-in", "overall", "pareto", "tools"]),
+        tabulate(
+            rows,
+            headers=["rank", "fit", "glue", "lock-in", "overall", "pareto", "tools"],
+            disable_numparse=True,
+            colalign=("right", "right", "right", "right", "right", "left", "left"),
+        ),
     ]
     for x in r.results:
         lines += ["", f"{x.rank}. {x.stack.description}"]

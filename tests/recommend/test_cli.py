@@ -85,3 +85,11 @@ def test_bad_input_exits_2(tmp_path: Path) -> None:
     missing = tmp_path / "nope.yaml"
     code, _ = run("--from", str(missing))
     assert code == 2
+
+
+def test_the_report_is_byte_identical_between_runs() -> None:
+    args = ["recommend", "--as-of", "2026-11-26", "--top", "3", "--format", "json"]
+    first, second = RUNNER.invoke(app, args), RUNNER.invoke(app, args)
+    assert first.exit_code == second.exit_code == 0
+    assert first.stdout == second.stdout
+    assert "search took" in first.stderr
