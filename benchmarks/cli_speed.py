@@ -136,11 +136,18 @@ def main() -> None:
     cli = stackfit()
     # Outside the repository, so the shipped example is used (not a ./stacks folder).
     cwd = tempfile.mkdtemp(prefix="stackfit-bench-")
+    # A private parse cache, filled by the warm-up run: what a user has from the second run on.
+    os.environ["STACKFIT_CACHE_DIR"] = tempfile.mkdtemp(prefix="stackfit-cache-")
     cases = [
         ("baseline: python -c pass", [PY, "-c", "pass"], None),
         ("baseline: import typer, pydantic, yaml, networkx, tabulate", [PY, "-c", DEPS], None),
         ("stackfit --help", [*cli, "--help"], 0.2),
         ("stackfit compare (shipped example)", [*cli, "compare", "--as-of", "2026-11-26"], 0.5),
+        (
+            "stackfit compare, parse cache off (as on a first run)",
+            ["env", "STACKFIT_NO_CACHE=1", *cli, "compare", "--as-of", "2026-11-26"],
+            None,
+        ),
         (
             "stackfit compare --robustness (shipped example)",
             [*cli, "compare", "--as-of", "2026-11-26", "--robustness"],
