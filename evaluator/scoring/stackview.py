@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from evaluator.models import (
-    ACCESS_RANK,
     BRIDGING_KINDS,
     AccessGranularity,
     IntegrationKind,
@@ -136,8 +135,4 @@ def build_view(stack: Stack, catalog: Catalog, context: Context) -> StackView:
     return StackView(stack=stack, tools=tools, owners=owners, links=links)
 
 
-def access_rank(tool: Tool) -> int:
-    return ACCESS_RANK[tool.governance.access_control]
-
-
-__all__ = ["IntegrationKind", "StackView", "best_tool", "build_view", "connect", "effective_level"]
+__all__ = ["StackView", "best_tool", "build_view", "connect", "effective_level"]
