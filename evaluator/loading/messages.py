@@ -90,8 +90,15 @@ MANY_REQUIREMENTS = (
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """A "; did you mean 'x'?" tail, or nothing when no candidate is close."""
-    close = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
+    """A "; did you mean 'x'?" tail, or nothing when no candidate is close. Besides spelling, an
+    id that is one part of longer ids is suggested too ('s3' -> 'aws-s3', 'dbt' -> 'dbt-core'):
+    people name tools by their short name."""
+    known = sorted(set(candidates))
+    wanted = word.casefold()
+    parts = [c for c in known if wanted in c.casefold().replace("_", "-").split("-")]
+    if 1 <= len(parts) <= 3 and word not in known:
+        return "; did you mean " + " or ".join(f"'{c}'" for c in parts) + "?"
+    close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
