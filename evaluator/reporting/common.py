@@ -24,6 +24,25 @@ def score_cells(e: StackEvaluation) -> list[str]:
     ]
 
 
+HANDOFF_HEADERS = ("stages", "tools", "bridge", "via", "broken concerns", "teams", "points")
+
+
+def handoff_rows(e: StackEvaluation, arrow: str) -> list[list[str]]:
+    """One row per handoff, in HANDOFF_HEADERS order."""
+    return [
+        [
+            f"{h.source_stage} {arrow} {h.target_stage}",
+            f"{h.source_tool} {arrow} {h.target_tool}",
+            h.connection,
+            ", ".join(h.via) or "-",
+            ", ".join(h.broken_concerns) or "-",
+            "yes" if h.team_boundary else "",
+            num(h.points),
+        ]
+        for h in e.handoffs
+    ]
+
+
 def top(score: Score, n: int = TOP_REASONS, *, largest: bool = True) -> list[Contribution]:
     """The contributions that move a score most, ties broken by key for stable output."""
     ranked = sorted(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from tabulate import tabulate
 
 from evaluator.reporting import robust
-from evaluator.reporting.common import headline, num, score_cells
+from evaluator.reporting.common import HANDOFF_HEADERS, handoff_rows, headline, num, score_cells
 from evaluator.scoring.results import Comparison, Score, StackEvaluation
 
 if TYPE_CHECKING:
@@ -133,27 +133,23 @@ def evaluation(e: StackEvaluation) -> str:
     out.append("**Viable**" if e.viable else "**Not viable**")
     out += [f"- {v.gate}: {_esc(v.message)}" for v in e.violations]
     out.append("")
+    owners = [[cap, tool or "-"] for cap, tool in e.owners.items()]
+    out += [
+        "### Who serves each need",
+        "",
+        tabulate(owners, headers=["Capability", "Tool"], tablefmt="github"),
+        "",
+    ]
     out += _score_section("Fit", e.fit)
     out += _score_section(f"Glue ({num(e.glue_person_days)} person-days a year)", e.glue)
     out += _score_section("Lock-in", e.lock_in)
     out += _score_section("Overall", e.overall)
-    rows = [
-        [
-            f"{h.source_stage} → {h.target_stage}",
-            f"{h.source_tool} → {h.target_tool}",
-            h.connection,
-            ", ".join(h.via) or "-",
-            ", ".join(h.broken_concerns) or "-",
-            num(h.points),
-        ]
-        for h in e.handoffs
-    ]
     out += [
         "### Handoffs",
         "",
         tabulate(
-            rows,
-            headers=["Stages", "Tools", "Bridge", "Via", "Broken concerns", "Points"],
+            handoff_rows(e, "→"),
+            headers=[h.capitalize() for h in HANDOFF_HEADERS],
             tablefmt="github",
             disable_numparse=True,
         ),

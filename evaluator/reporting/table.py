@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from tabulate import tabulate
 
 from evaluator.reporting import robust
-from evaluator.reporting.common import headline, num, score_cells
+from evaluator.reporting.common import HANDOFF_HEADERS, handoff_rows, headline, num, score_cells
 from evaluator.scoring.results import Comparison, Score, StackEvaluation
 
 if TYPE_CHECKING:
@@ -129,23 +129,11 @@ def evaluation(e: StackEvaluation) -> str:
     out += _score_block(f"Glue ({num(e.glue_person_days)} person-days a year)", e.glue)
     out += _score_block("Lock-in", e.lock_in)
     out += _score_block("Overall", e.overall)
-    rows = [
-        [
-            f"{h.source_stage} -> {h.target_stage}",
-            f"{h.source_tool} -> {h.target_tool}",
-            h.connection,
-            ", ".join(h.via) or "-",
-            ", ".join(h.broken_concerns) or "-",
-            "yes" if h.team_boundary else "",
-            num(h.points),
-        ]
-        for h in e.handoffs
-    ]
     out += [
         "Handoffs:",
         tabulate(
-            rows,
-            headers=["stages", "tools", "bridge", "via", "broken concerns", "teams", "points"],
+            handoff_rows(e, "->"),
+            headers=list(HANDOFF_HEADERS),
             tablefmt="simple",
             disable_numparse=True,
         ),
