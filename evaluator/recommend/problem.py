@@ -29,7 +29,7 @@ from evaluator.models import (
 from evaluator.scoring import params
 from evaluator.scoring.context import Context
 from evaluator.scoring.fit import contract_active
-from evaluator.scoring.glue import worst_case
+from evaluator.scoring.glue import concern_support, worst_case
 from evaluator.scoring.lockin import closedness
 from evaluator.scoring.stackview import effective_level
 
@@ -68,15 +68,7 @@ _PER_HOLDER_CONTROLS = (Control.AUDIT, Control.LINEAGE, Control.SSO, Control.ACC
 
 
 def _concern_flags(tool: Tool) -> int:
-    g = tool.governance
-    present = {
-        "lineage": g.lineage,
-        "identity": g.sso,
-        "audit": g.audit,
-        "versioning": bool(g.versioning),
-        "approvals": g.approvals,
-        "automation": g.triggers,
-    }
+    present = concern_support(tool)
     return sum(CONCERN_BIT[c] for c, on in present.items() if on)
 
 

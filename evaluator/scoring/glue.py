@@ -28,7 +28,9 @@ _HUB_OF = {
 }
 
 
-def _flag(concern: str, tool: Tool) -> bool:
+def concern_support(tool: Tool) -> dict[str, bool]:
+    """Which cross-cutting concerns a tool supports by itself (the recommend kernel compiles
+    the same table, so both read it from here)."""
     g = tool.governance
     return {
         "lineage": g.lineage,
@@ -37,7 +39,11 @@ def _flag(concern: str, tool: Tool) -> bool:
         "versioning": bool(g.versioning),
         "approvals": g.approvals,
         "automation": g.triggers,
-    }[concern]
+    }
+
+
+def _flag(concern: str, tool: Tool) -> bool:
+    return concern_support(tool)[concern]
 
 
 def carries(view: StackView, concern: str, a: str, b: str) -> bool:
