@@ -33,6 +33,7 @@ import math
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from evaluator.recommend.kernel import Scored, score
 from evaluator.recommend.problem import (
@@ -52,6 +53,7 @@ TOLERANCE = 1e-7
 _NEG = -math.inf
 _NONE = NO_TOOL
 _UNDECIDED = -2
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,22 @@ class _Hubs:
     and each stage candidate's attachment points (shared out over the stage needs it can serve,
     since a tool is attached once however many stages it serves)."""
 
-    __slots__ = ("attach", "bits", "carry", "full", "g", "key", "memo", "p", "static")
+    __slots__ = (
+        "attach",
+        "bits",
+        "carry",
+        "fits",
+        "floor",
+        "full",
+        "g",
+        "hub",
+        "key",
+        "limits",
+        "members",
+        "memo",
+        "p",
+        "static",
+    )
 
     def __init__(self, s: _Search, key: tuple[int, ...]) -> None:
         p = s.p
@@ -97,20 +114,57 @@ class _Hubs:
         self.g = s.glue_gain
         static = s.static
         carry: list[tuple[int, int]] = []
-        for pos, h in enumerate(key):
-            bit = s.hub_bit_of_need.get(s.order[pos], 0)
-            if h == _UNDECIDED:
+        hub: list[int] = []
+        # Decided concern owners are in every stack below: a stage candidate they outrank can
+        # never own that stage, and a new tool may not outrank them on their concern (nor
+        # serve a concern decided as uncovered) - the owner rule, which the search enforces
+        # per node, applied to the relaxation once per set of concern tools.
+        floor: dict[int, int] = {}
+        limits: dict[int, int] = {}
+        members: set[int] = set(s.forced)
+        for pos, t in enumerate(key):
+            c = s.order[pos]
+            bit = s.hub_bit_of_need.get(c, 0)
+            if t == _UNDECIDED:
+                hub.append(_UNDECIDED)
                 continue  # may still carry its bit anywhere: not charged yet
+            limits[c] = p.rank[c][t] if t != NO_TOOL else UNRANKED
+            h = t if t != NO_TOOL and p.level[c][t] >= params.HUB_MIN_LEVEL else NO_TOOL
+            hub.append(h)
             static |= bit
             if h != NO_TOOL and bit:
                 carry.append((bit, h))
+            if t != NO_TOOL and t not in members:
+                members.add(t)
+                for c2, _lv, rk in p.tool_needs[t]:
+                    if rk < floor.get(c2, UNRANKED):
+                        floor[c2] = rk
         self.static = static
         self.carry = carry
+        self.hub = tuple(hub)
+        self.floor = floor
+        self.limits = limits
+        self.members = members
+        self.fits: dict[int, bool] = {}
         self.memo: dict[int, float] = {}
         self.key = key
-        self.attach = [h for h in key if h >= 0]
+        self.attach = [h for h in hub if h >= 0]
         self.full: dict[int, float] = {}
         self.bits: dict[int, int] = {}
+
+    def allows(self, c: int, t: int) -> bool:
+        """Whether stage candidate ``t`` may own stage need ``c`` beside these concern tools."""
+        p = self.p
+        if p.rank[c][t] > self.floor.get(c, UNRANKED):
+            return False
+        got = self.fits.get(t)
+        if got is None:
+            limits = self.limits
+            got = t in self.members or all(
+                rk > limits.get(c2, -1) for c2, _lv, rk in p.tool_needs[t]
+            )
+            self.fits[t] = got
+        return got
 
     def hub_bits(self, t: int) -> int:
         """The concern bits whose decided hub reaches tool ``t`` without custom code."""
@@ -170,6 +224,7 @@ class _Stage:
         "memo_w",
         "mis",
         "must",
+        "need",
         "none_done",
         "out",
         "pos",
@@ -190,6 +245,7 @@ class _Stage:
         hubs: _Hubs,
     ) -> None:
         self.search = search
+        self.need = c
         self.cand = search.cand[c]
         self.unary = search.unary[c]
         self.uorder = search.uorder[c]
@@ -225,7 +281,9 @@ class _Stage:
                 got = sum(ch.msg(NO_TOOL) for ch in self.children)
             else:
                 t = self.cand[i]
-                if self.holder and not self.search._meets(t, self.hubs.key):
+                if not self.hubs.allows(self.need, t) or (
+                    self.holder and not self.search._meets(t, self.hubs.hub)
+                ):
                     got = _NEG
                 else:
                     got = self.unary[i] - self.share(i) + sum(ch.msg(t) for ch in self.children)
@@ -441,12 +499,17 @@ class _Search:
         self.cand: list[list[int]] = []
         self.crank: list[list[int]] = []
         self.cpos: list[dict[int, int]] = []
+        # A tool that must stay is in every stack, so no tool it outranks can ever own a need
+        # it serves: those candidates are dropped once, here (exact, and it keeps the stage
+        # relaxation from valuing owners no stack can have).
         for c, nd in enumerate(p.needs):
             ranked = sorted(p.rank[c].items(), key=lambda kv: kv[1])
+            floor = min((p.rank[c][t] for t in self.forced if t in p.rank[c]), default=UNRANKED)
             allowed = [
                 (t, r)
                 for t, r in ranked
-                if not p.bad[t]
+                if r <= floor
+                and not p.bad[t]
                 and (not nd.must or p.level[c][t] >= nd.min_level)
                 and not (nd.holds_data and p.need_sso and not p.sso[t])
             ]
@@ -569,6 +632,16 @@ class _Search:
         self.dp: list[_Stage] = []
         self.hubs: _Hubs | None = None
         self.frontier = 0.0
+        self._hint = math.inf  # an upper bound on the stage relaxation at the next node
+        # Stack-wide controls the data demands, and per need the candidates that have them.
+        self.flagged = [
+            (flags, [[i for i, t in enumerate(self.cand[c]) if flags[t]] for c in range(nn)])
+            for needed, flags in (
+                (p.need_approvals, p.approvals),
+                (p.need_versioning, p.versioning),
+            )
+            if needed
+        ]
 
         # ---- state
         self.owner = [NO_TOOL] * nn
@@ -594,22 +667,15 @@ class _Search:
         return None
 
     def _hub_key(self) -> tuple[int, ...]:
-        """Per concern position: its decided tool if it bridges (level >= HUB_MIN_LEVEL),
-        NO_TOOL if decided otherwise, _UNDECIDED if not decided yet."""
-        p = self.p
-        key = []
-        for k in range(self.ns0):
-            c = self.order[k]
-            if not self.decided[c]:
-                key.append(_UNDECIDED)
-                continue
-            t = self.owner[c]
-            key.append(t if t != NO_TOOL and p.level[c][t] >= params.HUB_MIN_LEVEL else NO_TOOL)
-        return tuple(key)
+        """Per concern position: its decided owner (NO_TOOL if decided uncovered), or
+        _UNDECIDED. (Whether an owner bridges its concern is decided by _Hubs.)"""
+        return tuple(
+            self.owner[c] if self.decided[c] else _UNDECIDED for c in self.order[: self.ns0]
+        )
 
     def _meets(self, t: int, key: tuple[int, ...]) -> bool:
-        """Whether tool ``t`` can hold data under the gates given the concern tools decided
-        so far (an undecided one might still cover it): kernel._viable, per holder."""
+        """Whether tool ``t`` can hold data under the gates given the hubs decided so far
+        (``_Hubs.hub``: an undecided one might still cover it): kernel._viable, per holder."""
         p = self.p
 
         def covered(cap: str) -> bool:
@@ -710,6 +776,25 @@ class _Search:
             c = self.order[j]
             if p.needs[c].must and self.cpos[c].get(self.best_tool[c]) is None:
                 return True
+        return False
+
+    def _unmet(self, k: int) -> bool:
+        """A control the stack as a whole must have (approvals, versioning) that no tool in it
+        has and no tool that may still join would bring."""
+        for flagged, with_flag in self.flagged:
+            if any(flagged[t] for t in self.stack):
+                continue
+            if len(self.stack) >= self.max_tools:
+                return True
+            for j in range(k, len(self.order)):
+                c = self.order[j]
+                br, crank, cand = self.best[c], self.crank[c], self.cand[c]
+                for i in with_flag[c]:
+                    if crank[i] >= br:
+                        break  # (ranked after the stack's own tool: so are the rest)
+                    if self._fits(cand[i]):
+                        return False
+            return True
         return False
 
     def _reuse_bound(self, k: int) -> float:
@@ -813,7 +898,7 @@ class _Search:
         if self.node_limit is not None and stats.nodes > self.node_limit:
             stats.proven = False
             return
-        if stats.nodes & 0xFFF == 0:
+        if stats.nodes & 0x3F == 0:
             if self.deadline is not None and time.perf_counter() > self.deadline:
                 self.node_limit = stats.nodes - 1
             if self.progress is not None:
@@ -821,12 +906,20 @@ class _Search:
         if k == len(self.order):
             self._leaf()
             return
-        if self._stuck(k):
+        if self._stuck(k) or self._unmet(k):
             return
-        p = self.p
         ns0 = self.ns0
         sp = k - ns0
         pa = NO_TOOL
+        # The parts of the bound that cost little come first: a node they already prune
+        # never builds a stage relaxation (the parent's relaxation bounds this one's, since
+        # deciding a concern only removes options and adds costs).
+        fixed = self._fixed(k)
+        threshold = self._threshold()
+        if sp <= 0:
+            key = self._hub_key()
+            cached = self._dps.get(key)
+            top = self._hint if cached is None else sum(cached[r].top() for r in self.roots)
         if sp < 0:
             # Concern phase: each undecided concern at its best, the stages by the relaxation
             # for the concern tools decided so far.
@@ -839,10 +932,14 @@ class _Search:
                 if j == k:
                     here = v
                 rest += v
-            rest += self._dp_top(self._hub_key())
+            if fixed + rest + top < threshold:
+                return
+            rest += self._dp_top(key)
         else:
             if sp == 0:
-                self.dp = self._stage_dp(self._hub_key())
+                if fixed + top < threshold:
+                    return
+                self.dp = self._stage_dp(key)
                 self.frontier = sum(self.dp[r].top() for r in self.roots)
             pk = self.parent[sp]
             node = self.dp[sp]
@@ -854,18 +951,7 @@ class _Search:
             rest = self.frontier
         if rest == _NEG or here == _NEG:
             return
-        slack = p.wf * max(0.0, self.max_switch - self.cov_decided)
-        bound = (
-            self.const
-            + self.gain
-            + rest
-            + p.wf * self._reuse_bound(k)
-            + slack
-            - self._lock_correction()
-            - self._permission_floor()
-            - (self._attach_correction(k) if sp > 0 else 0.0)
-        )
-        threshold = self._threshold()
+        bound = fixed + rest - (self._attach_correction(k) if sp > 0 else 0.0)
         if bound < threshold:
             return
         self._bound_here = bound
@@ -874,6 +960,29 @@ class _Search:
             self._concern_options(k, base)
         else:
             self._stage_options(k, sp, base, pa, here)
+
+    def _fixed(self, k: int) -> float:
+        """The bound's parts other than the undecided needs' values and the stage relaxation."""
+        p = self.p
+        return (
+            self.const
+            + self.gain
+            + p.wf * self._reuse_bound(k)
+            + p.wf * max(0.0, self.max_switch - self.cov_decided)
+            - self._lock_correction()
+            - self._permission_floor()
+        )
+
+    def _cheap(self, k: int) -> float:
+        """The bound at concern position ``k`` (the node being entered) with the parent's stage
+        relaxation in place of its own: no relaxation is built."""
+        rest = 0.0
+        for j in range(k, self.ns0):
+            v = self._best_valid(j)
+            if v == _NEG:
+                return _NEG
+            rest += v
+        return self._fixed(k) + rest
 
     def _stage_options(self, k: int, sp: int, base: float, pa: int, here: float) -> None:
         """Descend into each option of the stage at position ``k`` in decreasing order of its
@@ -964,7 +1073,6 @@ class _Search:
         room = len(self.stack) < self.max_tools
         crank = self.crank[c]
         cand = self.cand[c]
-        level = p.level[c]
 
         def options() -> Iterator[tuple[float, int, bool]]:
             fi = 0
@@ -977,23 +1085,42 @@ class _Search:
                 yield val, i, True
             yield from first[fi:]
 
-        heap: list[tuple[float, int, int, bool]] = []
-        for seq, (val, i, new) in enumerate(options()):
-            while heap and -heap[0][0] >= val:
-                v, _, j, is_new = heapq.heappop(heap)
-                if base - v < self._threshold():
-                    return
-                self._pick(k, c, j, is_new, -v, dp_top)
-            if base + val < self._threshold():
-                break
-            t = cand[i] if i >= 0 else NO_TOOL
-            h = t if t != NO_TOOL and level[t] >= params.HUB_MIN_LEVEL else NO_TOOL
-            refined = val + self._dp_top((*key[:k], h, *key[k + 1 :])) - dp_top
-            heapq.heappush(heap, (-refined, seq, i, new))
-        while heap:
-            v, _, j, is_new = heapq.heappop(heap)
+        # Best first by the refined bound (own value plus what the option costs the stage
+        # relaxation), refined lazily: an option is given its own relaxation only when its
+        # plain bound reaches the top of the queue, so options below the K-th best by their
+        # plain bound never build one.
+        heap: list[tuple[float, int, int, bool, int]] = []
+        gen = options()
+        nxt = next(gen, None)
+        seq = 0
+        while True:
+            if nxt is not None and (not heap or -heap[0][0] < nxt[0]):
+                val, i, new = nxt
+                heapq.heappush(heap, (-val, seq, i, new, 0))
+                seq += 1
+                nxt = next(gen, None)
+                continue
+            if not heap:
+                return
+            v, sq, j, is_new, stage = heapq.heappop(heap)
             if base - v < self._threshold():
                 return
+            if stage == 0:
+                # First the child's cheap parts (reuse, lock-in, permission systems), then its
+                # own stage relaxation.
+                tool = cand[j] if j >= 0 else NO_TOOL
+                vec = self.vec[k]
+                val = vec.value(j) if j >= 0 else vec.none
+                cov = self.cov[c][j] if j >= 0 else 0.0
+                r = self._within(k, c, tool, is_new, val, cov, lambda: self._cheap(k + 1))
+                heapq.heappush(heap, (-min(-v, r + dp_top - base), sq, j, is_new, 1))
+                continue
+            if stage == 1:
+                t = cand[j] if j >= 0 else NO_TOOL
+                r = -v + self._dp_top((*key[:k], t, *key[k + 1 :])) - dp_top
+                heapq.heappush(heap, (-r, sq, j, is_new, 2))
+                continue
+            self._hint = dp_top
             self._pick(k, c, j, is_new, -v, dp_top)
 
     def _pick(self, k: int, c: int, i: int, new: bool, refined: float, dp_top: float) -> None:
@@ -1007,6 +1134,19 @@ class _Search:
         return sum(dp[r].top() for r in self.roots)
 
     def _descend(self, k: int, c: int, tool: int, new: bool, val: float, cov: float) -> None:
+        self._within(k, c, tool, new, val, cov, lambda: self._dfs(k + 1))
+
+    def _within(
+        self,
+        k: int,
+        c: int,
+        tool: int,
+        new: bool,
+        val: float,
+        cov: float,
+        then: Callable[[], _T],
+    ) -> _T:
+        """Run ``then`` with need ``c`` decided as owned by ``tool`` (state undone after)."""
         p = self.p
         undo = self._add(tool) if new else []
         self.owner[c] = tool
@@ -1025,7 +1165,7 @@ class _Search:
             v = p.vendor[tool]
             self.vendor_weight[v] = self.vendor_weight.get(v, 0.0) + nd.weight
         self.cov_decided += cov
-        self._dfs(k + 1)
+        got = then()
         self.gain -= val
         if self.cand[c]:
             self.open_weight += nd.weight
@@ -1042,6 +1182,7 @@ class _Search:
         self.owner[c] = NO_TOOL
         if new:
             self._remove(tool, undo)
+        return got
 
     def _leaf(self) -> None:
         if not self.stack:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,7 +20,12 @@ from evaluator.scoring import build_context, evaluate_stack
 from tests.scoring.strategies import catalogs, requirements, scenarios
 
 TODAY = dt.date(2026, 11, 26)
-SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# STACKFIT_EXAMPLES raises the example count for a longer local run (CI uses the default).
+SETTINGS = settings(
+    max_examples=int(os.environ.get("STACKFIT_EXAMPLES", "120")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 def exhaustive(
