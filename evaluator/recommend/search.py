@@ -43,6 +43,7 @@ from evaluator.recommend.problem import (
     CUSTOM,
     HUB_CAPABILITY,
     NO_TOOL,
+    STANDARD,
     UNRANKED,
     Problem,
 )
@@ -102,6 +103,7 @@ class _Hubs:
         "hub",
         "key",
         "limits",
+        "lows",
         "members",
         "memo",
         "p",
@@ -146,6 +148,7 @@ class _Hubs:
         self.limits = limits
         self.members = members
         self.fits: dict[int, bool] = {}
+        self.lows: dict[int, float] = {}
         self.memo: dict[int, float] = {}
         self.key = key
         self.attach = [h for h in hub if h >= 0]
@@ -176,6 +179,21 @@ class _Hubs:
                 if h == t or conn(h, t) != CUSTOM:
                     got |= bit
             self.bits[t] = got
+        return got
+
+    def low(self, a: int) -> float:
+        """A lower bound on the glue points (before team points) of a handoff between tool
+        ``a`` and any other tool: its best connection, and the charged concern bits that
+        neither ``a``'s own support nor the hubs reaching it could carry."""
+        got = self.lows.get(a)
+        if got is None:
+            p = self.p
+            rank = min(p.partners[a].values(), default=CUSTOM)
+            if rank > STANDARD and p.bridge[a]:
+                rank = STANDARD
+            carry = p.flags[a] | self.hub_bits(a)
+            got = CONN_POINTS[rank] + p.mask_points[self.static & ~carry]
+            self.lows[a] = got
         return got
 
     def attachment(self, t: int) -> float:
@@ -340,12 +358,19 @@ class _Stage:
             same = self.pos.get(a, -2)
             if same >= 0:
                 best = self.w(same) + self.share(same)
+            # Any other tool costs at least ``low`` on this handoff, and "no tool" costs
+            # nothing: the scan stops once no candidate left can beat the best so far.
+            low = 0.0
+            if a != NO_TOOL:
+                low = self.g * (self.hubs.low(a) + self.team)
+                if not self.must:
+                    best = max(best, self.w(-1))
             n = 0
             while True:
                 nxt = self.sorted_at(n)
-                if nxt is None or nxt[0] <= best:
+                if nxt is None or nxt[0] - low <= best:
                     break
-                if nxt[1] == same:
+                if nxt[1] == same or (nxt[1] < 0 and a != NO_TOOL):
                     n += 1
                     continue
                 v = nxt[0] + self.cost(a, nxt[1])
