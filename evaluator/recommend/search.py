@@ -654,6 +654,9 @@ class _Search:
                     taken.add(sp)
             self.mis[t] = len(taken)
         self._dps: dict[tuple[int, ...], list[_Stage]] = {}
+        self._hubs: dict[tuple[int, ...], _Hubs] = {}
+        self._feasibility: dict[tuple[int, ...], bool] = {}
+        self.must_stages = [c for c in stages if p.needs[c].must]
         self.dp: list[_Stage] = []
         self.hubs: _Hubs | None = None
         self.frontier = 0.0
@@ -731,7 +734,7 @@ class _Search:
         if len(self._dps) > 20_000:
             self._dps.clear()
         p = self.p
-        hubs = _Hubs(self, key)
+        hubs = self._hubs_for(key)
         nodes: list[_Stage | None] = [None] * self.nstage
         for k in reversed(range(self.nstage)):
             e = self.parent_edge[k]
@@ -746,6 +749,36 @@ class _Search:
         dp = [x for x in nodes if x is not None]
         self._dps[key] = dp
         return dp
+
+    def _hubs_for(self, key: tuple[int, ...]) -> _Hubs:
+        hubs = self._hubs.get(key)
+        if hubs is None:
+            if len(self._hubs) > 20_000:
+                self._hubs.clear()
+            hubs = self._hubs[key] = _Hubs(self, key)
+        return hubs
+
+    def _feasible(self, key: tuple[int, ...]) -> bool:
+        """Whether every must-have stage still has a candidate beside these concern tools
+        (one they do not outrank, that does not outrank them, and that meets the data gates
+        with them): a scan per must-have, much cheaper than the stage relaxation that would
+        otherwise find out."""
+        got = self._feasibility.get(key)
+        if got is None:
+            hubs = self._hubs_for(key)
+            got = True
+            for c in self.must_stages:
+                holder = self.p.needs[c].holds_data
+                if not any(
+                    hubs.allows(c, t) and (not holder or self._meets(t, hubs.hub))
+                    for t in self.cand[c]
+                ):
+                    got = False
+                    break
+            if len(self._feasibility) > 100_000:
+                self._feasibility.clear()
+            self._feasibility[key] = got
+        return got
 
     def _concern_vec(self, k: int) -> _Concern:
         """A concern's candidates valued by their own fit and lock-in floor: concerns are
@@ -1142,7 +1175,10 @@ class _Search:
                 continue
             if stage == 1:
                 t = cand[j] if j >= 0 else NO_TOOL
-                r = -v + self._dp_top((*key[:k], t, *key[k + 1 :])) - dp_top
+                child = (*key[:k], t, *key[k + 1 :])
+                if not self._feasible(child):
+                    continue
+                r = -v + self._dp_top(child) - dp_top
                 heapq.heappush(heap, (-r, sq, j, is_new, 2))
                 continue
             self._hint = dp_top
