@@ -131,18 +131,22 @@ class Formulation:
 def build(
     p: Problem,
     *,
+    forced: Sequence[int] = (),
     allow_drop: bool = False,
     max_tools: int | None = None,
     gates: bool = True,
     fixed: Iterable[int] | None = None,
 ) -> Formulation:
-    """The CP-SAT model of "the best viable stack of recommend's search space" for ``p``.
+    """The CP-SAT model of "the best viable stack of recommend's search space" for ``p``, with
+    the options of ``search`` (``forced``: the --from tools; contract tools stay unless
+    ``allow_drop``).
 
     ``gates=False`` leaves out the viability constraints and ``fixed`` fixes the stack: both only
     for checking the model against the kernel on given stacks (tests)."""
     m = cp_model.CpModel()
     nn = len(p.needs)
-    forced = tuple(sorted({e.tool for e in p.existing if e.contract} if not allow_drop else set()))
+    contracts = {e.tool for e in p.existing if e.contract} if not allow_drop else set()
+    forced = tuple(sorted(set(forced) | contracts))
     notes: list[str] = []
 
     def reach(g: int, t: int) -> bool:
@@ -427,9 +431,9 @@ def build(
         "vendors": len(vendor_terms),
     }
     parts = {
-        "fit": (fit_obj, 1 / (K * p.wf)),
+        "fit": (fit_obj, 1 / (K * p.wf) if p.wf else 0.0),
         "glue": (glue, unit * p.norm),
-        "lock_in": (lq, 1 / (kl * p.wl)),
+        "lock_in": (lq, 1 / (kl * p.wl) if p.wl else 0.0),
         "perm": (perm, p.permission_points),
     }
     return Formulation(m, x, 100.0 * (p.wg + p.wl), eps, forced, notes, None, size, parts)
@@ -445,9 +449,12 @@ class Outcome:
     solve_s: float
 
 
-def solve(p: Problem, *, limit: float, workers: int, seed: int = 0) -> tuple[Outcome, Formulation]:
+def solve(
+    p: Problem, *, limit: float, workers: int, seed: int = 0, **options: Any
+) -> tuple[Outcome, Formulation]:
+    """Build and solve; ``options`` go to ``build`` (forced, allow_drop, max_tools)."""
     start = time.perf_counter()
-    form = build(p)
+    form = build(p, **options)
     built = time.perf_counter()
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = limit
