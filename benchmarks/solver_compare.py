@@ -2,6 +2,7 @@
 
     python benchmarks/solver_compare.py                     # shipped example, 30, 40, 100, 300 tools
     python benchmarks/solver_compare.py --sizes 30 --limit 60 --workers 1
+    python benchmarks/solver_compare.py --top 5      # also the 5 best, by no-good cuts
 
 The same instances as benchmarks/recommend_bench.py (synthetic catalogs from
 benchmarks/synthetic.py with their requirements, and the shipped example `stacks/requirements.yaml`
@@ -49,8 +50,14 @@ The formulation (see also docs/benchmarks.md, "General-purpose solver comparison
   overall score by `eps` (printed; about 1e-6); the winner is re-scored exactly anyway.
 
 Times: both sides start from a freshly compiled `Problem` (compile time not counted on either
-side). Solver time = building the CP-SAT model + solving it (wall); ours = `search(p, top=1)`.
-Medians of --repeats runs; a bare `python -c pass` measured in the same run as a baseline.
+side). Solver time = building the CP-SAT model + solving it (wall); ours = `search(p, top=1)`,
+both under --limit. Medians of --repeats runs; a bare `python -c pass` measured in the same run
+as a baseline. With --top K, the K best also come from K solves of the same model, each adding a
+no-good cut on x that excludes the stacks found before, against `search(p, top=K)`.
+
+Agreement: the same stack, or (exact ties) exact overall scores within 1e-6; the search breaks
+ties by sorted tool ids, the solver returns any optimum, so on a tie the script also checks that
+the search's stack comes first by ids.
 """
 
 from __future__ import annotations
@@ -483,6 +490,34 @@ def fixed_objective(p: Problem, tools: Iterable[int], *, gates: bool = True) -> 
     return solver.objective_value / K + form.const
 
 
+def solve_top(
+    p: Problem, k: int, *, limit: float, workers: int
+) -> tuple[list[tuple[int, ...]], float, list[str]]:
+    """The k best stacks by k solves, each excluding the stacks found before (no-good cuts on x).
+    Returns the stacks, the total wall time (one build, k solves) and each solve's status."""
+    start = time.perf_counter()
+    form = build(p)
+    found: list[tuple[int, ...]] = []
+    statuses = []
+    for _ in range(k):
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.0, limit - (time.perf_counter() - start))
+        solver.parameters.num_workers = workers
+        status = solver.solve(form.model)
+        statuses.append(solver.status_name(status))
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            break
+        tools = tuple(sorted(t for t, v in form.x.items() if solver.boolean_value(v)))
+        found.append(tools)
+        chosen = set(tools)
+        form.model.add(
+            sum(1 - v for t, v in form.x.items() if t in chosen)
+            + sum(v for t, v in form.x.items() if t not in chosen)
+            >= 1
+        )
+    return found, time.perf_counter() - start, statuses
+
+
 def exact(p: Problem, tools: Sequence[int]) -> tuple[float, bool, float]:
     """Overall and viability by the kernel, and the overall by evaluate_stack."""
     s = score(p, frozenset(tools))
@@ -529,6 +564,7 @@ class Row:
     eps: float
     agree: str
     detail: str
+    ours_proven: bool = True
 
 
 def compare(label: str, make: Any, *, limit: float, workers: int, repeats: int) -> Row:
@@ -544,8 +580,10 @@ def compare(label: str, make: Any, *, limit: float, workers: int, repeats: int) 
     for _ in range(repeats):
         p = make()
         start = time.perf_counter()
-        result = search(p, top=1)
+        result = search(p, top=1, time_limit=limit)
         ours_times.append(time.perf_counter() - start)
+        if not result.stats.proven:
+            break
     assert outcome is not None
     assert form is not None
     assert result is not None
@@ -569,6 +607,8 @@ def compare(label: str, make: Any, *, limit: float, workers: int, repeats: int) 
         detail.append(f"ours: {', '.join(p.tool_ids(ours.tools))}")
     if outcome.tools is not None:
         detail.append(f"solver: {', '.join(p.tool_ids(outcome.tools))}")
+    if not result.stats.proven:
+        detail.append(f"OUR SEARCH NOT PROVEN within {limit:.0f} s")
     if ours is None and outcome.status == "INFEASIBLE":
         agree = "yes (both: no viable stack)"
     elif ours is None or outcome.tools is None or solver_score is None or ours_score is None:
@@ -577,8 +617,15 @@ def compare(label: str, make: Any, *, limit: float, workers: int, repeats: int) 
         agree = "yes (same stack)"
     elif abs(solver_score - ours_score) <= AGREE:
         agree = "yes (tie: equal exact score)"
+        first = p.tool_ids(ours.tools) < p.tool_ids(outcome.tools)
+        detail.append(
+            f"tie: exact scores differ by {solver_score - ours_score:+.1e}; ours comes first "
+            f"by sorted tool ids (the search's tie rule): {'yes' if first else 'NO'}"
+        )
     elif outcome.status != "OPTIMAL" and solver_score < ours_score:
         agree = "n/a (solver not proven; its best is worse)"
+    elif not result.stats.proven and solver_score > ours_score:
+        agree = "n/a (our search not proven; its best is worse)"
     else:
         agree = f"NO ({solver_score - ours_score:+.2e})"
     return Row(
@@ -593,11 +640,44 @@ def compare(label: str, make: Any, *, limit: float, workers: int, repeats: int) 
         form.eps,
         agree,
         "; ".join(detail) + "; " + " ".join(form.notes) + f"; model {form.size}",
+        result.stats.proven,
     )
 
 
 def _num(v: float | None, fmt: str = ".6f") -> str:
     return "-" if v is None else format(v, fmt)
+
+
+def _ratio(a: float, b: float) -> str:
+    r = a / b
+    return f"{r:.1f}" if r < 10 else f"{r:,.0f}"
+
+
+def compare_top(label: str, make: Any, k: int, *, limit: float, workers: int) -> str:
+    """One Markdown row: the k best by no-good cuts against search(p, top=k), one run each."""
+    found, solver_s, statuses = solve_top(make(), k, limit=limit, workers=workers)
+    p = make()
+    start = time.perf_counter()
+    result = search(p, top=k, time_limit=limit)
+    ours_s = time.perf_counter() - start
+    theirs = sorted((score(p, frozenset(t)).overall for t in found), reverse=True)
+    ours = [f.scored.overall for f in result.found[:k]]
+    proven = all(st == "OPTIMAL" for st in statuses) and result.stats.proven
+    same = len(theirs) == len(ours) and all(
+        abs(a - b) <= AGREE for a, b in zip(theirs, ours, strict=True)
+    )
+    stacks = sum(1 for t in found if t in {f.tools for f in result.found[:k]})
+    agree = (
+        f"{'yes' if same else 'NO'} ({stacks} of {len(ours)} identical stacks)"
+        if proven or not same
+        else "n/a"
+    )
+    if not proven and statuses and statuses[-1] == "INFEASIBLE" and same:
+        agree = f"yes (fewer than {k} viable stacks)"
+    return (
+        f"| {label} | {solver_s:.2f} | {ours_s:.3f} | {_ratio(solver_s, ours_s)} "
+        f"| {', '.join(sorted(set(statuses)))} | {', '.join(f'{v:.4f}' for v in ours)} | {agree} |"
+    )
 
 
 def main() -> None:
@@ -607,6 +687,9 @@ def main() -> None:
     parser.add_argument("--limit", type=float, default=600.0, help="solver seconds per instance")
     parser.add_argument("--workers", type=int, default=1, help="CP-SAT workers (1 or 2 here)")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--top", type=int, default=0, help="also the K best: K solves with no-good cuts"
+    )
     args = parser.parse_args()
     base = baseline()
     print(f"machine: {machine()}")
@@ -624,19 +707,36 @@ def main() -> None:
     )
     print("| ---: | ---: | ---: | ---: | :---: | ---: | ---: | ---: | --- |")
     rows = []
-    for label, make in instances(args.sizes, not args.no_shipped):
+    cases = instances(args.sizes, not args.no_shipped)
+    for label, make in cases:
         r = compare(label, make, limit=args.limit, workers=args.workers, repeats=args.repeats)
         rows.append(r)
         print(
             f"| {r.label} | {r.solver_s:.2f} ({r.build_s:.2f} + {r.solver_s - r.build_s:.2f}) "
-            f"| {r.ours_s:.3f} | {r.solver_s / r.ours_s:,.0f} | {r.status} | {_num(r.bound)} "
+            f"| {r.ours_s:.3f}{'' if r.ours_proven else ' (not proven)'} "
+            f"| {_ratio(r.solver_s, r.ours_s)} | {r.status} | {_num(r.bound)} "
             f"| {_num(r.solver_score)} | {_num(r.ours_score)} | {r.agree} |",
             flush=True,
         )
     print()
     for r in rows:
         print(f"- {r.label}: {r.detail}")
-    if any(r.agree.startswith("NO") or "MISMATCH" in r.detail for r in rows):
+    failed = any(r.agree.startswith("NO") or "MISMATCH" in r.detail for r in rows)
+    if args.top:
+        k = args.top
+        print()
+        print(f"Top {k}: {k} solves with no-good cuts against search(p, top={k}); one run each.")
+        print()
+        print(
+            f"| tools | solver s ({k} solves) | ours s | ratio | solver statuses "
+            f"| ours top-{k} overall | exact scores agree |"
+        )
+        print("| ---: | ---: | ---: | ---: | :---: | --- | --- |")
+        for label, make in cases:
+            row = compare_top(label, make, k, limit=args.limit, workers=args.workers)
+            failed |= "| NO" in row
+            print(row, flush=True)
+    if failed:
         sys.exit(1)
 
 
