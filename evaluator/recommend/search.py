@@ -245,6 +245,7 @@ class _Stage:
         "need",
         "none_done",
         "out",
+        "pending",
         "pos",
         "ptr",
         "search",
@@ -281,6 +282,7 @@ class _Stage:
         self.none_done = self.must
         self.ptr = 0
         self.heap: list[tuple[float, int]] = []
+        self.pending: list[tuple[float, int]] = []
         self.out: list[tuple[float, int]] = []
 
     def share(self, i: int) -> float:
@@ -309,10 +311,17 @@ class _Stage:
         return got
 
     def sorted_at(self, n: int) -> tuple[float, int] | None:
-        """The n-th best candidate by ``w`` (exact), materialised lazily."""
+        """The n-th best candidate by ``w`` (exact), materialised lazily.
+
+        Candidates come in decreasing order of fit and lock-in (plus the best every child
+        could add); with children, each then gets a cheaper bound first (``ub``: the glue to
+        each child at least the tool's handoff floor), and only candidates whose bound can
+        still beat the best exact value get their exact ``w``."""
         out = self.out
+        staged = bool(self.children)
         while len(out) <= n:
             heap, order, unary, tops = self.heap, self.uorder, self.unary, self.tops
+            pending = self.pending
             while True:
                 # The next upper bound: the next candidate by fit and lock-in, or "no tool".
                 nxt = unary[order[self.ptr]] + tops if self.ptr < len(order) else _NEG
@@ -321,19 +330,55 @@ class _Stage:
                 elif self.ptr < len(order):
                     bound, i = nxt, order[self.ptr]
                 else:
-                    break
-                if heap and bound <= -heap[0][0]:
+                    bound, i = _NEG, -2
+                if pending and -pending[0][0] >= bound:
+                    if heap and -pending[0][0] <= -heap[0][0]:
+                        break
+                    _, j = heapq.heappop(pending)
+                    heapq.heappush(heap, (-self.w(j), j))
+                    continue
+                if i == -2 or (heap and bound <= -heap[0][0]):
                     break
                 if i < 0:
                     self.none_done = True
+                    heapq.heappush(heap, (-self.w(i), i))
+                    continue
+                self.ptr += 1
+                if staged:
+                    heapq.heappush(pending, (-self.ub(i), i))
                 else:
-                    self.ptr += 1
-                heapq.heappush(heap, (-self.w(i), i))
+                    heapq.heappush(heap, (-self.w(i), i))
             if not heap:
                 return None
             v, i = heapq.heappop(heap)
             out.append((-v, i))
         return out[n]
+
+    def ub(self, i: int) -> float:
+        """An upper bound on ``w(i)`` without the children's messages: towards each child,
+        the best of its best candidate across a handoff that costs at least ``t``'s floor,
+        "no tool", or ``t`` itself on both sides."""
+        t = self.cand[i]
+        hubs = self.hubs
+        if not hubs.allows(self.need, t) or (self.holder and not self.search._meets(t, hubs.hub)):
+            return _NEG
+        low = hubs.low(t)
+        got = self.unary[i] - self.share(i)
+        g = self.g
+        for ch in self.children:
+            top = ch.top()
+            best = top - g * (low + ch.team)
+            if not ch.must:
+                none = ch.w(-1)
+                if none > best:
+                    best = none
+            same = ch.pos.get(t)
+            if same is not None:
+                v = top + ch.share(same)
+                if v > best:
+                    best = v
+            got += best
+        return got
 
     def top(self) -> float:
         first = self.sorted_at(0)
