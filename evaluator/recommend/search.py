@@ -411,17 +411,24 @@ class _Stage:
                 if not self.must:
                     best = max(best, self.w(-1))
             n = 0
-            while True:
-                nxt = self.sorted_at(n)
-                if nxt is None or nxt[0] - low <= best:
-                    break
-                if nxt[1] == same or (nxt[1] < 0 and a != NO_TOOL):
+            out = self.out
+            if a == NO_TOOL:
+                nxt = self.sorted_at(0)
+                if nxt is not None and nxt[0] > best:
+                    best = nxt[0]  # no handoff: the best candidate as it is
+            else:
+                cand, hubs, g, team = self.cand, self.hubs, self.g, self.team
+                while True:
+                    nxt = out[n] if n < len(out) else self.sorted_at(n)
+                    if nxt is None or nxt[0] - low <= best:
+                        break
                     n += 1
-                    continue
-                v = nxt[0] + self.cost(a, nxt[1])
-                if v > best:
-                    best = v
-                n += 1
+                    i = nxt[1]
+                    if i == same or i < 0:
+                        continue
+                    v = nxt[0] - g * hubs.edge(a, cand[i], team)
+                    if v > best:
+                        best = v
             got = best
             self.memo_m[a] = got
         return got
