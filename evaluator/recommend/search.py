@@ -28,6 +28,7 @@ why the naive one is unsafe).
 from __future__ import annotations
 
 import bisect
+import contextlib
 import heapq
 import math
 import time
@@ -55,6 +56,10 @@ _NEG = -math.inf
 _NONE = NO_TOOL
 _UNDECIDED = -2
 _T = TypeVar("_T")
+
+
+class _Stopped(Exception):
+    """Unwinds the search when a node or time limit is reached."""
 
 
 @dataclass(frozen=True)
@@ -541,6 +546,7 @@ class _Search:
         self.check_bound = check_bound
         self.stats = Stats()
         self.deadline: float | None = None
+        self.next_progress = 0.0
         self.found: list[tuple[float, tuple[str, ...], Found]] = []
         self.pareto: list[Found] = []
 
@@ -550,7 +556,9 @@ class _Search:
         start = time.perf_counter()
         reason = self._setup()
         if reason is None:
-            self._dfs(0)
+            # A node or time limit unwinds: what was found is kept, not proven optimal.
+            with contextlib.suppress(_Stopped):
+                self._dfs(0)
         self.stats.seconds = time.perf_counter() - start
         found = [f for _, _, f in self.found]
         return SearchResult(
@@ -1006,12 +1014,18 @@ class _Search:
         stats = self.stats
         stats.nodes += 1
         if self.node_limit is not None and stats.nodes > self.node_limit:
+            stats.nodes -= 1
             stats.proven = False
-            return
-        if stats.nodes & 0x3F == 0:
-            if self.deadline is not None and time.perf_counter() > self.deadline:
-                self.node_limit = stats.nodes - 1
-            if self.progress is not None:
+            raise _Stopped
+        if stats.nodes & 0x3F == 0 and (self.deadline is not None or self.progress is not None):
+            # Nodes can cost milliseconds each (a stage relaxation), so the clock is read every
+            # 64 nodes; progress is shown at most five times a second.
+            now = time.perf_counter()
+            if self.deadline is not None and now > self.deadline:
+                stats.proven = False
+                raise _Stopped
+            if self.progress is not None and now >= self.next_progress:
+                self.next_progress = now + 0.2
                 self.progress(stats, self.found[0][0] if self.found else None)
         if k == len(self.order):
             self._leaf()
