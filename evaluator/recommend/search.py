@@ -50,6 +50,8 @@ from evaluator.recommend.problem import (
 )
 from evaluator.scoring import params
 
+STREAM_MIN = 40
+"""Stage candidate lists longer than this read a refined relaxation's exact order (_Stage)."""
 TOLERANCE = 1e-7
 """Scores within this of the K-th best are kept as ties; the bound is compared with this slack."""
 _NEG = -math.inf
@@ -112,6 +114,7 @@ class _Hubs:
         "members",
         "memo",
         "p",
+        "search_concern_ranks",
         "static",
     )
 
@@ -153,6 +156,7 @@ class _Hubs:
         self.limits = limits
         self.members = members
         self.fits: dict[int, bool] = {}
+        self.search_concern_ranks = s.concern_ranks
         self.lows: dict[int, float] = {}
         self.memo: dict[int, float] = {}
         self.key = key
@@ -169,7 +173,7 @@ class _Hubs:
         if got is None:
             limits = self.limits
             got = t in self.members or all(
-                rk > limits.get(c2, -1) for c2, _lv, rk in p.tool_needs[t]
+                rk > limits[c2] for c2, rk in self.search_concern_ranks[t] if c2 in limits
             )
             self.fits[t] = got
         return got
@@ -252,8 +256,10 @@ class _Stage:
         "out",
         "pending",
         "pos",
+        "prev",
         "ptr",
         "search",
+        "stream",
         "team",
         "tops",
         "unary",
@@ -267,8 +273,13 @@ class _Stage:
         children: list[_Stage],
         team: float,
         hubs: _Hubs,
+        prev: _Stage | None = None,
     ) -> None:
         self.search = search
+        self.prev = prev
+        # Read candidates in the refined relaxation's order only where lists are long: the
+        # order is exact there but costs that relaxation evaluations it might not need.
+        self.stream = prev is not None and len(search.cand[c]) > STREAM_MIN
         self.need = c
         self.cand = search.cand[c]
         self.unary = search.unary[c]
@@ -327,15 +338,26 @@ class _Stage:
         while len(out) <= n:
             heap, order, unary, tops = self.heap, self.uorder, self.unary, self.tops
             pending = self.pending
+            prev = self.prev if self.stream else None
             while True:
-                # The next upper bound: the next candidate by fit and lock-in, or "no tool".
-                nxt = unary[order[self.ptr]] + tops if self.ptr < len(order) else _NEG
-                if not self.none_done and tops >= nxt:
-                    bound, i = tops, -1
-                elif self.ptr < len(order):
-                    bound, i = nxt, order[self.ptr]
+                if prev is not None:
+                    # The same stage in the relaxation this one refines: its exact values, in
+                    # order, bound these (deciding a concern only lowers them) and are shared
+                    # by every sibling option.
+                    pp = self.ptr
+                    got = prev.out[pp] if pp < len(prev.out) else prev.sorted_at(pp)
+                    bound, i = got if got is not None else (_NEG, -2)
+                    if i == -1:
+                        self.none_done = True
                 else:
-                    bound, i = _NEG, -2
+                    # The next candidate by fit and lock-in, or "no tool".
+                    nxt = unary[order[self.ptr]] + tops if self.ptr < len(order) else _NEG
+                    if not self.none_done and tops >= nxt:
+                        bound, i = tops, -1
+                    elif self.ptr < len(order):
+                        bound, i = nxt, order[self.ptr]
+                    else:
+                        bound, i = _NEG, -2
                 if pending and -pending[0][0] >= bound:
                     if heap and -pending[0][0] <= -heap[0][0]:
                         break
@@ -346,11 +368,18 @@ class _Stage:
                     break
                 if i < 0:
                     self.none_done = True
+                    if prev is not None:
+                        self.ptr += 1
                     heapq.heappush(heap, (-self.w(i), i))
                     continue
                 self.ptr += 1
                 if staged:
-                    heapq.heappush(pending, (-self.ub(i), i))
+                    ub = self.ub(i)
+                    if self.prev is not None:
+                        known = self.prev.memo_w.get(i)
+                        if known is not None and known < ub:
+                            ub = known
+                    heapq.heappush(pending, (-min(ub, bound), i))
                 else:
                     heapq.heappush(heap, (-self.w(i), i))
             if not heap:
@@ -382,6 +411,10 @@ class _Stage:
                 v = top + ch.share(same)
                 if v > best:
                     best = v
+            if ch.prev is not None:
+                known = ch.prev.memo_m.get(t)  # the refined relaxation's exact message
+                if known is not None and known < best:
+                    best = known
             got += best
         return got
 
@@ -717,6 +750,12 @@ class _Search:
         self._hubs: dict[tuple[int, ...], _Hubs] = {}
         self._feasibility: dict[tuple[int, ...], bool] = {}
         self.must_stages = [c for c in stages if p.needs[c].must]
+        # Per tool, its rank on each concern need it serves (what a decided concern's owner
+        # limits: a new tool may not outrank it).
+        self.concern_ranks = [
+            tuple((c, rk) for c, _lv, rk in p.tool_needs[t] if p.needs[c].concern)
+            for t in range(p.n)
+        ]
         self.dp: list[_Stage] = []
         self.hubs: _Hubs | None = None
         self.frontier = 0.0
@@ -795,6 +834,9 @@ class _Search:
             self._dps.clear()
         p = self.p
         hubs = self._hubs_for(key)
+        # The relaxation this one refines (its last decided concern undecided), if built.
+        last = max((j for j, t in enumerate(key) if t != _UNDECIDED), default=-1)
+        prev = self._dps.get((*key[:last], _UNDECIDED, *key[last + 1 :])) if last >= 0 else None
         nodes: list[_Stage | None] = [None] * self.nstage
         for k in reversed(range(self.nstage)):
             e = self.parent_edge[k]
@@ -805,6 +847,7 @@ class _Search:
                 [x for x in kids if x is not None],
                 p.handoffs[e].team_points if e >= 0 else 0.0,
                 hubs,
+                prev[k] if prev is not None else None,
             )
         dp = [x for x in nodes if x is not None]
         self._dps[key] = dp
@@ -1290,7 +1333,8 @@ class _Search:
             self.mass += nd.weight * p.closed[tool]
             self.covered += nd.weight
             v = p.vendor[tool]
-            self.vendor_weight[v] = self.vendor_weight.get(v, 0.0) + nd.weight
+            had = self.vendor_weight.get(v)
+            self.vendor_weight[v] = (had or 0.0) + nd.weight
         self.cov_decided += cov
         got = then()
         self.gain -= val
@@ -1302,7 +1346,10 @@ class _Search:
             self.mass -= nd.weight * p.closed[tool]
             self.covered -= nd.weight
             v = p.vendor[tool]
-            self.vendor_weight[v] -= nd.weight
+            if had is None:
+                del self.vendor_weight[v]  # only vendors in use: the concentration sums them
+            else:
+                self.vendor_weight[v] = had
         self.cov_decided -= cov
         self.limit[c] = old_limit
         self.decided[c] = False
