@@ -288,6 +288,98 @@ class Problem:
         weights = req.weights.normalised()
         self.wf, self.wg, self.wl = weights
 
+        # ==== kernel tables (read by kernel.score only; derived from the tables above) ====
+        hub_min = params.HUB_MIN_LEVEL
+        # Fit points of need c when tool t owns it (nd.coverage * level / 3), 0.0 for NO_TOOL.
+        self.k_cov: list[dict[int, float]] = [
+            {t: nd.coverage * lv / 3 for t, lv in self.level[c].items()} | {NO_TOOL: 0.0}
+            for c, nd in enumerate(needs)
+        ]
+        self.k_weight: list[float] = [nd.weight for nd in needs]
+        self.k_existing: list[tuple[int, float, float]] = [
+            (e.tool, e.share, e.dropped) for e in self.existing
+        ]
+        # Tools serving need c at HUB_MIN_LEVEL or above (a hub, or a concern tool that attaches).
+        k_hub_ok = [
+            frozenset(t for t, lv in self.level[c].items() if lv >= hub_min)
+            for c in range(len(needs))
+        ]
+        # Needs whose owner may bridge a concern or attach to the stage tools: (need, tools at
+        # HUB_MIN_LEVEL or above, concern bits it carries as hub, 1 if a concern need else 0).
+        carried_by = {c: 0 for c in self.concern_needs}
+        for concern, hub_cap in HUB_CAPABILITY.items():
+            if hub_cap in self.hub_need:
+                c = self.hub_need[hub_cap]
+                carried_by[c] = carried_by.get(c, 0) | CONCERN_BIT[concern]
+        self.k_hubs: list[tuple[int, frozenset[int], int, int]] = [
+            (c, k_hub_ok[c], bits, 1 if needs[c].concern else 0)
+            for c, bits in sorted(carried_by.items())
+        ]
+        self.k_hub_ok = k_hub_ok
+        self.k_stage_ends = all(
+            s in self.stage_needs and d in self.stage_needs for s, d, _ in self.handoff_ends
+        )
+        self.k_handoff_needs = sorted({c for s, d, _ in self.handoff_ends for c in (s, d)})
+        # Per hub or concern tool o, built on first use by kernel._row: every tool t it reaches
+        # (connection below custom) with the glue points saved against custom code.
+        self.k_rows: dict[int, tuple[frozenset[int], frozenset[int]]] = {}
+        # The tools having each bridging format or standard (the kernel's rows are built from them).
+        self.k_bridged: list[list[int]] = [[] for _ in bridging]
+        for t, b in enumerate(self.bridge):
+            for i in range(b.bit_length()):
+                if b >> i & 1:
+                    self.k_bridged[i].append(t)
+        # Glue points of each handoff (with its team points), filled by the kernel, keyed by its
+        # owners a, b (NO_TOOL included) and the concern bits hubs carry for them:
+        # (a * (n + 1) + b) << 6 | bits; 0.0 when one tool owns both ends or one is uncovered.
+        self.k_handoffs: list[tuple[int, int, float, dict[int, float]]] = [
+            (s, d, team, {}) for s, d, team in self.handoff_ends
+        ]
+        # Gates: must-have needs with the tools serving them well enough; per-tool sets.
+        self.k_must: list[tuple[int, frozenset[int]]] = [
+            (c, frozenset(t for t, lv in self.level[c].items() if lv >= nd.min_level))
+            for c, nd in enumerate(needs)
+            if nd.must
+        ]
+        self.k_bad = frozenset(t for t in range(n) if self.bad[t])
+        self.k_approvals = frozenset(t for t in range(n) if self.approvals[t])
+        self.k_versioning = frozenset(t for t in range(n) if self.versioning[t])
+        # Tools that fail a per-holder control on their own (empty when it is not demanded).
+        self.k_no_sso = frozenset(t for t in range(n) if self.need_sso and not self.sso[t])
+        self.k_no_audit = frozenset(t for t in range(n) if self.need_audit and not self.audit[t])
+        self.k_no_lineage = frozenset(
+            t for t in range(n) if self.need_lineage and not self.lineage[t]
+        )
+        self.k_low_access = frozenset(t for t in range(n) if self.access[t] < self.need_access)
+        self.k_gate_hubs: tuple[int, int, int] = tuple(  # type: ignore[assignment]
+            self.hub_need.get(cap, NO_TOOL) for cap in ("lineage", "access-control", "audit")
+        )
+        c_access = self.k_gate_hubs[1]
+        # Everything kernel.score reads, in one tuple (one attribute load instead of twenty).
+        self.k_tables = (
+            self.k_cov,
+            self.k_weight,
+            self.k_existing,
+            self.k_hubs,
+            self.stage_needs,
+            self.k_stage_ends,
+            self.k_rows,
+            self.k_handoffs,
+            n + 1,
+            self.attachment,
+            self.access,
+            self.vendor,
+            self.closed,
+            c_access,
+            k_hub_ok[c_access] if c_access != NO_TOOL else frozenset(),
+            self.permission_points,
+            self.norm,
+            self.wf,
+            self.wg,
+            self.wl,
+        )
+        # ==== end of kernel tables ====
+
     # ------------------------------------------------------------------ helpers
 
     def _commitment(self, commitment: Commitment, until: dt.date | None) -> str:
