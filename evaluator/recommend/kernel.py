@@ -9,7 +9,6 @@ result comes from re-scoring it with ``evaluate_stack``.
 from __future__ import annotations
 
 from collections.abc import Collection
-from itertools import repeat
 from operator import mul
 from typing import NamedTuple
 
@@ -19,10 +18,7 @@ from evaluator.recommend.problem import (
     CONN_POINTS,
     CUSTOM,
     HUB_CAPABILITY,
-    NATIVE,
     NO_TOOL,
-    SAME,
-    STANDARD,
     UNRANKED,
     Problem,
 )
@@ -82,7 +78,7 @@ def score(p: Problem, tools: Collection[int], owners: list[int] | None = None) -
         k_weight,
         k_existing,
         k_hubs,
-        stage_needs,
+        stage_owners,
         k_stage_ends,
         rows,
         k_handoffs,
@@ -102,13 +98,10 @@ def score(p: Problem, tools: Collection[int], owners: list[int] | None = None) -
 
     # ---- fit and work shares, one pass over the needs
     coverage = 0.0
-    work: dict[int, float] = {}
+    work: dict[int, float] = dict.fromkeys(owners, 0.0)  # owners in need order; 0.0 + w == w
     for o, cov, w in zip(owners, k_cov, k_weight, strict=True):
         coverage += cov[o]  # + 0.0 if uncovered
-        if o in work:
-            work[o] += w
-        else:
-            work[o] = w
+        work[o] += w
     work.pop(NO_TOOL, None)
     fit = coverage
     for e, share, dropped in k_existing:
@@ -132,7 +125,7 @@ def score(p: Problem, tools: Collection[int], owners: list[int] | None = None) -
 
     # ---- glue: attachment points, and the concern bits every hub carries, less those of the
     # hubs that do not reach a handoff's tool (``miss``, rare)
-    stage_tools = set(map(owners.__getitem__, stage_needs))
+    stage_tools = set(stage_owners(owners))
     stage_tools.discard(NO_TOOL)
     attach = 0  # integer-valued connection points: exact in any order
     carried_all = 0
@@ -143,57 +136,62 @@ def score(p: Problem, tools: Collection[int], owners: list[int] | None = None) -
         else:
             ends = set(map(owners.__getitem__, p.k_handoff_needs))
             ends.discard(NO_TOOL)
-        n_stage = len(stage_tools)
+        costs = p.k_costs
         for o, bits in carries.items():
-            reach, native = rows.get(o) or _row(p, o)
-            reached = stage_tools.intersection(reach)
-            k = attaches[o]
-            if k:
-                # custom code to every other stage tool, less what reaching one saves
-                pts = _CUSTOM * n_stage - _STANDARD_SAVING * len(reached)
-                if o in stage_tools:
-                    pts -= _SAME_SAVING - _STANDARD_SAVING
-                if not native.isdisjoint(stage_tools):
-                    pts -= (_NATIVE_SAVING - _STANDARD_SAVING) * len(
-                        native.intersection(stage_tools)
-                    )
-                attach += k * pts
+            # connection points to every stage tool, plus _UNREACHED per one it does not reach
+            cost = costs.get(o)
+            if cost is None:
+                cost = costs[o] = {}
+            spent = 0
+            try:
+                for t in stage_tools:
+                    spent += cost[t]
+            except KeyError:
+                spent = _fill_costs(p, o, cost, stage_tools)
+            attach += attaches[o] * (spent & _POINTS)
             if bits:
                 carried_all |= bits
-                if len(reached) < n_stage or ends is not stage_tools:
-                    for t in ends.difference(reach):
-                        miss[t] = miss.get(t, 0) | bits
+                if spent > _POINTS or ends is not stage_tools:
+                    unreached = ends.difference(rows.get(o) or _row(p, o))
+                    if unreached:
+                        if not miss:
+                            miss = dict.fromkeys(ends, 0)
+                            miss[NO_TOOL] = 0
+                        for t in unreached:
+                            miss[t] |= bits
     # handoffs: per handoff, glue points (with its team points) by pair and hub-carried concerns
     points = 0.0
     if miss:
         for s, d, team, memo in k_handoffs:
             a = owners[s]
             b = owners[d]
-            hub_carried = carried_all & ~(miss.get(a, 0) | miss.get(b, 0))
+            hub_carried = carried_all & ~(miss[a] | miss[b])
             key = (a * n1 + b) << _CONCERN_BITS | hub_carried
-            got = memo.get(key)
-            if got is None:
+            try:
+                points += memo[key]  # + 0.0 when the handoff does not cross tools
+            except KeyError:
                 got = memo[key] = _handoff(p, a, b, hub_carried, team)
-            points += got  # + 0.0 when no handoff crosses tools
+                points += got
     else:
         for s, d, team, memo in k_handoffs:
             key = (owners[s] * n1 + owners[d]) << _CONCERN_BITS | carried_all
-            got = memo.get(key)
-            if got is None:
+            try:
+                points += memo[key]
+            except KeyError:
                 got = memo[key] = _handoff(p, owners[s], owners[d], carried_all, team)
-            points += got
+                points += got
     if attach:
         points += attachment * attach
     # permission systems (glue.permission_domains): the access-control hub with every holder
     # it reaches, then one per vendor among the holders it does not reach
     hub = owners[c_access] if c_access != NO_TOOL else NO_TOOL
     if hub in access_ok:
-        unreached = set(filter(access.__getitem__, work)).difference(
-            (rows.get(hub) or _row(p, hub))[0]
-        )
+        unreached = set(work).difference(rows.get(hub) or _row(p, hub))
         if unreached:
             hub_vendor = vendor[hub]
-            domains = 1 + len({vendor[t] for t in unreached if vendor[t] != hub_vendor})
+            domains = 1 + len(
+                {vendor[t] for t in unreached if access[t] and vendor[t] != hub_vendor}
+            )
         else:
             domains = 1
     else:
@@ -235,54 +233,54 @@ def _handoff(p: Problem, a: int, b: int, hub_carried: int, team: float) -> float
 
 _new = tuple.__new__  # Scored(...) without its Python-level __new__
 _CONCERN_BITS = ALL_CONCERNS.bit_length()
-_CUSTOM = int(CONN_POINTS[CUSTOM])
-_SAME_SAVING = int(CONN_POINTS[CUSTOM] - CONN_POINTS[SAME])
-_NATIVE_SAVING = int(CONN_POINTS[CUSTOM] - CONN_POINTS[NATIVE])
-_STANDARD_SAVING = int(CONN_POINTS[CUSTOM] - CONN_POINTS[STANDARD])
+_UNREACHED = 1 << 16
+_POINTS = _UNREACHED - 1
+_COST = (*(int(v) for v in CONN_POINTS[:CUSTOM]), int(CONN_POINTS[CUSTOM]) + _UNREACHED)
 assert all(v == int(v) for v in CONN_POINTS), "the attachment sum relies on integer points"
-_ZEROS = repeat(0)
 
 
-def _row(p: Problem, o: int) -> tuple[frozenset[int], frozenset[int]]:
-    """The tools ``o`` reaches (connection rank below CUSTOM: Problem.conn), ``o`` included,
-    and those of them it reaches natively (the others by a standard)."""
+def _fill_costs(p: Problem, o: int, cost: dict[int, int], stage_tools: set[int]) -> int:
+    """Fill ``cost[t]`` (``_COST`` of the connection from ``o``) for the stage tools not in it
+    yet, and return their sum over ``stage_tools``: connection points (SAME for ``o`` itself)
+    in the low bits, the number of tools ``o`` does not reach in units of ``_UNREACHED``."""
+    for t in stage_tools:
+        if t not in cost:
+            cost[t] = _COST[p.conn(o, t)]
+    return sum(map(cost.__getitem__, stage_tools))
+
+
+def _row(p: Problem, o: int) -> frozenset[int]:
+    """The tools ``o`` reaches (connection rank below CUSTOM: Problem.conn), ``o`` included."""
     reach: set[int] = {o}
     b = p.bridge[o]
     while b:
         low = b & -b
         reach.update(p.k_bridged[low.bit_length() - 1])
         b ^= low
-    partners = p.partners[o]
-    reach.update(t for t, r in partners.items() if r < CUSTOM)
-    row = frozenset(reach), frozenset(t for t, r in partners.items() if r == NATIVE)
-    p.k_rows[o] = row
+    reach.update(t for t, r in p.partners[o].items() if r < CUSTOM)
+    row = p.k_rows[o] = frozenset(reach)
     return row
 
 
 def _viable(p: Problem, tools: Collection[int], owners: list[int]) -> bool:
-    if not p.k_bad.isdisjoint(tools):
+    bad, must, approvals, versioning, holder_needs, no_sso, gates, rows = p.k_gate_tables
+    if not bad.isdisjoint(tools):
         return False
-    for c, ok in p.k_must:
+    for c, ok in must:
         if owners[c] not in ok:
             return False
-    if p.need_approvals and p.k_approvals.isdisjoint(tools):
+    if approvals is not None and approvals.isdisjoint(tools):
         return False
-    if p.need_versioning and p.k_versioning.isdisjoint(tools):
+    if versioning is not None and versioning.isdisjoint(tools):
         return False
     # Per data holder: SSO of its own; audit, lineage and access control of its own or through
     # the hub of that concern, if the hub reaches it (and, for access, is fine enough itself).
-    holders = set(map(owners.__getitem__, p.holder_needs))
-    if not holders.isdisjoint(p.k_no_sso):
+    holders = {owners[c] for c in holder_needs}
+    if not holders.isdisjoint(no_sso):
         return False
-    lineage, access, audit = p.k_gate_hubs
-    for c, lacking in ((audit, p.k_no_audit), (lineage, p.k_no_lineage), (access, p.k_low_access)):
-        lack = holders & lacking
-        if lack:
-            hub = owners[c] if c != NO_TOOL else NO_TOOL
-            if hub == NO_TOOL or hub not in p.k_hub_ok[c]:
-                return False
-            if c == access and p.access[hub] < p.need_access:
-                return False
-            if lack.difference((p.k_rows.get(hub) or _row(p, hub))[0]):
+    for c, hub_ok, lacking in gates:
+        if not holders.isdisjoint(lacking):
+            hub = owners[c]
+            if hub not in hub_ok or (holders & lacking).difference(rows.get(hub) or _row(p, hub)):
                 return False
     return True

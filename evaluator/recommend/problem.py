@@ -12,8 +12,9 @@ must agree with ``evaluator.scoring.evaluate_stack`` to 1e-9 (the tests check it
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from evaluator.models import (
@@ -322,13 +323,16 @@ class Problem:
         self.k_handoff_needs = sorted({c for s, d, _ in self.handoff_ends for c in (s, d)})
         # Per hub or concern tool o, built on first use by kernel._row: every tool t it reaches
         # (connection below custom) with the glue points saved against custom code.
-        self.k_rows: dict[int, tuple[frozenset[int], frozenset[int]]] = {}
+        self.k_rows: dict[int, frozenset[int]] = {}
         # The tools having each bridging format or standard (the kernel's rows are built from them).
         self.k_bridged: list[list[int]] = [[] for _ in bridging]
         for t, b in enumerate(self.bridge):
             for i in range(b.bit_length()):
                 if b >> i & 1:
                     self.k_bridged[i].append(t)
+        # Per hub or concern tool o, filled by the kernel for the stage tools it meets: the
+        # connection points to tool t, plus a flag (kernel._UNREACHED) when o does not reach t.
+        self.k_costs: dict[int, dict[int, int]] = {}
         # Glue points of each handoff (with its team points), filled by the kernel, keyed by its
         # owners a, b (NO_TOOL included) and the concern bits hubs carry for them:
         # (a * (n + 1) + b) << 6 | bits; 0.0 when one tool owns both ends or one is uncovered.
@@ -344,24 +348,55 @@ class Problem:
         self.k_bad = frozenset(t for t in range(n) if self.bad[t])
         self.k_approvals = frozenset(t for t in range(n) if self.approvals[t])
         self.k_versioning = frozenset(t for t in range(n) if self.versioning[t])
-        # Tools that fail a per-holder control on their own (empty when it is not demanded).
+        # Tools that fail SSO on their own, and per other demanded per-holder control: the need
+        # whose hub may stand in, the hubs that qualify (HUB_MIN_LEVEL or above, and for access
+        # control fine enough themselves) and the tools that need one.
         self.k_no_sso = frozenset(t for t in range(n) if self.need_sso and not self.sso[t])
-        self.k_no_audit = frozenset(t for t in range(n) if self.need_audit and not self.audit[t])
-        self.k_no_lineage = frozenset(
-            t for t in range(n) if self.need_lineage and not self.lineage[t]
+        self.k_gates: list[tuple[int, frozenset[int], frozenset[int]]] = []
+        for gate_cap, demanded_here, lacking in (
+            ("audit", self.need_audit, [not a for a in self.audit]),
+            ("lineage", self.need_lineage, [not g for g in self.lineage]),
+            ("access-control", bool(self.need_access), [a < self.need_access for a in self.access]),
+        ):
+            if not demanded_here:
+                continue
+            hub_c = self.hub_need.get(gate_cap)
+            hub_ok = (
+                frozenset()  # no hub: every holder lacking the control fails
+                if hub_c is None
+                else frozenset(
+                    t
+                    for t in k_hub_ok[hub_c]
+                    if gate_cap != "access-control" or self.access[t] >= self.need_access
+                )
+            )
+            self.k_gates.append(
+                (
+                    0 if hub_c is None else hub_c,
+                    hub_ok,
+                    frozenset(t for t in range(n) if lacking[t]),
+                )
+            )
+        c_access = self.hub_need.get("access-control", NO_TOOL)
+        # Everything kernel._viable reads, in one tuple (approvals and versioning: None if not
+        # demanded).
+        self.k_gate_tables = (
+            self.k_bad,
+            self.k_must,
+            self.k_approvals if self.need_approvals else None,
+            self.k_versioning if self.need_versioning else None,
+            self.holder_needs,
+            self.k_no_sso,
+            self.k_gates,
+            self.k_rows,
         )
-        self.k_low_access = frozenset(t for t in range(n) if self.access[t] < self.need_access)
-        self.k_gate_hubs: tuple[int, int, int] = tuple(  # type: ignore[assignment]
-            self.hub_need.get(cap, NO_TOOL) for cap in ("lineage", "access-control", "audit")
-        )
-        c_access = self.k_gate_hubs[1]
         # Everything kernel.score reads, in one tuple (one attribute load instead of twenty).
         self.k_tables = (
             self.k_cov,
             self.k_weight,
             self.k_existing,
             self.k_hubs,
-            self.stage_needs,
+            _getter(self.stage_needs),
             self.k_stage_ends,
             self.k_rows,
             self.k_handoffs,
@@ -449,6 +484,13 @@ class Problem:
 
     def tool_ids(self, tools: Iterable[int]) -> tuple[str, ...]:
         return tuple(sorted(self.ids[t] for t in tools))
+
+
+def _getter(indices: Sequence[int]) -> Callable[[list[int]], tuple[int, ...]]:
+    """``lambda xs: tuple(xs[i] for i in indices)``, at C speed (part of the kernel tables)."""
+    if len(indices) >= 2:
+        return itemgetter(*indices)
+    return lambda xs: tuple(xs[i] for i in indices)
 
 
 def compile_problem(
