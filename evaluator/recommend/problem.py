@@ -12,7 +12,7 @@ must agree with ``evaluator.scoring.evaluate_stack`` to 1e-9 (the tests check it
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import TYPE_CHECKING
@@ -321,8 +321,8 @@ class Problem:
             s in self.stage_needs and d in self.stage_needs for s, d, _ in self.handoff_ends
         )
         self.k_handoff_needs = sorted({c for s, d, _ in self.handoff_ends for c in (s, d)})
-        # Per hub or concern tool o, built on first use by kernel._row: every tool t it reaches
-        # (connection below custom) with the glue points saved against custom code.
+        # Per hub or concern tool o, built on first use by kernel._row: the tools it reaches
+        # (connection rank below CUSTOM), o included.
         self.k_rows: dict[int, frozenset[int]] = {}
         # The tools having each bridging format or standard (the kernel's rows are built from them).
         self.k_bridged: list[list[int]] = [[] for _ in bridging]
@@ -378,6 +378,15 @@ class Problem:
                 )
             )
         c_access = self.hub_need.get("access-control", NO_TOOL)
+        # The owners of the stage needs, from the owners list (at C speed).
+        stage_tuple = tuple(self.stage_needs)
+
+        def stage_owners_slow(xs: list[int]) -> tuple[int, ...]:
+            return tuple(xs[i] for i in stage_tuple)
+
+        stage_owners: Callable[[list[int]], tuple[int, ...]] = (
+            itemgetter(*stage_tuple) if len(stage_tuple) >= 2 else stage_owners_slow
+        )
         # Everything kernel._viable reads, in one tuple (approvals and versioning: None if not
         # demanded).
         self.k_gate_tables = (
@@ -396,7 +405,7 @@ class Problem:
             self.k_weight,
             self.k_existing,
             self.k_hubs,
-            _getter(self.stage_needs),
+            stage_owners,
             self.k_stage_ends,
             self.k_rows,
             self.k_handoffs,
@@ -484,13 +493,6 @@ class Problem:
 
     def tool_ids(self, tools: Iterable[int]) -> tuple[str, ...]:
         return tuple(sorted(self.ids[t] for t in tools))
-
-
-def _getter(indices: Sequence[int]) -> Callable[[list[int]], tuple[int, ...]]:
-    """``lambda xs: tuple(xs[i] for i in indices)``, at C speed (part of the kernel tables)."""
-    if len(indices) >= 2:
-        return itemgetter(*indices)
-    return lambda xs: tuple(xs[i] for i in indices)
 
 
 def compile_problem(
