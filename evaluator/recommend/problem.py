@@ -12,8 +12,9 @@ must agree with ``evaluator.scoring.evaluate_stack`` to 1e-9 (the tests check it
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from evaluator.models import (
@@ -287,6 +288,141 @@ class Problem:
 
         weights = req.weights.normalised()
         self.wf, self.wg, self.wl = weights
+
+        # ==== kernel tables (read by kernel.score only; derived from the tables above) ====
+        hub_min = params.HUB_MIN_LEVEL
+        # Fit points of need c when tool t owns it (nd.coverage * level / 3), 0.0 for NO_TOOL.
+        self.k_cov: list[dict[int, float]] = [
+            {t: nd.coverage * lv / 3 for t, lv in self.level[c].items()} | {NO_TOOL: 0.0}
+            for c, nd in enumerate(needs)
+        ]
+        self.k_weight: list[float] = [nd.weight for nd in needs]
+        self.k_existing: list[tuple[int, float, float]] = [
+            (e.tool, e.share, e.dropped) for e in self.existing
+        ]
+        # Tools serving need c at HUB_MIN_LEVEL or above (a hub, or a concern tool that attaches).
+        k_hub_ok = [
+            frozenset(t for t, lv in self.level[c].items() if lv >= hub_min)
+            for c in range(len(needs))
+        ]
+        # Needs whose owner may bridge a concern or attach to the stage tools: (need, tools at
+        # HUB_MIN_LEVEL or above, concern bits it carries as hub, 1 if a concern need else 0).
+        carried_by = {c: 0 for c in self.concern_needs}
+        for concern, hub_cap in HUB_CAPABILITY.items():
+            if hub_cap in self.hub_need:
+                c = self.hub_need[hub_cap]
+                carried_by[c] = carried_by.get(c, 0) | CONCERN_BIT[concern]
+        self.k_hubs: list[tuple[int, frozenset[int], int, int]] = [
+            (c, k_hub_ok[c], bits, 1 if needs[c].concern else 0)
+            for c, bits in sorted(carried_by.items())
+        ]
+        self.k_hub_ok = k_hub_ok
+        self.k_stage_ends = all(
+            s in self.stage_needs and d in self.stage_needs for s, d, _ in self.handoff_ends
+        )
+        self.k_handoff_needs = sorted({c for s, d, _ in self.handoff_ends for c in (s, d)})
+        # Per hub or concern tool o, built on first use by kernel._row: the tools it reaches
+        # (connection rank below CUSTOM), o included.
+        self.k_rows: dict[int, frozenset[int]] = {}
+        # The tools having each bridging format or standard (the kernel's rows are built from them).
+        self.k_bridged: list[list[int]] = [[] for _ in bridging]
+        for t, b in enumerate(self.bridge):
+            for i in range(b.bit_length()):
+                if b >> i & 1:
+                    self.k_bridged[i].append(t)
+        # Per hub or concern tool o, filled by the kernel for the stage tools it meets: the
+        # connection points to tool t, plus a flag (kernel._UNREACHED) when o does not reach t.
+        self.k_costs: dict[int, dict[int, int]] = {}
+        # Glue points of each handoff (with its team points), filled by the kernel, keyed by its
+        # owners a, b (NO_TOOL included) and the concern bits hubs carry for them:
+        # (a * (n + 1) + b) << 6 | bits; 0.0 when one tool owns both ends or one is uncovered.
+        self.k_handoffs: list[tuple[int, int, float, dict[int, float]]] = [
+            (s, d, team, {}) for s, d, team in self.handoff_ends
+        ]
+        # Gates: must-have needs with the tools serving them well enough; per-tool sets.
+        self.k_must: list[tuple[int, frozenset[int]]] = [
+            (c, frozenset(t for t, lv in self.level[c].items() if lv >= nd.min_level))
+            for c, nd in enumerate(needs)
+            if nd.must
+        ]
+        self.k_bad = frozenset(t for t in range(n) if self.bad[t])
+        self.k_approvals = frozenset(t for t in range(n) if self.approvals[t])
+        self.k_versioning = frozenset(t for t in range(n) if self.versioning[t])
+        # Tools that fail SSO on their own, and per other demanded per-holder control: the need
+        # whose hub may stand in, the hubs that qualify (HUB_MIN_LEVEL or above, and for access
+        # control fine enough themselves) and the tools that need one.
+        self.k_no_sso = frozenset(t for t in range(n) if self.need_sso and not self.sso[t])
+        self.k_gates: list[tuple[int, frozenset[int], frozenset[int]]] = []
+        for gate_cap, demanded_here, lacking in (
+            ("audit", self.need_audit, [not a for a in self.audit]),
+            ("lineage", self.need_lineage, [not g for g in self.lineage]),
+            ("access-control", bool(self.need_access), [a < self.need_access for a in self.access]),
+        ):
+            if not demanded_here:
+                continue
+            hub_c = self.hub_need.get(gate_cap)
+            hub_ok = (
+                frozenset()  # no hub: every holder lacking the control fails
+                if hub_c is None
+                else frozenset(
+                    t
+                    for t in k_hub_ok[hub_c]
+                    if gate_cap != "access-control" or self.access[t] >= self.need_access
+                )
+            )
+            self.k_gates.append(
+                (
+                    0 if hub_c is None else hub_c,
+                    hub_ok,
+                    frozenset(t for t in range(n) if lacking[t]),
+                )
+            )
+        c_access = self.hub_need.get("access-control", NO_TOOL)
+        # The owners of the stage needs, from the owners list (at C speed).
+        stage_tuple = tuple(self.stage_needs)
+
+        def stage_owners_slow(xs: list[int]) -> tuple[int, ...]:
+            return tuple(xs[i] for i in stage_tuple)
+
+        stage_owners: Callable[[list[int]], tuple[int, ...]] = (
+            itemgetter(*stage_tuple) if len(stage_tuple) >= 2 else stage_owners_slow
+        )
+        # Everything kernel._viable reads, in one tuple (approvals and versioning: None if not
+        # demanded).
+        self.k_gate_tables = (
+            self.k_bad,
+            self.k_must,
+            self.k_approvals if self.need_approvals else None,
+            self.k_versioning if self.need_versioning else None,
+            self.holder_needs,
+            self.k_no_sso,
+            self.k_gates,
+            self.k_rows,
+        )
+        # Everything kernel.score reads, in one tuple (one attribute load instead of twenty).
+        self.k_tables = (
+            self.k_cov,
+            self.k_weight,
+            self.k_existing,
+            self.k_hubs,
+            stage_owners,
+            self.k_stage_ends,
+            self.k_rows,
+            self.k_handoffs,
+            n + 1,
+            self.attachment,
+            self.access,
+            self.vendor,
+            self.closed,
+            c_access,
+            k_hub_ok[c_access] if c_access != NO_TOOL else frozenset(),
+            self.permission_points,
+            self.norm,
+            self.wf,
+            self.wg,
+            self.wl,
+        )
+        # ==== end of kernel tables ====
 
     # ------------------------------------------------------------------ helpers
 
