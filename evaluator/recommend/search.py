@@ -182,10 +182,15 @@ class _Hubs:
         """The concern bits whose decided hub reaches tool ``t`` without custom code."""
         got = self.bits.get(t)
         if got is None:
-            conn = self.p.conn
+            p = self.p
+            memo, n = p._conn, p.n
             got = 0
             for bit, h in self.carry:
-                if h == t or conn(h, t) != CUSTOM:
+                if h == t:
+                    got |= bit
+                    continue
+                r = memo.get(h * n + t if h < t else t * n + h)
+                if (p.conn(h, t) if r is None else r) != CUSTOM:
                     got |= bit
             self.bits[t] = got
         return got
@@ -210,10 +215,13 @@ class _Hubs:
         got = self.full.get(t)
         if got is None:
             p = self.p
-            conn = p.conn
-            got = (
-                self.g * p.attachment * sum(CONN_POINTS[conn(h, t)] for h in self.attach if h != t)
-            )
+            memo, n = p._conn, p.n
+            points = 0.0
+            for h in self.attach:
+                if h != t:
+                    r = memo.get(h * n + t if h < t else t * n + h)
+                    points += CONN_POINTS[p.conn(h, t) if r is None else r]
+            got = self.g * p.attachment * points
             self.full[t] = got
         return got
 
@@ -375,6 +383,10 @@ class _Stage:
                 self.ptr += 1
                 if staged:
                     ub = self.ub(i)
+                    if ub == _NEG:  # excluded here: its exact value is -inf too
+                        self.memo_w[i] = _NEG
+                        heapq.heappush(heap, (math.inf, i))
+                        continue
                     if self.prev is not None:
                         known = self.prev.memo_w.get(i)
                         if known is not None and known < ub:
