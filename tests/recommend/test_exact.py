@@ -3,23 +3,22 @@ by evaluate_stack, and its kernel equals evaluate_stack on any stack."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import itertools
 import os
-from collections.abc import Iterator
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from evaluator.catalog import Catalog
 from evaluator.models import Requirements, Stack
-from evaluator.recommend import search as search_module
 from evaluator.recommend.explain import recommend, stack_of
 from evaluator.recommend.kernel import score
 from evaluator.recommend.problem import compile_problem
 from evaluator.recommend.search import search
 from evaluator.scoring import build_context, evaluate_stack
+from tests.recommend.streaming import SETTINGS_TO_TRY, stream_min
 from tests.scoring.strategies import catalogs, requirements, scenarios
 
 TODAY = dt.date(2026, 11, 26)
@@ -92,13 +91,15 @@ def check(
         assert abs(a - b) <= 1e-9
 
 
+@pytest.mark.parametrize("streaming", SETTINGS_TO_TRY)
 @SETTINGS
 @given(st.data())
-def test_top_k_equals_exhaustive_enumeration(data: st.DataObject) -> None:
+def test_top_k_equals_exhaustive_enumeration(streaming: int, data: st.DataObject) -> None:
     catalog = data.draw(catalogs(min_tools=2, max_tools=8))
     req = data.draw(requirements(catalog))
     top = data.draw(st.integers(1, 6))
-    check(catalog, req, top)
+    with stream_min(streaming):
+        check(catalog, req, top)
 
 
 @SETTINGS
@@ -119,13 +120,15 @@ def test_options_match_exhaustive_enumeration(data: st.DataObject) -> None:
     )
 
 
+@pytest.mark.parametrize("streaming", SETTINGS_TO_TRY)
 @SETTINGS
 @given(st.data())
-def test_bound_never_below_a_leaf(data: st.DataObject) -> None:
+def test_bound_never_below_a_leaf(streaming: int, data: st.DataObject) -> None:
     catalog = data.draw(catalogs(min_tools=3, max_tools=9))
     req = data.draw(requirements(catalog))
     p = compile_problem(catalog, build_context(req, catalog), TODAY)
-    search(p, top=data.draw(st.integers(1, 3)), check_bound=True)
+    with stream_min(streaming):
+        search(p, top=data.draw(st.integers(1, 3)), check_bound=True)
 
 
 @SETTINGS
@@ -141,34 +144,3 @@ def test_kernel_equals_evaluate_stack(scenario: tuple[Catalog, Requirements, Sta
     assert abs(s.glue - e.glue.value) <= 1e-9
     assert abs(s.lock_in - e.lock_in.value) <= 1e-9
     assert abs(s.overall - e.overall.value) <= 1e-9
-
-
-@contextlib.contextmanager
-def streaming_everywhere() -> Iterator[None]:
-    """Every stage reads its refined relaxation's order, as long candidate lists do (the
-    random catalogs here are too small to reach search.STREAM_MIN otherwise)."""
-    old = search_module.STREAM_MIN
-    search_module.STREAM_MIN = 0
-    try:
-        yield
-    finally:
-        search_module.STREAM_MIN = old
-
-
-@SETTINGS
-@given(st.data())
-def test_top_k_exact_when_stages_stream(data: st.DataObject) -> None:
-    catalog = data.draw(catalogs(min_tools=2, max_tools=8))
-    req = data.draw(requirements(catalog))
-    with streaming_everywhere():
-        check(catalog, req, data.draw(st.integers(1, 6)))
-
-
-@SETTINGS
-@given(st.data())
-def test_bound_never_below_a_leaf_when_stages_stream(data: st.DataObject) -> None:
-    catalog = data.draw(catalogs(min_tools=3, max_tools=9))
-    req = data.draw(requirements(catalog))
-    p = compile_problem(catalog, build_context(req, catalog), TODAY)
-    with streaming_everywhere():
-        search(p, top=data.draw(st.integers(1, 3)), check_bound=True)

@@ -9,34 +9,22 @@ decides one more concern can never value a candidate higher than the one it refi
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import math
-from collections.abc import Iterator
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.synthetic import synthetic_catalog, synthetic_requirements
-from evaluator.recommend import search as search_module
 from evaluator.recommend.problem import NO_TOOL, Problem, compile_problem
-from evaluator.recommend.search import _UNDECIDED, _Search, _Stage
+from evaluator.recommend.search import _UNDECIDED, _Search, _Stage, search
 from evaluator.scoring import build_context
+from tests.recommend.streaming import SETTINGS_TO_TRY, stream_min
 from tests.scoring.strategies import catalogs, requirements
 
 TODAY = dt.date(2026, 11, 26)
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-@contextlib.contextmanager
-def stream_min(value: int) -> Iterator[None]:
-    old = search_module.STREAM_MIN
-    search_module.STREAM_MIN = value
-    try:
-        yield
-    finally:
-        search_module.STREAM_MIN = old
 
 
 def eager_order(stage: _Stage) -> list[float]:
@@ -115,7 +103,7 @@ def test_lazy_stages_equal_their_eager_definition(data: st.DataObject) -> None:
     catalog = data.draw(catalogs(min_tools=3, max_tools=9))
     req = data.draw(requirements(catalog))
     p = compile_problem(catalog, build_context(req, catalog), TODAY)
-    with stream_min(data.draw(st.sampled_from([0, 40]))):
+    with stream_min(data.draw(st.sampled_from(SETTINGS_TO_TRY))):
         s = _Search(p, 3, (), False, None, None, None, False)
         if s._setup() is not None or s.nstage == 0:
             return
@@ -137,7 +125,7 @@ def test_lazy_stages_on_realistic_catalogs(data: st.DataObject) -> None:
     """Synthetic catalogs (benchmarks/synthetic.py) give every stage tens of candidates and
     handoffs to several children, where the cheap bounds and the streamed order matter."""
     p = synthetic_problem(data.draw(st.sampled_from([60, 150])))
-    with stream_min(data.draw(st.sampled_from([0, 40]))):
+    with stream_min(data.draw(st.sampled_from(SETTINGS_TO_TRY))):
         s = _Search(p, 3, (), False, None, None, None, False)
         assert s._setup() is None
         chain = keys_of(s, data)
@@ -147,8 +135,8 @@ def test_lazy_stages_on_realistic_catalogs(data: st.DataObject) -> None:
 
 def test_bound_never_below_a_leaf_on_realistic_catalogs() -> None:
     for n in (100, 150):
-        for streaming in (0, 40):
+        for streaming in SETTINGS_TO_TRY:
             with stream_min(streaming):
-                result = search_module.search(synthetic_problem(n), top=5, check_bound=True)
+                result = search(synthetic_problem(n), top=5, check_bound=True)
             assert result.stats.proven
             assert result.found
