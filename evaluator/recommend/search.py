@@ -108,7 +108,6 @@ class _Hubs:
         "full",
         "g",
         "hub",
-        "key",
         "limits",
         "lows",
         "members",
@@ -159,7 +158,6 @@ class _Hubs:
         self.search_concern_ranks = s.concern_ranks
         self.lows: dict[int, float] = {}
         self.memo: dict[int, float] = {}
-        self.key = key
         self.attach = [h for h in hub if h >= 0]
         self.full: dict[int, float] = {}
         self.bits: dict[int, int] = {}
@@ -1287,11 +1285,7 @@ class _Search:
             if stage == 0:
                 # First the child's cheap parts (reuse, lock-in, permission systems), then its
                 # own stage relaxation.
-                tool = cand[j] if j >= 0 else NO_TOOL
-                vec = self.vec[k]
-                val = vec.value(j) if j >= 0 else vec.none
-                cov = self.cov[c][j] if j >= 0 else 0.0
-                r = self._within(k, c, tool, is_new, val, cov, lambda: self._cheap(k + 1))
+                r = self._with_option(k, c, j, is_new, lambda: self._cheap(k + 1))
                 heapq.heappush(heap, (-min(-v, r + dp_top - base), sq, j, is_new, 1))
                 continue
             if stage == 1:
@@ -1303,13 +1297,14 @@ class _Search:
                 heapq.heappush(heap, (-r, sq, j, is_new, 2))
                 continue
             self._hint = dp_top
-            self._pick(k, c, j, is_new, -v, dp_top)
+            self._with_option(k, c, j, is_new, lambda: self._dfs(k + 1))
 
-    def _pick(self, k: int, c: int, i: int, new: bool, refined: float, dp_top: float) -> None:
+    def _with_option(self, k: int, c: int, i: int, new: bool, then: Callable[[], _T]) -> _T:
+        """Run ``then`` with the concern at position ``k`` decided as its option ``i``."""
         vec = self.vec[k]
         val = vec.value(i) if i >= 0 else vec.none
         tool = self.cand[c][i] if i >= 0 else NO_TOOL
-        self._descend(k, c, tool, new, val, self.cov[c][i] if i >= 0 else 0.0)
+        return self._within(k, c, tool, new, val, self.cov[c][i] if i >= 0 else 0.0, then)
 
     def _dp_top(self, key: tuple[int, ...]) -> float:
         dp = self._stage_dp(key)
