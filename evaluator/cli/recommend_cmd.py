@@ -52,6 +52,17 @@ def recommend(
             help="Write each result as a stack file in this folder (compare accepts them).",
         ),
     ] = None,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--time-limit",
+            min=0.0,
+            help=(
+                "Stop the search after this many seconds and report the best stacks found, "
+                "marked not proven optimal (what is found then depends on the machine's speed)."
+            ),
+        ),
+    ] = None,
     fmt: FormatOpt = "table",
     as_of: AsOfOpt = None,
 ) -> None:
@@ -75,6 +86,7 @@ def recommend(
         max_tools=max_tools,
         allow_drop=allow_drop,
         progress=_progress if sys.stderr.isatty() else None,
+        time_limit=time_limit,
     )
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K")

@@ -94,12 +94,19 @@ def recommend(
     allow_drop: bool = False,
     progress: Callable[[Stats, float | None], None] | None = None,
     explain: bool = True,
+    time_limit: float | None = None,
 ) -> Recommended:
     context = build_context(requirements, catalog)
     p = compile_problem(catalog, context, today, base)
     forced = [p.index[t] for t in base.tools] if base is not None else []
     result = search(
-        p, top=top, forced=forced, allow_drop=allow_drop, max_tools=max_tools, progress=progress
+        p,
+        top=top,
+        forced=forced,
+        allow_drop=allow_drop,
+        max_tools=max_tools,
+        progress=progress,
+        time_limit=time_limit,
     )
     return explain_result(p, result, requirements, catalog, today, top, base, explain=explain)
 

@@ -93,3 +93,17 @@ def test_the_report_is_byte_identical_between_runs() -> None:
     assert first.exit_code == second.exit_code == 0
     assert first.stdout == second.stdout
     assert "search took" in first.stderr
+
+
+def test_time_limit_reports_not_proven() -> None:
+    code, out = run("--time-limit", "0", "--format", "json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["search"]["proven_optimal"] is False
+    code, out = run("--time-limit", "0")
+    assert "NOT proven (search stopped early)" in out
+
+
+def test_time_limit_must_not_be_negative() -> None:
+    code, _ = run("--time-limit", "-1")
+    assert code == 2
