@@ -11,9 +11,9 @@ that outranks every tool in the stack, or none. A tool added for one need may ne
 owner already decided for another need (that would change the earlier decision), so decisions
 are final and the stack at a leaf is scored exactly by the kernel.
 
-The order is: concerns first (access control first), then stages along the handoff graph. The
-bound (an upper bound on the overall score of every viable leaf below a node) drops the owner
-rule's coupling between needs. Once the concern tools are known, each handoff's glue depends on
+The order is: concerns first (access control first, then by need weight), then stages along
+the handoff graph. The bound (an upper bound on the overall score of every viable leaf below a
+node) drops the owner rule's coupling between needs. Once the concern tools are known, each handoff's glue depends on
 its two ends only, so the stages form a pairwise problem over the handoff tree (other handoffs
 are dropped until both ends are decided), solved exactly and lazily by max-sum messages, once per
 set of concern tools (``_Stage``); candidates are valued by fit, lock-in at its concentration
@@ -655,9 +655,11 @@ class _Search:
             if nd.must and not allowed:
                 return f"no tool can serve must-have {nd.capability} at level {nd.min_level}"
 
-        # ---- order: concerns first (access control first), then stages along the handoff
-        # graph: once the concern tools are known, every handoff's glue is a function of its
-        # two ends, and the stage relaxation is a tree solved exactly.
+        # ---- order: concerns first (access control first, then the heaviest need first: its
+        # options differ most in fit and lock-in, so deciding it early tightens the bound
+        # most), then stages along the handoff graph: once the concern tools are known, every
+        # handoff's glue is a function of its two ends, and the stage relaxation is a tree
+        # solved exactly.
         adj: dict[int, set[int]] = {c: set() for c in range(nn)}
         for h in p.handoffs:
             adj[h.source].add(h.target)
@@ -665,7 +667,7 @@ class _Search:
         access = p.hub_need.get("access-control")
         order = sorted(
             (c for c in range(nn) if p.needs[c].concern),
-            key=lambda c: (c != access, len(self.cand[c]), c),
+            key=lambda c: (c != access, -p.needs[c].weight, len(self.cand[c]), c),
         )
         self.ns0 = len(order)
         stages = [c for c in range(nn) if not p.needs[c].concern]
