@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import gc
 import heapq
 import math
 import time
@@ -572,7 +573,15 @@ def search(
 ) -> SearchResult:
     s = _Search(p, top, forced, allow_drop, max_tools, progress, node_limit, check_bound)
     s.deadline = None if time_limit is None else time.perf_counter() + time_limit
-    return s.run()
+    # The search allocates many small, short-lived objects and no reference cycles of its
+    # own; the cyclic collector would only rescan the loaded catalog over and over.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return s.run()
+    finally:
+        if collecting:
+            gc.enable()
 
 
 class _Search:
@@ -1280,34 +1289,44 @@ class _Search:
         gen = options()
         nxt = next(gen, None)
         seq = 0
-        while True:
-            if nxt is not None and (not heap or -heap[0][0] < nxt[0]):
-                val, i, new = nxt
-                heapq.heappush(heap, (-val, seq, i, new, 0))
-                seq += 1
-                nxt = next(gen, None)
-                continue
-            if not heap:
-                return
-            v, sq, j, is_new, stage = heapq.heappop(heap)
-            if base - v < self._threshold():
-                return
-            if stage == 0:
-                # First the child's cheap parts (reuse, lock-in, permission systems), then its
-                # own stage relaxation.
-                r = self._with_option(k, c, j, is_new, lambda: self._cheap(k + 1))
-                heapq.heappush(heap, (-min(-v, r + dp_top - base), sq, j, is_new, 1))
-                continue
-            if stage == 1:
-                t = cand[j] if j >= 0 else NO_TOOL
-                child = (*key[:k], t, *key[k + 1 :])
-                if not self._feasible(child):
+        # Every set of concern tools is met at exactly one node, so the relaxations built for
+        # this node's options are dead once it is done: dropped, memory stays per path.
+        made: list[tuple[int, ...]] = []
+        try:
+            while True:
+                if nxt is not None and (not heap or -heap[0][0] < nxt[0]):
+                    val, i, new = nxt
+                    heapq.heappush(heap, (-val, seq, i, new, 0))
+                    seq += 1
+                    nxt = next(gen, None)
                     continue
-                r = -v + self._dp_top(child) - dp_top
-                heapq.heappush(heap, (-r, sq, j, is_new, 2))
-                continue
-            self._hint = dp_top
-            self._with_option(k, c, j, is_new, lambda: self._dfs(k + 1))
+                if not heap:
+                    return
+                v, sq, j, is_new, stage = heapq.heappop(heap)
+                if base - v < self._threshold():
+                    return
+                if stage == 0:
+                    # First the child's cheap parts (reuse, lock-in, permission systems), then its
+                    # own stage relaxation.
+                    r = self._with_option(k, c, j, is_new, lambda: self._cheap(k + 1))
+                    heapq.heappush(heap, (-min(-v, r + dp_top - base), sq, j, is_new, 1))
+                    continue
+                if stage == 1:
+                    t = cand[j] if j >= 0 else NO_TOOL
+                    child = (*key[:k], t, *key[k + 1 :])
+                    made.append(child)
+                    if not self._feasible(child):
+                        continue
+                    r = -v + self._dp_top(child) - dp_top
+                    heapq.heappush(heap, (-r, sq, j, is_new, 2))
+                    continue
+                self._hint = dp_top
+                self._with_option(k, c, j, is_new, lambda: self._dfs(k + 1))
+        finally:
+            for child in made:
+                self._dps.pop(child, None)
+                self._hubs.pop(child, None)
+                self._feasibility.pop(child, None)
 
     def _with_option(self, k: int, c: int, i: int, new: bool, then: Callable[[], _T]) -> _T:
         """Run ``then`` with the concern at position ``k`` decided as its option ``i``."""
