@@ -64,7 +64,6 @@ STREAM_MIN = 40
 TOLERANCE = 1e-7
 """Scores within this of the K-th best are kept as ties; the bound is compared with this slack."""
 _NEG = -math.inf
-_NONE = NO_TOOL
 _UNDECIDED = -2
 _T = TypeVar("_T")
 
@@ -260,7 +259,6 @@ class _Stage:
         "children",
         "g",
         "heap",
-        "holder",
         "hubs",
         "memo_m",
         "memo_w",
@@ -301,7 +299,6 @@ class _Stage:
         self.uorder = search.uorder[c]
         self.pos = search.cpos[c]
         self.mis = search.mis
-        self.holder = search.p.needs[c].holds_data
         self.children = children
         self.team = team
         self.hubs = hubs
@@ -332,9 +329,7 @@ class _Stage:
                 got = sum(ch.msg(NO_TOOL) for ch in self.children)
             else:
                 t = self.cand[i]
-                if not self.hubs.allows(self.need, t) or (
-                    self.holder and not self.search._meets(t, self.hubs.hub)
-                ):
+                if not self.search._admits(self.hubs, self.need, t):
                     got = _NEG
                 else:
                     got = self.unary[i] - self.share(i) + sum(ch.msg(t) for ch in self.children)
@@ -413,7 +408,7 @@ class _Stage:
         "no tool", or ``t`` itself on both sides."""
         t = self.cand[i]
         hubs = self.hubs
-        if not hubs.allows(self.need, t) or (self.holder and not self.search._meets(t, hubs.hub)):
+        if not self.search._admits(hubs, self.need, t):
             return _NEG
         low = hubs.low(t)
         got = self.unary[i] - self.share(i)
@@ -755,12 +750,6 @@ class _Search:
             if self.parent[k] >= 0:
                 self.kids[self.parent[k]].append(k)
         self.roots = [k for k in range(ns) if self.parent[k] < 0]
-        # How many stage needs each tool may serve: its attachments are shared out over them.
-        serves: dict[int, int] = {}
-        for c in stages:
-            for t in self.cand[c]:
-                serves[t] = serves.get(t, 0) + 1
-        self.serves = serves
         # The most stage needs a tool can own with no two joined by a tree handoff (a maximum
         # independent set of its stage needs in the forest): the relaxation charges a tool's
         # attachments once per group of tree-adjacent needs it owns, 1/mis of them each time.
@@ -900,17 +889,18 @@ class _Search:
             hubs = self._hubs_for(key)
             got = True
             for c in self.must_stages:
-                holder = self.p.needs[c].holds_data
-                if not any(
-                    hubs.allows(c, t) and (not holder or self._meets(t, hubs.hub))
-                    for t in self.cand[c]
-                ):
+                if not any(self._admits(hubs, c, t) for t in self.cand[c]):
                     got = False
                     break
             if len(self._feasibility) > 100_000:
                 self._feasibility.clear()
             self._feasibility[key] = got
         return got
+
+    def _admits(self, hubs: _Hubs, c: int, t: int) -> bool:
+        """Whether stage candidate ``t`` may own stage need ``c`` beside the concern tools of
+        ``hubs``: the owner rule allows it, and it meets the data gates if ``c`` holds data."""
+        return hubs.allows(c, t) and (not self.p.needs[c].holds_data or self._meets(t, hubs.hub))
 
     def _concern_vec(self, k: int) -> _Concern:
         """A concern's candidates valued by their own fit and lock-in floor: concerns are
