@@ -18,7 +18,7 @@ from evaluator.recommend.kernel import score
 from evaluator.recommend.problem import compile_problem
 from evaluator.recommend.search import search
 from evaluator.scoring import build_context, evaluate_stack
-from tests.recommend.streaming import SETTINGS_TO_TRY, stream_min
+from tests.recommend.solvers import SOLVERS, solver
 from tests.scoring.strategies import catalogs, requirements, scenarios
 
 TODAY = dt.date(2026, 11, 26)
@@ -91,14 +91,14 @@ def check(
         assert abs(a - b) <= 1e-9
 
 
-@pytest.mark.parametrize("streaming", SETTINGS_TO_TRY)
+@pytest.mark.parametrize("name", SOLVERS)
 @SETTINGS
 @given(st.data())
-def test_top_k_equals_exhaustive_enumeration(streaming: int, data: st.DataObject) -> None:
+def test_top_k_equals_exhaustive_enumeration(name: str, data: st.DataObject) -> None:
     catalog = data.draw(catalogs(min_tools=2, max_tools=8))
     req = data.draw(requirements(catalog))
     top = data.draw(st.integers(1, 6))
-    with stream_min(streaming):
+    with solver(name):
         check(catalog, req, top)
 
 
@@ -120,14 +120,14 @@ def test_options_match_exhaustive_enumeration(data: st.DataObject) -> None:
     )
 
 
-@pytest.mark.parametrize("streaming", SETTINGS_TO_TRY)
+@pytest.mark.parametrize("name", SOLVERS)
 @SETTINGS
 @given(st.data())
-def test_bound_never_below_a_leaf(streaming: int, data: st.DataObject) -> None:
+def test_bound_never_below_a_leaf(name: str, data: st.DataObject) -> None:
     catalog = data.draw(catalogs(min_tools=3, max_tools=9))
     req = data.draw(requirements(catalog))
     p = compile_problem(catalog, build_context(req, catalog), TODAY)
-    with stream_min(streaming):
+    with solver(name):
         search(p, top=data.draw(st.integers(1, 3)), check_bound=True)
 
 

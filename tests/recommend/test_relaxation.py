@@ -1,10 +1,12 @@
-"""The stage relaxation's lazy machinery against its own eager definition.
+"""The stage relaxation's two solvers against its definition, and against each other.
 
-Each stage of a relaxation materialises its candidates best first without evaluating most of
-them (cheap bounds, handoff floors, and - for long lists - the order of the relaxation it
-refines). Whatever it materialises must be exactly what evaluating every candidate and sorting
-would give, its messages must be the plain maximum over the candidates, and a relaxation that
-decides one more concern can never value a candidate higher than the one it refines.
+A relaxation is solved bottom-up over every candidate at once with array operations, or in
+plain Python when few candidates are in play; a relaxation that refines another may be
+restricted to the candidates whose max-marginal there can still reach what the search needs.
+Every value either solver gives must be what the definition gives from the children's values,
+the two must agree to the bit, a restricted relaxation must be exact wherever it reaches what
+it was asked for, max-marginals must be what forcing the candidate gives, and deciding one
+more concern can never value a candidate higher.
 """
 
 from __future__ import annotations
@@ -13,25 +15,31 @@ import datetime as dt
 import functools
 import math
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.synthetic import synthetic_catalog, synthetic_requirements
+from evaluator.recommend import search as search_module
 from evaluator.recommend.problem import NO_TOOL, Problem, compile_problem
 from evaluator.recommend.search import _UNDECIDED, _Search, _Stage, search
 from evaluator.scoring import build_context
-from tests.recommend.streaming import SETTINGS_TO_TRY, stream_min
+from tests.recommend.solvers import SOLVERS, solver
 from tests.scoring.strategies import catalogs, requirements
 
 TODAY = dt.date(2026, 11, 26)
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def eager_order(stage: _Stage) -> list[float]:
-    values = [stage.w(i) for i in range(len(stage.cand))]
-    if not stage.must:
-        values.append(stage.w(-1))
-    return sorted(values, reverse=True)
+def defined_w(s: _Search, stage: _Stage, i: int) -> float:
+    """A candidate's value by the definition, from its children's values."""
+    if i < 0:
+        return sum(ch.top() for ch in stage.children)
+    t = stage.cand[i]
+    if not s._admits(stage.hubs, stage.need, t):
+        return -math.inf
+    share = stage.hubs.attachment(t) / s.mis[t] if stage.hubs.attach else 0.0
+    return s.unary[stage.need][i] - share + sum(eager_msg(ch, t) for ch in stage.children)
 
 
 def eager_msg(stage: _Stage, a: int) -> float:
@@ -39,6 +47,16 @@ def eager_msg(stage: _Stage, a: int) -> float:
     if not stage.must:
         options.append(stage.w(-1))
     return max(options, default=-math.inf)
+
+
+def values(s: _Search, dp: list[_Stage]) -> list[tuple[list[float], list[float], float]]:
+    """Each stage's values, top and messages to the parent candidates the relaxation values."""
+    got = []
+    for k, stage in enumerate(dp):
+        pk = s.parent[k]
+        mv = [m for i, m in enumerate(stage.mv) if dp[pk].values[i] > -math.inf] if pk >= 0 else []
+        got.append((stage.values, mv, stage.top()))
+    return got
 
 
 def keys_of(s: _Search, data: st.DataObject) -> list[tuple[int, ...]] | None:
@@ -75,41 +93,100 @@ def keys_of(s: _Search, data: st.DataObject) -> list[tuple[int, ...]] | None:
     return chain
 
 
-def check_chain(s: _Search, chain: list[tuple[int, ...]]) -> None:
-    previous = None
+def check_chain(s: _Search, chain: list[tuple[int, ...]], data: st.DataObject) -> None:
+    previous: list[_Stage] | None = None
+    previous_key: tuple[int, ...] = ()
     for key in chain:
         dp = s._stage_dp(key)
+        assert s.tree is not None
+        hubs = dp[0].hubs if dp else s._hubs_for(key)
         for k, stage in enumerate(dp):
-            # Materialise lazily first (the order under test), then compare with eager.
-            lazy = []
-            n = 0
-            while (got := stage.sorted_at(n)) is not None:
-                lazy.append(got[0])
-                n += 1
-            assert lazy == eager_order(stage)
+            want = [defined_w(s, stage, i) for i in range(len(stage.cand))]
+            assert [stage.w(i) for i in range(len(stage.cand))] == want
+            got = []
+            while (nth := stage.sorted_at(len(got))) is not None:
+                got.append(nth[0])
+            assert got == sorted(want + ([] if stage.must else [stage.w(-1)]), reverse=True)
+            # (messages to every parent candidate the relaxation values)
             pk = s.parent[k]
-            parents = {NO_TOOL} | (set(dp[pk].cand) if pk >= 0 else set())
+            parents = {NO_TOOL}
+            if pk >= 0:
+                parents |= {t for i, t in enumerate(dp[pk].cand) if dp[pk].w(i) > -math.inf}
             for a in sorted(parents):
                 assert stage.msg(a) == eager_msg(stage, a)
             if previous is not None:
                 for i in range(len(stage.cand)):
                     assert stage.w(i) <= previous[k].w(i) + 1e-9
-        previous = dp
+        # Both solvers give the same values to the bit.
+        dense, sparse = s.tree._dense(hubs, None), s.tree._sparse(hubs, s.tree.everyone)
+        assert values(s, dense) == values(s, sparse)
+        if previous is not None and dp:
+            check_restricted(s, key, previous_key, data)
+        if dp:
+            check_marginals(s, dp)
+        previous, previous_key = dp, key
+
+
+def check_restricted(
+    s: _Search, key: tuple[int, ...], refined: tuple[int, ...], data: st.DataObject
+) -> None:
+    """Restricted to the candidates whose max-marginal in the relaxation it refines reaches
+    ``need`` (the search's own path: _Search._stage_dp), a relaxation is exact when it
+    reaches ``need`` and below it otherwise."""
+    full_dp = s._stage_dp(key)
+    full = sum(full_dp[r].top() for r in s.roots)
+    if full == -math.inf:
+        return
+    need = full + data.draw(st.floats(-3.0, 1.0))
+    del s._dps[key]
+    try:
+        restricted = s._stage_dp(key, need, refined)
+        top = sum(restricted[r].top() for r in s.roots)
+    finally:
+        s._dps[key] = full_dp
+    if full >= need:
+        assert top == full
+    else:
+        assert top < need
+
+
+def check_marginals(s: _Search, dp: list[_Stage]) -> None:
+    """A max-marginal is the relaxation's value with the stage forced to that candidate
+    (checked for the first, a middle and the last candidate of each stage)."""
+    assert s.tree is not None
+    margins = s.tree.marginals(dp)
+    hubs = dp[0].hubs
+    for k, (idx, ms) in enumerate(margins):
+        got = dict(zip(list(idx), list(ms), strict=True))
+        n = len(dp[k].cand)
+        for i in sorted({0, n // 2, n - 1} if n else set()):
+            keep = [list(range(len(st.cand))) for st in dp]
+            keep[k] = [i]
+            must, s.tree.must[k] = s.tree.must[k], True  # (no "no tool" either)
+            try:
+                forced = s.tree._sparse(hubs, keep)
+            finally:
+                s.tree.must[k] = must
+            top = sum(forced[r].top() for r in s.roots)
+            if top == -math.inf:
+                assert i not in got
+            else:
+                assert abs(got[i] - top) <= 1e-9
 
 
 @SETTINGS
 @given(st.data())
-def test_lazy_stages_equal_their_eager_definition(data: st.DataObject) -> None:
+def test_solvers_follow_the_definition(data: st.DataObject) -> None:
     catalog = data.draw(catalogs(min_tools=3, max_tools=9))
     req = data.draw(requirements(catalog))
     p = compile_problem(catalog, build_context(req, catalog), TODAY)
-    with stream_min(data.draw(st.sampled_from(SETTINGS_TO_TRY))):
+    with solver(data.draw(st.sampled_from(SOLVERS))):
         s = _Search(p, 3, (), False, None, None, None, False)
         if s._setup() is not None or s.nstage == 0:
             return
         chain = keys_of(s, data)
         if chain is not None:
-            check_chain(s, chain)
+            check_chain(s, chain, data)
 
 
 @functools.cache
@@ -121,22 +198,38 @@ def synthetic_problem(n: int) -> Problem:
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
-def test_lazy_stages_on_realistic_catalogs(data: st.DataObject) -> None:
+def test_solvers_on_realistic_catalogs(data: st.DataObject) -> None:
     """Synthetic catalogs (benchmarks/synthetic.py) give every stage tens of candidates and
-    handoffs to several children, where the cheap bounds and the streamed order matter."""
+    handoffs to several children."""
     p = synthetic_problem(data.draw(st.sampled_from([60, 150])))
-    with stream_min(data.draw(st.sampled_from(SETTINGS_TO_TRY))):
+    with solver(data.draw(st.sampled_from(SOLVERS))):
         s = _Search(p, 3, (), False, None, None, None, False)
         assert s._setup() is None
         chain = keys_of(s, data)
         if chain is not None:
-            check_chain(s, chain)
+            check_chain(s, chain, data)
+
+
+def test_restricting_relaxations_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The search with relaxations restricted to the candidates that can still matter finds
+    what it finds without (top 1 and 5 on synthetic catalogs, where restriction is common)."""
+    for n in (100, 300):
+        for top in (1, 5):
+            got = search(synthetic_problem(n), top=top)
+            with monkeypatch.context() as m:
+                m.setattr(search_module, "RESTRICT", False)
+                want = search(synthetic_problem(n), top=top)
+            assert got.stats.proven
+            assert want.stats.proven
+            assert [(f.tools, f.scored) for f in got.found] == [
+                (f.tools, f.scored) for f in want.found
+            ]
 
 
 def test_bound_never_below_a_leaf_on_realistic_catalogs() -> None:
     for n in (100, 150):
-        for streaming in SETTINGS_TO_TRY:
-            with stream_min(streaming):
+        for name in SOLVERS:
+            with solver(name):
                 result = search(synthetic_problem(n), top=5, check_bound=True)
             assert result.stats.proven
             assert result.found
