@@ -400,6 +400,7 @@ class _Tree:
             p.handoffs[s.parent_edge[k]].team_points if s.parent_edge[k] >= 0 else 0.0
             for k in range(ns)
         ]
+        self.tools = [np.array(cs, dtype=np.int64) for cs in self.cand]
         self.unary = [np.array(s.unary[c], dtype=np.float64) for c in self.need]
         self.crank = [np.array(s.crank[c], dtype=np.int64) for c in self.need]
         self.mis = [np.array([s.mis[t] for t in cs], dtype=np.float64) for cs in self.cand]
@@ -475,11 +476,11 @@ class _Tree:
             for c2, limit in hubs.limits.items():
                 fits &= _at(ranks[c2], idx) > limit
             pos = self.pos[k]
-            at = None if idx is None else {i: j for j, i in enumerate(idx.tolist())}
             for t in hubs.members:
                 j = pos.get(t)
-                if j is not None and at is not None:
-                    j = at.get(j)
+                if j is not None and idx is not None:  # (idx is sorted)
+                    at = int(np.searchsorted(idx, j))
+                    j = at if at < len(idx) and idx[at] == j else None
                 if j is not None:
                     fits[j] = True
             ok &= fits
@@ -578,15 +579,12 @@ class _Tree:
         if rows is not None or cols is not None:
             r = np.arange(points.shape[0]) if rows is None else rows
             c = np.arange(points.shape[1]) if cols is None else cols
-            points, bits = points[np.ix_(r, c)], bits[np.ix_(r, c)]
+            cells = np.ix_(r, c)
+            points, bits = points[cells], bits[cells]
             if len(same_r):
-                at_r = np.full(len(self.cand[self.parent[k]]), -1, dtype=np.int64)
-                at_r[r] = np.arange(len(r))
-                at_c = np.full(len(child.cand), -1, dtype=np.int64)
-                at_c[c] = np.arange(len(c))
-                same_r, same_c = at_r[same_r], at_c[same_c]
-                both = (same_r >= 0) & (same_c >= 0)
-                same_r, same_c = same_r[both], same_c[both]
+                tools = self.tools
+                pk = self.parent[k]
+                same_r, same_c = np.nonzero(tools[pk][r][:, None] == tools[k][c][None, :])
         wv, col_bits, sharev = child.wv, child.hb, child.sharev
         assert wv is not None
         assert col_bits is not None
@@ -740,13 +738,12 @@ def _at(values: npt.NDArray[_A], idx: Ints | None) -> npt.NDArray[_A]:
 
 def _spread(values: Floats, idx: Ints | None, n: int, fill: float) -> list[float]:
     """``values`` (of the candidates ``idx``, or of all) as a list over all ``n`` candidates."""
-    if idx is None:
-        got: list[float] = values.tolist()
-        return got
-    out = [fill] * n
-    for i, v in zip(idx.tolist(), values.tolist(), strict=True):
-        out[i] = v
-    return out
+    if idx is not None:
+        full = np.full(n, fill)
+        full[idx] = values
+        values = full
+    got: list[float] = values.tolist()
+    return got
 
 
 class _Concern:
