@@ -401,26 +401,33 @@ class _Tree:
             for k in range(ns)
         ]
         self.tools = [np.array(cs, dtype=np.int64) for cs in self.cand]
-        self.unary = [np.array(s.unary[c], dtype=np.float64) for c in self.need]
-        self.crank = [np.array(s.crank[c], dtype=np.int64) for c in self.need]
-        self.mis = [np.array([s.mis[t] for t in cs], dtype=np.float64) for cs in self.cand]
         self.mask_points = np.array(p.mask_points, dtype=np.float64)
-        # Per concern need: each stage candidate's rank on it (_FAR when it does not serve it).
-        self.concern_rank: list[dict[int, Ints]] = []
-        for cs in self.cand:
-            ranks: dict[int, Ints] = {}
-            for c2 in s.order[:ns0]:
-                rank = p.rank[c2]
-                ranks[c2] = np.array([rank.get(t, _FAR) for t in cs], dtype=np.int64)
-            self.concern_rank.append(ranks)
-        # Per-holder controls of each candidate, for the data gates.
-        self.audit = [np.array([p.audit[t] for t in cs], dtype=bool) for cs in self.cand]
-        self.lineage = [np.array([p.lineage[t] for t in cs], dtype=bool) for cs in self.cand]
-        self.access = [np.array([p.access[t] for t in cs], dtype=np.int64) for cs in self.cand]
         self.sizes = [len(cs) for cs in self.cand]
         self.everyone = [list(range(n)) for n in self.sizes]
+        # Per-candidate facts of all stages at once, stage after stage (``offset``): a dense
+        # relaxation computes each candidate's own part in a few array calls, not a few per
+        # stage.
+        self.offset = [0]
+        for n in self.sizes:
+            self.offset.append(self.offset[-1] + n)
+        self.all_tools = [t for cs in self.cand for t in cs]
+        every = self.all_tools
+        self.all_unary = np.array([u for c in self.need for u in s.unary[c]], dtype=np.float64)
+        self.all_crank = np.array([r for c in self.need for r in s.crank[c]], dtype=np.int64)
+        self.all_mis = np.array([s.mis[t] for t in every], dtype=np.float64)
+        self.all_stage = np.repeat(np.arange(ns, dtype=np.int64), self.sizes)
+        self.all_holds = np.repeat(np.array(self.holds, dtype=bool), self.sizes)
+        # The data gates' per-holder controls, and each candidate's rank on every concern need
+        # (_FAR when it does not serve it: the owner rule's limits).
+        self.all_audit = np.array([p.audit[t] for t in every], dtype=bool)
+        self.all_lineage = np.array([p.lineage[t] for t in every], dtype=bool)
+        self.all_access = np.array([p.access[t] for t in every], dtype=np.int64)
+        self.all_rank = {
+            c2: np.array([p.rank[c2].get(t, _FAR) for t in every], dtype=np.int64)
+            for c2 in s.order[:ns0]
+        }
         self._edges: dict[int, tuple[Floats, Ints, Ints, Ints]] = {}
-        self._reach: dict[tuple[int, int], tuple[Floats, Bools]] = {}
+        self._reach: dict[int, tuple[Floats, Bools]] = {}
 
     # ------------------------------------------------------------------ tables
 
@@ -452,39 +459,45 @@ class _Tree:
             self._edges[k] = got
         return got
 
-    def reach(self, h: int, k: int) -> tuple[Floats, Bools]:
-        """Connection points from concern tool ``h`` to each candidate of stage position k
-        (0 for ``h`` itself), and whether it reaches each one without custom code."""
-        got = self._reach.get((h, k))
+    def reach(self, h: int) -> tuple[Floats, Bools]:
+        """Connection points from concern tool ``h`` to every stage candidate (all stages, in
+        ``offset`` order; 0 for ``h`` itself), and whether it reaches each without custom
+        code."""
+        got = self._reach.get(h)
         if got is None:
             p = self.s.p
-            conn = np.array([0 if t == h else p.conn(h, t) for t in self.cand[k]], dtype=np.int64)
+            conn = np.array([0 if t == h else p.conn(h, t) for t in self.all_tools], dtype=np.int64)
             got = (_CONN_POINTS[conn], conn != CUSTOM)
-            self._reach[(h, k)] = got
+            self._reach[h] = got
         return got
 
-    def admissible(self, k: int, hubs: _Hubs, idx: Ints | None) -> Bools:
-        """Which candidates (those of ``idx``, or all) may own stage position k beside the
-        concern tools of ``hubs`` (``_Search._admits``, for many candidates at once)."""
+    def admissible(self, hubs: _Hubs, sel: Ints | None) -> Bools:
+        """Which stage candidates (those at the ``offset`` positions ``sel``, sorted, or all)
+        may own their stage beside the concern tools of ``hubs`` (``_Search._admits``, for
+        many candidates at once)."""
         s = self.s
         p = s.p
-        c = self.need[k]
-        ok = _at(self.crank[k], idx) <= hubs.floor.get(c, UNRANKED)
+        floor = np.array([hubs.floor.get(c, UNRANKED) for c in self.need], dtype=np.int64)
+        ok: Bools = _at(self.all_crank, sel) <= floor[_at(self.all_stage, sel)]
         if hubs.limits:
-            ranks = self.concern_rank[k]
             fits = np.ones(len(ok), dtype=bool)
             for c2, limit in hubs.limits.items():
-                fits &= _at(ranks[c2], idx) > limit
-            pos = self.pos[k]
+                fits &= _at(self.all_rank[c2], sel) > limit
             for t in hubs.members:
-                j = pos.get(t)
-                if j is not None and idx is not None:  # (idx is sorted)
-                    at = int(np.searchsorted(idx, j))
-                    j = at if at < len(idx) and idx[at] == j else None
-                if j is not None:
+                for k, pos in enumerate(self.pos):
+                    j = pos.get(t)
+                    if j is None:
+                        continue
+                    j += self.offset[k]
+                    if sel is not None:
+                        at = int(np.searchsorted(sel, j))
+                        if at == len(sel) or sel[at] != j:
+                            continue
+                        j = at
                     fits[j] = True
             ok &= fits
-        if not self.holds[k]:
+        holds = _at(self.all_holds, sel)
+        if not holds.any():
             return ok
         hub = hubs.hub
 
@@ -497,15 +510,15 @@ class _Tree:
                 return True
             if h == NO_TOOL:
                 return False
-            return _at(self.reach(h, k)[1], idx)
+            return _at(self.reach(h)[1], sel)
 
         if p.need_audit:
-            ok &= _at(self.audit[k], idx) | covered("audit")
+            ok &= ~holds | _at(self.all_audit, sel) | covered("audit")
         if p.need_lineage:
-            ok &= _at(self.lineage[k], idx) | covered("lineage")
+            ok &= ~holds | _at(self.all_lineage, sel) | covered("lineage")
         if p.need_access:
             cn = p.hub_need.get("access-control")
-            lacking = _at(self.access[k], idx) < p.need_access
+            lacking = holds & (_at(self.all_access, sel) < p.need_access)
             if cn is None:
                 ok &= ~lacking
             else:
@@ -531,40 +544,58 @@ class _Tree:
     def _dense(self, hubs: _Hubs, keep: list[list[int]] | None) -> list[_Stage]:
         ns = len(self.need)
         factor = hubs.g * self.s.p.attachment
+        # Each candidate's own part (all stages at once): unary value less its attachment
+        # share (-inf if the concern tools rule it out), and the concern bits hubs carry to it.
+        if keep is None:
+            idx: list[Ints | None] = [None] * ns
+            sel = None
+            starts = self.offset
+        else:
+            kept = [np.array(x, dtype=np.int64) for x in keep]
+            idx = list(kept)
+            sel = np.concatenate(
+                [np.zeros(0, dtype=np.int64)]
+                + [i + o for i, o in zip(kept, self.offset, strict=False)]
+            )
+            starts = [0]
+            for x in keep:
+                starts.append(starts[-1] + len(x))
+        m = starts[-1]
+        points = np.zeros(m, dtype=np.float64)
+        for h in hubs.attach:
+            points = points + _at(self.reach(h)[0], sel)
+        shares = factor * points / _at(self.all_mis, sel) if hubs.attach else np.zeros(m)
+        hub_bits = np.zeros(m, dtype=np.int64)
+        for bit, h in hubs.carry:
+            hub_bits |= np.where(_at(self.reach(h)[1], sel), bit, 0)
+        own = np.where(self.admissible(hubs, sel), _at(self.all_unary, sel) - shares, _NEG)
         nodes: list[_Stage] = []
         for k in reversed(range(ns)):
             n = len(self.cand[k])
-            idx = None if keep is None else np.array(keep[k], dtype=np.int64)
-            m = n if idx is None else len(idx)
-            points = np.zeros(m, dtype=np.float64)
-            for h in hubs.attach:
-                points = points + _at(self.reach(h, k)[0], idx)
-            shares = factor * points / _at(self.mis[k], idx) if hubs.attach else np.zeros(m)
-            hub_bits = np.zeros(m, dtype=np.int64)
-            for bit, h in hubs.carry:
-                hub_bits |= np.where(_at(self.reach(h, k)[1], idx), bit, 0)
-            total = np.zeros(m, dtype=np.float64)
+            lo, hi = starts[k], starts[k + 1]
+            rows, stage_bits = idx[k], hub_bits[lo:hi]
+            total = np.zeros(hi - lo, dtype=np.float64)
             children = [nodes[ns - 1 - j] for j in self.kids[k]]
             for child in children:
-                options = self._options(child, idx, hub_bits, hubs)
-                messages = options.max(axis=1) if options.shape[1] else np.full(m, _NEG)
+                options = self._options(child, rows, stage_bits, hubs)
+                messages = options.max(axis=1) if options.shape[1] else np.full(hi - lo, _NEG)
                 if not child.must:
                     messages = np.maximum(messages, child.none)
                 child.mvc = messages
-                child.mv = _spread(messages, idx, n, _NEG)
+                child.mv = _spread(messages, rows, n, _NEG)
                 total = total + messages
-            ok = self.admissible(k, hubs, idx)
-            values = np.where(ok, _at(self.unary[k], idx) - shares + total, _NEG)
+            values = own[lo:hi] + total
+            stage_shares = shares[lo:hi]
             stage = _Stage(
                 self,
                 k,
                 hubs,
                 children,
-                _spread(values, idx, n, _NEG),
-                _spread(shares, idx, n, 0.0),
+                _spread(values, rows, n, _NEG),
+                _spread(stage_shares, rows, n, 0.0),
                 None if keep is None else keep[k],
             )
-            stage.wv, stage.sharev, stage.hb, stage.idx = values, shares, hub_bits, idx
+            stage.wv, stage.sharev, stage.hb, stage.idx = values, stage_shares, stage_bits, rows
             nodes.append(stage)
         nodes.reverse()
         return nodes
