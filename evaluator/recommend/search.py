@@ -358,17 +358,11 @@ class _Stage:
         return -self.g * self.hubs.edge(a, t, self.team)
 
     def msg(self, a: int) -> float:
-        """The best this subtree adds when the parent need's tool is ``a``."""
+        """The best this subtree adds when the parent need's tool is ``a``: "no tool", or a
+        candidate of the parent need that the relaxation values (the search asks no other)."""
         if a == NO_TOOL:
             return self.top_value
-        j = self.ppos.get(a)
-        if j is not None:
-            return self.mv[j]
-        # (A tool that is not a candidate of the parent need: the search never asks.)
-        best = self.none if not self.must else _NEG
-        for i, v in enumerate(self.values):
-            best = max(best, v + self.cost(a, i))
-        return best
+        return self.mv[self.ppos[a]]
 
 
 class _Tree:
