@@ -372,9 +372,10 @@ class _Tree:
 
     A relaxation is solved bottom-up over every candidate at once with array operations
     (``_dense``: a 3,000-tool catalog has some 40,000 handoff pairs per relaxation, each a
-    few nanoseconds), or, when it is restricted to a few candidates per stage (``keep``:
-    those whose max-marginal in the relaxation it refines can still reach what the search
-    needs), in plain Python (``_sparse``), where array calls would cost more than the work.
+    few nanoseconds), or, when few candidate pairs are in play - a small catalog, or a
+    relaxation restricted to the candidates whose max-marginal in the one it refines can
+    still reach what the search needs (``keep``) - in plain Python (``_sparse``), where array
+    calls would cost more than the work; a cost estimate (``relaxation``) chooses.
     ``marginals`` gives, per stage and candidate, the best value of any assignment through
     it (a top-down pass)."""
 
