@@ -33,8 +33,8 @@ outrank or would be outranked by; a set of concern tools that leaves a must-have
 a candidate is skipped (``_feasible``); a stack-wide control no joining tool could bring prunes
 (``_unmet``). Concern options are refined in stages, cheapest first (``_concern_options``), and
 a relaxation that refines another is solved only over the candidates whose max-marginal there
-can still reach what the search needs (``_stage_dp``). docs/benchmarks.md measures each of
-these.
+can still reach what the search needs, and stops as soon as a solved part shows it cannot
+(``_dp_top``). docs/benchmarks.md measures each of these.
 """
 
 from __future__ import annotations
@@ -44,10 +44,11 @@ import contextlib
 import gc
 import heapq
 import math
+import operator
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -79,18 +80,38 @@ SPARSE_CANDIDATE = 5.0
 DENSE_CALL = 700.0
 RESTRICT = True
 """Solve a relaxation that refines a built one over the candidates that can still matter
-(_Search._stage_dp); tests turn it off to compare."""
+(_Search._dp_top); tests turn it off to compare."""
+CUT = True
+"""Stop solving such a relaxation once a solved part shows it cannot reach what the search
+needs (_Tree._below); tests turn it off to compare."""
 MARGIN = 1e-9
 """Slack on max-marginals when restricting a relaxation (float sums in another order)."""
-"""A relaxation restricted to at most this many candidates in all is solved in plain Python."""
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 _A = TypeVar("_A", bound=np.generic)
-Marginals = tuple[Sequence[int] | Ints, Sequence[float] | Floats]
-"""Per stage: the candidates with a finite max-marginal, and those values."""
+Marginals = tuple[Sequence[int] | Ints, Sequence[float] | Floats, float]
+"""Per stage: the candidates with a finite max-marginal, those values, and the max-marginal of
+leaving the stage without a tool (-inf for a must-have)."""
 _UNDECIDED = -2
 _T = TypeVar("_T")
+
+
+class _Guide(NamedTuple):
+    """What a relaxation that refines a built one (one more concern decided) must reach, and
+    what the built one says about it, per stage and aligned with the candidates it keeps
+    (_Search._dp_top): enough to stop as soon as it cannot (_Tree._root_below, _Tree._below)."""
+
+    floor: float
+    margins: list[list[float]]
+    """The kept candidates' max-marginals in the built relaxation."""
+    outside: list[list[float]]
+    """The best the rest of the built relaxation adds to each: its max-marginal less its value."""
+    margin_none: list[float]
+    """The max-marginal of "no tool" (-inf for a must-have)."""
+    outside_none: list[float]
+    hub: int
+    """The newly decided concern's hub (NO_TOOL if none)."""
 
 
 class _Stopped(Exception):
@@ -525,18 +546,71 @@ class _Tree:
 
     # ------------------------------------------------------------------ solving
 
-    def relaxation(self, hubs: _Hubs, keep: list[list[int]] | None = None) -> list[_Stage]:
+    def relaxation(
+        self, hubs: _Hubs, keep: list[list[int]] | None = None, guide: _Guide | None = None
+    ) -> list[_Stage] | None:
         """Every stage of the relaxation for these concern tools (by position), valuing only
-        the candidates in ``keep`` (per position) if given."""
+        the candidates in ``keep`` (per position) if given; None if a ``guide`` shows, part
+        way, that its value cannot reach what the guide asks (``_below``)."""
         sizes = [len(x) for x in keep] if keep is not None else self.sizes
         pairs = sum(
             sizes[k] * sizes[self.parent[k]] for k in range(len(sizes)) if self.parent[k] >= 0
         )
+        if guide is not None and keep is not None and self._root_below(hubs, keep, guide):
+            return None
         if pairs * SPARSE_PAIR + sum(sizes) * SPARSE_CANDIDATE <= DENSE_CALL:
-            return self._sparse(hubs, keep if keep is not None else self.everyone)
-        return self._dense(hubs, keep)
+            return self._sparse(hubs, keep if keep is not None else self.everyone, guide)
+        return self._dense(hubs, keep, guide)
 
-    def _dense(self, hubs: _Hubs, keep: list[list[int]] | None) -> list[_Stage]:
+    @staticmethod
+    def _below(stage: _Stage, k: int, guide: _Guide) -> bool:
+        """Whether a refining relaxation, solved up to ``stage`` (position ``k``), cannot reach
+        the guide's value.
+
+        Split an assignment's value into the part inside the stage's subtree (its stages and
+        the handoffs between them) and the rest (with the handoff to the parent). Deciding
+        one more concern lowers each part or leaves it: handoffs may only cost more, a
+        candidate may only be ruled out, and a new hub's attachment share, charged at every
+        stage and given back across each handoff between two stages of the same tool, is
+        charged once per such group in each part. So no assignment through candidate i is
+        worth more than what the rest added to i in the refined relaxation (its max-marginal
+        less its value there, ``outside``) plus i's value here; the same holds for "no tool".
+        Candidates outside ``keep`` cannot reach the guide's value even there."""
+        values = stage.values
+        kept = map(values.__getitem__, stage.keep or ())
+        best = max(map(operator.add, guide.outside[k], kept), default=_NEG)
+        none = guide.outside_none[k] + stage.none
+        if not stage.must and none > best:
+            best = none
+        return best < guide.floor
+
+    def _root_below(self, hubs: _Hubs, keep: list[list[int]], guide: _Guide) -> bool:
+        """Whether, before solving anything, a root stage shows that a refining relaxation
+        cannot reach the guide's value. A root's subtree is a whole tree (``_below``), and
+        through candidate i it loses at least the new hub's attachment share of i, since
+        the group of stages i owns around the root is charged once: so no assignment
+        through i is worth more than its max-marginal in the refined relaxation less that
+        share (and none through "no tool" more than that one's max-marginal)."""
+        s = self.s
+        p = s.p
+        factor = hubs.g * p.attachment
+        conn, mis, h = p.conn, s.mis, guide.hub
+        for r in self.roots:
+            cand = self.cand[r]
+            best = guide.margin_none[r]
+            for i, m in zip(keep[r], guide.margins[r], strict=True):
+                t = cand[i]
+                if h != NO_TOOL and t != h:
+                    m -= factor * CONN_POINTS[conn(h, t)] / mis[t]
+                if m > best:
+                    best = m
+            if best < guide.floor:
+                return True
+        return False
+
+    def _dense(
+        self, hubs: _Hubs, keep: list[list[int]] | None, guide: _Guide | None = None
+    ) -> list[_Stage] | None:
         ns = len(self.need)
         factor = hubs.g * self.s.p.attachment
         # Each candidate's own part (all stages at once): unary value less its attachment
@@ -591,6 +665,8 @@ class _Tree:
                 None if keep is None else keep[k],
             )
             stage.wv, stage.sharev, stage.hb, stage.idx = values, stage_shares, stage_bits, rows
+            if guide is not None and self._below(stage, k, guide):
+                return None
             nodes.append(stage)
         nodes.reverse()
         return nodes
@@ -626,7 +702,9 @@ class _Tree:
             options[same_r, same_c] = wv[same_c] + sharev[same_c]
         return options
 
-    def _sparse(self, hubs: _Hubs, keep: list[list[int]]) -> list[_Stage]:
+    def _sparse(
+        self, hubs: _Hubs, keep: list[list[int]], guide: _Guide | None = None
+    ) -> list[_Stage] | None:
         s = self.s
         p = s.p
         ns = len(self.need)
@@ -676,7 +754,10 @@ class _Tree:
                 child.mv = mv
             for i in live:
                 values[i] = unary[i] - shares[i] + sum(ch.mv[i] for ch in children)
-            nodes.append(_Stage(self, k, hubs, children, values, shares, keep[k]))
+            stage = _Stage(self, k, hubs, children, values, shares, keep[k])
+            if guide is not None and self._below(stage, k, guide):
+                return None
+            nodes.append(stage)
         nodes.reverse()
         return nodes
 
@@ -685,7 +766,7 @@ class _Tree:
         assignment of every stage through the candidate), and those values."""
         total = sum(dp[r].top() for r in self.roots)
         if total == _NEG:
-            return [([], []) for _ in dp]
+            return [([], [], _NEG) for _ in dp]
         out: list[Marginals] = []
         dense: list[Floats] = []  # dense relaxations: per position, aligned with stage.idx
         beside: list[float] = []  # per position: the best with the stage left without a tool
@@ -702,7 +783,7 @@ class _Tree:
                         for i in stage.keep or ()
                         if stage.values[i] != _NEG
                     ]
-                    out.append(([i for i, _ in pairs], [v for _, v in pairs]))
+                    out.append(([i for i, _ in pairs], [v for _, v in pairs], beside[k]))
                     continue
             else:
                 parent = dp[pk]
@@ -724,7 +805,7 @@ class _Tree:
                     beside.append(best_rest + stage.none if not stage.must else _NEG)
                 else:
                     g, hubs, team = stage.g, stage.hubs, stage.team
-                    pidx, pvals = out[pk]
+                    pidx, pvals, _ = out[pk]
                     rows = [
                         (parent.cand[i], m - stage.mv[i])
                         for i, m in zip(pidx, pvals, strict=True)
@@ -748,13 +829,13 @@ class _Tree:
                                 best = x
                         got_i.append(j)
                         got_v.append(best)
-                    out.append((got_i, got_v))
+                    out.append((got_i, got_v, beside[k]))
                     continue
             # (dense) the finite ones, as candidate indices
             m = dense[-1]
             sel = np.flatnonzero(m != _NEG)
             idx = stage.idx
-            out.append((sel if idx is None else idx[sel], m[sel]))
+            out.append((sel if idx is None else idx[sel], m[sel], beside[k]))
         return out
 
 
@@ -1207,37 +1288,71 @@ class _Search:
                 return False
         return True
 
-    def _stage_dp(
-        self, key: tuple[int, ...], need: float = _NEG, refines: tuple[int, ...] | None = None
-    ) -> list[_Stage]:
-        """The stage relaxation for a set of concern tools (built on first use, cached).
-
-        ``need``: what the search needs its value to reach, given ``refines``, the key of a
-        built relaxation with one concern fewer decided. Deciding a concern lowers the value
-        of every assignment of the stages, so an assignment that reaches ``need`` here
-        reached it there, and it gives each stage a candidate whose max-marginal there
-        reaches ``need``: the relaxation is solved over those candidates only. Its value is
-        exact when it reaches ``need`` and below ``need`` otherwise, and every stack it
-        leaves out scores below the search's threshold, now and later (the threshold only
-        rises), so it serves the stage search below as the whole one would."""
+    def _stage_dp(self, key: tuple[int, ...]) -> list[_Stage]:
+        """The stage relaxation for a set of concern tools (built on first use, cached)."""
         dp = self._dps.get(key)
-        if dp is not None:
-            return dp
+        if dp is None:
+            dp = self._build(key, None, None)
+            assert dp is not None  # (no guide, no early stop)
+        return dp
+
+    def _build(
+        self, key: tuple[int, ...], keep: list[list[int]] | None, guide: _Guide | None
+    ) -> list[_Stage] | None:
         if len(self._dps) > 20_000:
             self._dps.clear()
         if self.tree is None:
             self.tree = _Tree(self)
-        keep = None
-        if RESTRICT and need > _NEG and refines is not None and refines in self._dps:
-            floor = need - MARGIN
-            keep = [
-                np.asarray(idx)[np.asarray(values) >= floor].tolist()
-                if isinstance(values, np.ndarray)
-                else [i for i, m in zip(idx, values, strict=True) if m >= floor]
-                for idx, values in self._marginals(refines)
-            ]
-        dp = self._dps[key] = self.tree.relaxation(self._hubs_for(key), keep)
+        dp = self.tree.relaxation(self._hubs_for(key), keep, guide)
+        if dp is not None:
+            self._dps[key] = dp
         return dp
+
+    def _dp_top(
+        self, key: tuple[int, ...], need: float = _NEG, refines: tuple[int, ...] | None = None
+    ) -> float:
+        """The value of the stage relaxation for a set of concern tools.
+
+        ``need``: what the search needs the value to reach, given ``refines``, the key of a
+        built relaxation with one concern fewer decided. Deciding a concern lowers the value
+        of every assignment of the stages, so an assignment that reaches ``need`` here
+        reached it there, and it gives each stage a candidate whose max-marginal there
+        reaches ``need``: the relaxation is solved over those candidates only, and stops as
+        soon as a solved part shows it cannot reach ``need`` (``_Tree._below``; -inf is
+        returned, and nothing is kept). The value is exact when it reaches ``need`` and
+        below ``need`` otherwise, and every stack the relaxation leaves out scores below
+        the search's threshold, now and later (the threshold only rises), so it serves the
+        stage search below as the whole one would."""
+        dp = self._dps.get(key)
+        if dp is None:
+            if RESTRICT and need > _NEG and refines is not None and refines in self._dps:
+                floor = need - MARGIN
+                parent = self._dps[refines]
+                keep: list[list[int]] = []
+                new = next(j for j, (a, b) in enumerate(zip(key, refines, strict=True)) if a != b)
+                guide = _Guide(floor, [], [], [], [], self._hubs_for(key).hub[new])
+                for stage, (idx, values, none) in zip(
+                    parent, self._marginals(refines), strict=True
+                ):
+                    if isinstance(values, np.ndarray):
+                        sel = values >= floor
+                        kept, margins = np.asarray(idx)[sel].tolist(), values[sel].tolist()
+                    else:
+                        pairs = [(i, m) for i, m in zip(idx, values, strict=True) if m >= floor]
+                        kept, margins = [i for i, _ in pairs], [m for _, m in pairs]
+                    w = stage.values
+                    keep.append(kept)
+                    guide.margins.append(margins)
+                    guide.outside.append([m - w[i] for i, m in zip(kept, margins, strict=True)])
+                    guide.margin_none.append(none)
+                    guide.outside_none.append(none - stage.none if none != _NEG else _NEG)
+                got = self._build(key, keep, guide if CUT else None)
+                if got is None:
+                    return _NEG
+                dp = got
+            else:
+                dp = self._stage_dp(key)
+        return sum(dp[r].top() for r in self.roots)
 
     def _marginals(self, key: tuple[int, ...]) -> list[Marginals]:
         got = self._margs.get(key)
@@ -1705,12 +1820,6 @@ class _Search:
         val = vec.value(i) if i >= 0 else vec.none
         tool = self.cand[c][i] if i >= 0 else NO_TOOL
         return self._within(k, c, tool, new, val, self.cov[c][i] if i >= 0 else 0.0, then)
-
-    def _dp_top(
-        self, key: tuple[int, ...], need: float = _NEG, refines: tuple[int, ...] | None = None
-    ) -> float:
-        dp = self._stage_dp(key, need, refines)
-        return sum(dp[r].top() for r in self.roots)
 
     def _descend(self, k: int, c: int, tool: int, new: bool, val: float, cov: float) -> None:
         self._within(k, c, tool, new, val, cov, lambda: self._dfs(k + 1))

@@ -140,8 +140,7 @@ def check_restricted(
     need = full + data.draw(st.floats(-3.0, 1.0))
     del s._dps[key]
     try:
-        restricted = s._stage_dp(key, need, refined)
-        top = sum(restricted[r].top() for r in s.roots)
+        top = s._dp_top(key, need, refined)
     finally:
         s._dps[key] = full_dp
     if full >= need:
@@ -156,7 +155,7 @@ def check_marginals(s: _Search, dp: list[_Stage]) -> None:
     assert s.tree is not None
     margins = s.tree.marginals(dp)
     hubs = dp[0].hubs
-    for k, (idx, ms) in enumerate(margins):
+    for k, (idx, ms, _none) in enumerate(margins):
         got = dict(zip(list(idx), list(ms), strict=True))
         n = len(dp[k].cand)
         for i in sorted({0, n // 2, n - 1} if n else set()):
