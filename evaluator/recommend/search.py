@@ -114,6 +114,20 @@ class _Guide(NamedTuple):
     """The newly decided concern's hub (NO_TOOL if none)."""
 
 
+class _Ranked(NamedTuple):
+    """A built relaxation's max-marginals at one stage, best first (_Search._ranked)."""
+
+    neg: list[float]
+    """The max-marginals, negated (ascending, for bisect)."""
+    idx: list[int]
+    margins: list[float]
+    outside: list[float]
+    """Per candidate: its max-marginal less its value (what the rest of the tree adds)."""
+    none: float
+    """The max-marginal of "no tool" (-inf for a must-have)."""
+    outside_none: float
+
+
 class _Stopped(Exception):
     """Unwinds the search when a node or time limit is reached."""
 
@@ -488,7 +502,7 @@ class _Tree:
         return got
 
     def admissible(self, hubs: _Hubs, sel: Ints | None) -> Bools:
-        """Which stage candidates (those at the ``offset`` positions ``sel``, sorted, or all)
+        """Which stage candidates (those at the ``offset`` positions ``sel``, or all)
         may own their stage beside the concern tools of ``hubs`` (``_Search._admits``, for
         many candidates at once)."""
         s = self.s
@@ -505,12 +519,10 @@ class _Tree:
                     if j is None:
                         continue
                     j += self.offset[k]
-                    if sel is not None:
-                        at = int(np.searchsorted(sel, j))
-                        if at == len(sel) or sel[at] != j:
-                            continue
-                        j = at
-                    fits[j] = True
+                    if sel is None:
+                        fits[j] = True
+                    else:
+                        fits[sel == j] = True
             ok &= fits
         holds = _at(self.all_holds, sel)
         if not holds.any():
@@ -1209,7 +1221,7 @@ class _Search:
             self.mis[t] = len(taken)
         self._dps: dict[tuple[int, ...], list[_Stage]] = {}
         self.tree: _Tree | None = None
-        self._margs: dict[tuple[int, ...], list[Marginals]] = {}
+        self._margs: dict[tuple[int, ...], list[_Ranked]] = {}
         self._hubs: dict[tuple[int, ...], _Hubs] = {}
         self._feasibility: dict[tuple[int, ...], bool] = {}
         self.must_stages = [c for c in stages if p.needs[c].must]
@@ -1327,25 +1339,16 @@ class _Search:
         if dp is None:
             if RESTRICT and need > _NEG and refines is not None and refines in self._dps:
                 floor = need - MARGIN
-                parent = self._dps[refines]
                 keep: list[list[int]] = []
                 new = next(j for j, (a, b) in enumerate(zip(key, refines, strict=True)) if a != b)
                 guide = _Guide(floor, [], [], [], [], self._hubs_for(key).hub[new])
-                for stage, (idx, values, none) in zip(
-                    parent, self._marginals(refines), strict=True
-                ):
-                    if isinstance(values, np.ndarray):
-                        sel = values >= floor
-                        kept, margins = np.asarray(idx)[sel].tolist(), values[sel].tolist()
-                    else:
-                        pairs = [(i, m) for i, m in zip(idx, values, strict=True) if m >= floor]
-                        kept, margins = [i for i, _ in pairs], [m for _, m in pairs]
-                    w = stage.values
-                    keep.append(kept)
-                    guide.margins.append(margins)
-                    guide.outside.append([m - w[i] for i, m in zip(kept, margins, strict=True)])
-                    guide.margin_none.append(none)
-                    guide.outside_none.append(none - stage.none if none != _NEG else _NEG)
+                for ranked in self._ranked(refines):
+                    n = bisect.bisect_right(ranked.neg, -floor)  # (max-marginal >= floor)
+                    keep.append(ranked.idx[:n])
+                    guide.margins.append(ranked.margins[:n])
+                    guide.outside.append(ranked.outside[:n])
+                    guide.margin_none.append(ranked.none)
+                    guide.outside_none.append(ranked.outside_none)
                 got = self._build(key, keep, guide if CUT else None)
                 if got is None:
                     return _NEG
@@ -1354,11 +1357,32 @@ class _Search:
                 dp = self._stage_dp(key)
         return sum(dp[r].top() for r in self.roots)
 
-    def _marginals(self, key: tuple[int, ...]) -> list[Marginals]:
+    def _ranked(self, key: tuple[int, ...]) -> list[_Ranked]:
+        """The built relaxation's max-marginals per stage, best first (computed once: each
+        relaxation that refines it takes a prefix)."""
         got = self._margs.get(key)
         if got is None:
             assert self.tree is not None
-            got = self._margs[key] = self.tree.marginals(self._dps[key])
+            dp = self._dps[key]
+            got = []
+            for stage, (idx, values, none) in zip(dp, self.tree.marginals(dp), strict=True):
+                at = idx.tolist() if isinstance(idx, np.ndarray) else list(idx)
+                ms = values.tolist() if isinstance(values, np.ndarray) else list(values)
+                order = sorted(range(len(ms)), key=ms.__getitem__, reverse=True)
+                kept = [at[j] for j in order]
+                margins = [ms[j] for j in order]
+                w = stage.values
+                got.append(
+                    _Ranked(
+                        [-m for m in margins],
+                        kept,
+                        margins,
+                        [m - w[i] for i, m in zip(kept, margins, strict=True)],
+                        none,
+                        none - stage.none if none != _NEG else _NEG,
+                    )
+                )
+            self._margs[key] = got
         return got
 
     def _hubs_for(self, key: tuple[int, ...]) -> _Hubs:
