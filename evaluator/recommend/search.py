@@ -165,7 +165,11 @@ class _Hubs:
     """The concern tools decided so far, as the stage relaxation sees them: which concern bits
     a handoff may still be charged for, which hubs carry their bit across a handoff they reach,
     and each stage candidate's attachment points (shared out over the stage needs it can serve,
-    since a tool is attached once however many stages it serves)."""
+    since a tool is attached once however many stages it serves).
+
+    Per-candidate facts are computed on first use. When the concern tools of ``parent`` are
+    these less the last one decided (at position ``last``), they are that one's facts plus
+    what the last one adds (a relaxation that refines another meets the same candidates)."""
 
     __slots__ = (
         "attach",
@@ -176,16 +180,29 @@ class _Hubs:
         "full",
         "g",
         "hub",
+        "last_bit",
+        "last_gate",
+        "last_hub",
+        "last_limit",
+        "last_rank",
         "limits",
+        "meet",
         "members",
         "memo",
         "p",
+        "parent",
+        "parts",
+        "parts_list",
+        "s",
         "search_concern_ranks",
         "static",
     )
 
-    def __init__(self, s: _Search, key: tuple[int, ...]) -> None:
+    def __init__(
+        self, s: _Search, key: tuple[int, ...], parent: _Hubs | None = None, last: int = -1
+    ) -> None:
         p = s.p
+        self.s = s
         self.p = p
         self.g = s.glue_gain
         static = s.static
@@ -227,18 +244,43 @@ class _Hubs:
         self.attach = [h for h in hub if h >= 0]
         self.full: dict[int, float] = {}
         self.bits: dict[int, int] = {}
+        self.parts: tuple[Floats, Ints] | None = None  # (_Tree.hub_parts)
+        self.parts_list: tuple[list[float], list[int]] | None = None
+        self.meet: dict[int, bool] = {}
+        self.parent = parent
+        if parent is not None:
+            c = s.order[last]
+            self.last_hub = hub[last]
+            self.last_bit = s.hub_bit_of_need.get(c, 0) if hub[last] != NO_TOOL else 0
+            self.last_rank = p.rank[c]
+            self.last_limit = limits[c]
+            # (the data gates read only the audit, lineage and access-control hubs)
+            self.last_gate = c in {
+                p.hub_need.get(x) for x in ("audit", "lineage", "access-control")
+            }
 
     def allows(self, c: int, t: int) -> bool:
         """Whether stage candidate ``t`` may own stage need ``c`` beside these concern tools."""
-        p = self.p
-        if p.rank[c][t] > self.floor.get(c, UNRANKED):
+        if self.p.rank[c][t] > self.floor.get(c, UNRANKED):
             return False
+        return self.beside(t)
+
+    def beside(self, t: int) -> bool:
+        """Whether tool ``t`` may join these concern tools: one of the stack's tools, or one
+        that outranks none of them on its concern and serves no concern decided uncovered."""
         got = self.fits.get(t)
         if got is None:
-            limits = self.limits
-            got = t in self.members or all(
-                rk > limits[c2] for c2, rk in self.search_concern_ranks[t] if c2 in limits
-            )
+            parent = self.parent
+            if t in self.members:
+                got = True
+            elif parent is not None:
+                # (not a member there either: its limits less the last decided one's)
+                got = parent.beside(t) and self.last_rank.get(t, _FAR) > self.last_limit
+            else:
+                limits = self.limits
+                got = all(
+                    rk > limits[c2] for c2, rk in self.search_concern_ranks[t] if c2 in limits
+                )
             self.fits[t] = got
         return got
 
@@ -272,6 +314,19 @@ class _Hubs:
                     points += CONN_POINTS[p.conn(h, t) if r is None else r]
             got = self.g * p.attachment * points
             self.full[t] = got
+        return got
+
+    def meets(self, t: int) -> bool:
+        """Whether tool ``t`` can hold data beside these concern tools (``_Search._meets``):
+        deciding a concern only takes away what an undecided one might have covered."""
+        got = self.meet.get(t)
+        if got is None:
+            parent = self.parent
+            if parent is None:
+                got = self.s._meets(t, self.hub)
+            else:
+                got = parent.meets(t) and (not self.last_gate or self.s._meets(t, self.hub))
+            self.meet[t] = got
         return got
 
     def edge(self, a: int, b: int, team: float) -> float:
@@ -501,6 +556,39 @@ class _Tree:
             self._reach[h] = got
         return got
 
+    def hub_parts(self, hubs: _Hubs) -> tuple[Floats, Ints]:
+        """Per stage candidate (all stages, in ``offset`` order): the connection points of the
+        bridging concern tools that reach it (whole numbers: the same sum in any order), and
+        the concern bits their hubs carry to it. From the parent's, when ``hubs`` has one."""
+        got = hubs.parts
+        if got is None:
+            parent = hubs.parent
+            if parent is not None:
+                points, bits = self.hub_parts(parent)
+                h = hubs.last_hub
+                if h >= 0:
+                    reach_points, reached = self.reach(h)
+                    points = points + reach_points
+                    if hubs.last_bit:
+                        bits = bits | np.where(reached, hubs.last_bit, 0)
+            else:
+                points = np.zeros(self.offset[-1], dtype=np.float64)
+                bits = np.zeros(self.offset[-1], dtype=np.int64)
+                for h in hubs.attach:
+                    points = points + self.reach(h)[0]
+                for bit, h in hubs.carry:
+                    bits = bits | np.where(self.reach(h)[1], bit, 0)
+            got = hubs.parts = (points, bits)
+        return got
+
+    def hub_lists(self, hubs: _Hubs) -> tuple[list[float], list[int]]:
+        """``hub_parts`` as lists (for the plain Python solver)."""
+        got = hubs.parts_list
+        if got is None:
+            points, bits = self.hub_parts(hubs)
+            got = hubs.parts_list = (points.tolist(), bits.tolist())
+        return got
+
     def admissible(self, hubs: _Hubs, sel: Ints | None) -> Bools:
         """Which stage candidates (those at the ``offset`` positions ``sel``, or all)
         may own their stage beside the concern tools of ``hubs`` (``_Search._admits``, for
@@ -642,13 +730,11 @@ class _Tree:
             for x in keep:
                 starts.append(starts[-1] + len(x))
         m = starts[-1]
-        points = np.zeros(m, dtype=np.float64)
-        for h in hubs.attach:
-            points = points + _at(self.reach(h)[0], sel)
-        shares = factor * points / _at(self.all_mis, sel) if hubs.attach else np.zeros(m)
-        hub_bits = np.zeros(m, dtype=np.int64)
-        for bit, h in hubs.carry:
-            hub_bits |= np.where(_at(self.reach(h)[1], sel), bit, 0)
+        points_all, bits_all = self.hub_parts(hubs)
+        shares = (
+            factor * _at(points_all, sel) / _at(self.all_mis, sel) if hubs.attach else np.zeros(m)
+        )
+        hub_bits = _at(bits_all, sel)
         own = np.where(self.admissible(hubs, sel), _at(self.all_unary, sel) - shares, _NEG)
         nodes: list[_Stage] = []
         for k in reversed(range(ns)):
@@ -725,7 +811,14 @@ class _Tree:
         # (_Hubs.edge inlined: the handoff loop is this solver's whole cost)
         pairs, pair, nt = p._pair, p.pair, p.n
         mask_points, static = p.mask_points, hubs.static
-        hub_bits = hubs.hub_bits if hubs.carry else None
+        factor = g * p.attachment
+        # Each kept candidate's attachment points and the concern bits hubs carry to it: the
+        # parent's (arrays shared by every relaxation that refines it) plus the last hub's.
+        parent = hubs.parent if hubs.attach else None
+        if parent is not None:
+            parent_points, parent_bits = self.hub_lists(parent)
+            conn, last, last_bit = p.conn, hubs.last_hub, hubs.last_bit
+        stage_bits: list[list[int]] = [[] for _ in range(ns)]
         nodes: list[_Stage] = []
         for k in reversed(range(ns)):
             c = self.need[k]
@@ -734,24 +827,41 @@ class _Tree:
             n = len(cand)
             values = [_NEG] * n
             shares = [0.0] * n
-            if hubs.attach:
+            own_bits = stage_bits[k] = [0] * n
+            if parent is not None:
+                at = self.offset[k]
+                for i in keep[k]:
+                    t = cand[i]
+                    x, b = parent_points[at + i], parent_bits[at + i]
+                    if last == t:
+                        b |= last_bit
+                    elif last >= 0:
+                        r = conn(last, t)
+                        x += CONN_POINTS[r]
+                        if r != CUSTOM:
+                            b |= last_bit
+                    shares[i] = factor * x / mis[t]
+                    own_bits[i] = b
+            elif hubs.attach:
                 for i in keep[k]:
                     t = cand[i]
                     shares[i] = hubs.attachment(t) / mis[t]
+                    own_bits[i] = hubs.hub_bits(t)
             live = [i for i in keep[k] if s._admits(hubs, c, cand[i])]
             children = [nodes[ns - 1 - j] for j in self.kids[k]]
-            for child in children:
+            for j, child in zip(self.kids[k], children, strict=True):
                 mv = [_NEG] * n
                 ccand, cvalues, cshares, team = child.cand, child.values, child.sh, child.team
+                cbits = stage_bits[j]
                 column = [
-                    (ccand[j], cvalues[j], cshares[j], hub_bits(ccand[j]) if hub_bits else 0)
-                    for j in child.keep or ()
-                    if cvalues[j] != _NEG
+                    (ccand[i], cvalues[i], cshares[i], cbits[i])
+                    for i in child.keep or ()
+                    if cvalues[i] != _NEG
                 ]
                 none = child.none if not child.must else _NEG
                 for i in live:
                     a = cand[i]
-                    ha = hub_bits(a) if hub_bits else 0
+                    ha = own_bits[i]
                     best = none
                     for b, v, share, hb in column:
                         if a == b:
@@ -1390,7 +1500,12 @@ class _Search:
         if hubs is None:
             if len(self._hubs) > 20_000:
                 self._hubs.clear()
-            hubs = self._hubs[key] = _Hubs(self, key)
+            # (concerns are decided in order: the one with the last decided undecided again)
+            last = next((j for j in range(len(key) - 1, -1, -1) if key[j] != _UNDECIDED), -1)
+            parent = None
+            if last >= 0:
+                parent = self._hubs.get((*key[:last], _UNDECIDED, *key[last + 1 :]))
+            hubs = self._hubs[key] = _Hubs(self, key, parent, last)
         return hubs
 
     def _feasible(self, key: tuple[int, ...]) -> bool:
@@ -1414,7 +1529,7 @@ class _Search:
     def _admits(self, hubs: _Hubs, c: int, t: int) -> bool:
         """Whether stage candidate ``t`` may own stage need ``c`` beside the concern tools of
         ``hubs``: the owner rule allows it, and it meets the data gates if ``c`` holds data."""
-        return hubs.allows(c, t) and (not self.p.needs[c].holds_data or self._meets(t, hubs.hub))
+        return hubs.allows(c, t) and (not self.p.needs[c].holds_data or hubs.meets(t))
 
     def _concern_vec(self, k: int) -> _Concern:
         """A concern's candidates valued by their own fit and lock-in floor: concerns are
