@@ -248,7 +248,14 @@ class _Hubs:
         self.parts_list: tuple[list[float], list[int]] | None = None
         self.meet: dict[int, bool] = {}
         self.parent = parent
-        if parent is not None:
+        # The last concern decided (concerns are decided in order): what it adds to the
+        # parent's facts, and what a candidate the parent admits must still meet.
+        self.last_hub = NO_TOOL
+        self.last_bit = 0
+        self.last_rank: dict[int, int] = {}
+        self.last_limit = UNRANKED
+        self.last_gate = False
+        if last >= 0:
             c = s.order[last]
             self.last_hub = hub[last]
             self.last_bit = s.hub_bit_of_need.get(c, 0) if hub[last] != NO_TOOL else 0
@@ -650,13 +657,15 @@ class _Tree:
         self, hubs: _Hubs, keep: list[list[int]] | None = None, guide: _Guide | None = None
     ) -> list[_Stage] | None:
         """Every stage of the relaxation for these concern tools (by position), valuing only
-        the candidates in ``keep`` (per position) if given; None if a ``guide`` shows, part
-        way, that its value cannot reach what the guide asks (``_below``)."""
+        the candidates in ``keep`` (per position) if given. A ``guide`` says that it refines
+        a built relaxation in which every kept candidate has a finite value; it then
+        returns None as soon as a solved part shows that its value cannot reach what the
+        guide asks (``_root_below``, ``_below``)."""
         sizes = [len(x) for x in keep] if keep is not None else self.sizes
         pairs = sum(
             sizes[k] * sizes[self.parent[k]] for k in range(len(sizes)) if self.parent[k] >= 0
         )
-        if guide is not None and keep is not None and self._root_below(hubs, keep, guide):
+        if CUT and guide is not None and keep is not None and self._root_below(hubs, keep, guide):
             return None
         if pairs * SPARSE_PAIR + sum(sizes) * SPARSE_CANDIDATE <= DENSE_CALL:
             return self._sparse(hubs, keep if keep is not None else self.everyone, guide)
@@ -763,7 +772,7 @@ class _Tree:
                 None if keep is None else keep[k],
             )
             stage.wv, stage.sharev, stage.hb, stage.idx = values, stage_shares, stage_bits, rows
-            if guide is not None and self._below(stage, k, guide):
+            if CUT and guide is not None and self._below(stage, k, guide):
                 return None
             nodes.append(stage)
         nodes.reverse()
@@ -847,7 +856,22 @@ class _Tree:
                     t = cand[i]
                     shares[i] = hubs.attachment(t) / mis[t]
                     own_bits[i] = hubs.hub_bits(t)
-            live = [i for i in keep[k] if s._admits(hubs, c, cand[i])]
+            if guide is None:
+                live = [i for i in keep[k] if s._admits(hubs, c, cand[i])]
+            else:
+                # Kept candidates have a finite value in the relaxation this one refines, so
+                # they meet the owner rule and data gates beside its concern tools: only what
+                # the last concern tool adds is checked (_Hubs.allows, _Hubs.meets).
+                floor, rank = hubs.floor.get(c, UNRANKED), p.rank[c]
+                members, last_rank, limit = hubs.members, hubs.last_rank, hubs.last_limit
+                gate = hubs.last_gate and p.needs[c].holds_data
+                live = [
+                    i
+                    for i in keep[k]
+                    if rank[cand[i]] <= floor
+                    and (cand[i] in members or last_rank.get(cand[i], _FAR) > limit)
+                    and (not gate or s._meets(cand[i], hubs.hub))
+                ]
             children = [nodes[ns - 1 - j] for j in self.kids[k]]
             for j, child in zip(self.kids[k], children, strict=True):
                 mv = [_NEG] * n
@@ -877,7 +901,7 @@ class _Tree:
             for i in live:
                 values[i] = unary[i] - shares[i] + sum(ch.mv[i] for ch in children)
             stage = _Stage(self, k, hubs, children, values, shares, keep[k])
-            if guide is not None and self._below(stage, k, guide):
+            if CUT and guide is not None and self._below(stage, k, guide):
                 return None
             nodes.append(stage)
         nodes.reverse()
@@ -1459,7 +1483,7 @@ class _Search:
                     guide.outside.append(ranked.outside[:n])
                     guide.margin_none.append(ranked.none)
                     guide.outside_none.append(ranked.outside_none)
-                got = self._build(key, keep, guide if CUT else None)
+                got = self._build(key, keep, guide)
                 if got is None:
                     return _NEG
                 dp = got

@@ -209,14 +209,18 @@ def test_solvers_on_realistic_catalogs(data: st.DataObject) -> None:
             check_chain(s, chain, data)
 
 
-def test_restricting_relaxations_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The search with relaxations restricted to the candidates that can still matter finds
-    what it finds without (top 1 and 5 on synthetic catalogs, where restriction is common)."""
+@pytest.mark.parametrize("switch", ["RESTRICT", "CUT"])
+def test_restricting_relaxations_changes_nothing(
+    monkeypatch: pytest.MonkeyPatch, switch: str
+) -> None:
+    """The search with relaxations restricted to the candidates that can still matter, and
+    stopped once they cannot reach what the search needs, finds what it finds without (top
+    1 and 5 on synthetic catalogs, where both are common)."""
     for n in (100, 300):
         for top in (1, 5):
             got = search(synthetic_problem(n), top=top)
             with monkeypatch.context() as m:
-                m.setattr(search_module, "RESTRICT", False)
+                m.setattr(search_module, switch, False)
                 want = search(synthetic_problem(n), top=top)
             assert got.stats.proven
             assert want.stats.proven
