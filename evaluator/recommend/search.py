@@ -61,6 +61,8 @@ from evaluator.recommend.problem import (
     CUSTOM,
     HUB_CAPABILITY,
     NO_TOOL,
+    SAME,
+    STANDARD,
     UNRANKED,
     Problem,
 )
@@ -520,6 +522,15 @@ class _Tree:
         }
         self._edges: dict[int, tuple[Floats, Ints, Ints, Ints]] = {}
         self._reach: dict[int, tuple[Floats, Bools]] = {}
+        # Where each tool stands among all stage candidates, and where the tools having each
+        # bridging format or standard stand (Problem.conn, for all candidates at once).
+        self.at_tool: dict[int, list[int]] = {}
+        for j, t in enumerate(every):
+            self.at_tool.setdefault(t, []).append(j)
+        self.bridged_at = [
+            np.array(sorted(j for t in tools for j in self.at_tool.get(t, ())), dtype=np.int64)
+            for tools in p.k_bridged
+        ]
 
     # ------------------------------------------------------------------ tables
 
@@ -557,8 +568,20 @@ class _Tree:
         code."""
         got = self._reach.get(h)
         if got is None:
+            # Problem.conn for every candidate: custom code, unless they share a bridging
+            # format or standard (standard) or a documented integration says better.
             p = self.s.p
-            conn = np.array([0 if t == h else p.conn(h, t) for t in self.all_tools], dtype=np.int64)
+            conn = np.full(len(self.all_tools), CUSTOM, dtype=np.int64)
+            b = p.bridge[h]
+            while b:
+                low = b & -b
+                conn[self.bridged_at[low.bit_length() - 1]] = STANDARD
+                b ^= low
+            at = self.at_tool
+            for t, r in p.partners[h].items():
+                for j in at.get(t, ()):
+                    conn[j] = min(int(conn[j]), r)
+            conn[at.get(h, [])] = SAME
             got = (_CONN_POINTS[conn], conn != CUSTOM)
             self._reach[h] = got
         return got

@@ -21,8 +21,15 @@ from hypothesis import strategies as st
 
 from benchmarks.synthetic import synthetic_catalog, synthetic_requirements
 from evaluator.recommend import search as search_module
-from evaluator.recommend.problem import NO_TOOL, Problem, compile_problem
-from evaluator.recommend.search import _UNDECIDED, _Search, _Stage, search
+from evaluator.recommend.problem import (
+    CONN_POINTS,
+    CUSTOM,
+    NO_TOOL,
+    SAME,
+    Problem,
+    compile_problem,
+)
+from evaluator.recommend.search import _UNDECIDED, _Search, _Stage, _Tree, search
 from evaluator.scoring import build_context
 from tests.recommend.solvers import SOLVERS, solver
 from tests.scoring.strategies import catalogs, requirements
@@ -236,3 +243,18 @@ def test_bound_never_below_a_leaf_on_realistic_catalogs() -> None:
                 result = search(synthetic_problem(n), top=5, check_bound=True)
             assert result.stats.proven
             assert result.found
+
+
+@pytest.mark.parametrize("n", [60, 300])
+def test_reach_is_the_connection_to_every_candidate(n: int) -> None:
+    """_Tree.reach builds, for all stage candidates at once, what Problem.conn gives pair by
+    pair (shared bridging formats and standards, documented integrations, the tool itself)."""
+    p = synthetic_problem(n)
+    s = _Search(p, 3, (), False, None, None, None, False)
+    assert s._setup() is None
+    tree = _Tree(s)
+    for h in range(0, p.n, 7):
+        points, reached = tree.reach(h)
+        want = [SAME if t == h else p.conn(h, t) for t in tree.all_tools]
+        assert points.tolist() == [CONN_POINTS[r] for r in want]
+        assert reached.tolist() == [r != CUSTOM for r in want]
