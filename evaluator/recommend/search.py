@@ -60,6 +60,9 @@ from evaluator.recommend.problem import (
     CONN_POINTS,
     CUSTOM,
     HUB_CAPABILITY,
+    IDENTITY,
+    LINEAGE,
+    NATIVE,
     NO_TOOL,
     SAME,
     STANDARD,
@@ -521,6 +524,13 @@ class _Tree:
             for c2 in s.order[:ns0]
         }
         self._edges: dict[int, tuple[Floats, Ints, Ints, Ints]] = {}
+        self._edge_lists: dict[int, tuple[list[list[float]], list[list[int]]]] = {}
+        self._bridging: dict[int, Floats] = {}
+        self.tool_facts = (
+            np.array(p.flags, dtype=np.int64),
+            np.array(p.vendor, dtype=np.int64),
+            np.array(p.openlineage, dtype=bool),
+        )
         self._reach: dict[int, tuple[Floats, Bools]] = {}
         # Where each tool stands among all stage candidates, and where the tools having each
         # bridging format or standard stand (Problem.conn, for all candidates at once).
@@ -536,30 +546,67 @@ class _Tree:
 
     def edge(self, k: int) -> tuple[Floats, Ints, Ints, Ints]:
         """For the handoff from stage position k to its parent: connection points and concern
-        bits the pair carries by itself (parent candidates by row), and the (row, column) of
-        every pair where both sides are the same tool."""
+        bits the pair carries by itself (parent candidates by row; Problem.pair, 0 for the
+        same tool on both sides), and the (row, column) of every pair where both sides are
+        the same tool."""
         got = self._edges.get(k)
         if got is None:
             p = self.s.p
-            rows, cols = self.cand[self.parent[k]], self.cand[k]
-            points = np.zeros((len(rows), len(cols)), dtype=np.float64)
-            bits = np.zeros((len(rows), len(cols)), dtype=np.int64)
-            same_r, same_c = [], []
-            pair, at = p.pair, self.pos[k].get
+            pk = self.parent[k]
+            rows = self.cand[pk]
+            # Problem.conn for every pair: custom code, unless they share a bridging format
+            # or standard (standard) or a documented integration says better.
+            shared = self.bridging(pk) @ self.bridging(k).T
+            conn = np.where(shared > 0, STANDARD, CUSTOM)
+            col_of = self.pos[k].get
+            ii, jj, ranks = [], [], []
             for i, a in enumerate(rows):
-                got_points, got_bits = [], []
-                for b in cols:
-                    x, y = pair(a, b) if a != b else (0.0, 0)
-                    got_points.append(x)
-                    got_bits.append(y)
-                points[i] = got_points
-                bits[i] = got_bits
-                j = at(a)
-                if j is not None:
-                    same_r.append(i)
-                    same_c.append(j)
-            got = (points, bits, np.array(same_r, dtype=np.int64), np.array(same_c, dtype=np.int64))
+                for b, rank in p.partners[a].items():
+                    j = col_of(b)
+                    if j is not None:
+                        ii.append(i)
+                        jj.append(j)
+                        ranks.append(rank)
+            if ii:
+                conn[ii, jj] = np.minimum(conn[ii, jj], ranks)
+            same_r, same_c = np.nonzero(self.tools[pk][:, None] == self.tools[k][None, :])
+            points = _CONN_POINTS[conn]
+            # Problem.pair_carries: the concern flags both have, only identity (and lineage
+            # if both speak OpenLineage) across vendors without a native integration.
+            flags, vendor, open_lineage = self.tool_facts
+            ra, cb = self.tools[pk][:, None], self.tools[k][None, :]
+            bits = flags[ra] & flags[cb]
+            keep = np.where(open_lineage[ra] & open_lineage[cb], IDENTITY | LINEAGE, IDENTITY)
+            cut = (conn > NATIVE) & (vendor[ra] != vendor[cb])
+            bits = np.where(cut, bits & keep, bits)
+            points[same_r, same_c] = 0.0
+            bits[same_r, same_c] = 0
+            got = (points, bits, same_r, same_c)
             self._edges[k] = got
+        return got
+
+    def edge_lists(self, k: int) -> tuple[list[list[float]], list[list[int]]]:
+        """``edge`` as lists of rows (for the plain Python solver)."""
+        got = self._edge_lists.get(k)
+        if got is None:
+            points, bits, _, _ = self.edge(k)
+            got = self._edge_lists[k] = (points.tolist(), bits.tolist())
+        return got
+
+    def bridging(self, k: int) -> Floats:
+        """Per candidate of stage position k, 1.0 for each bridging format or standard it has
+        (so that a product counts the ones two candidates share)."""
+        got = self._bridging.get(k)
+        if got is None:
+            p = self.s.p
+            got = np.zeros((len(self.cand[k]), len(p.k_bridged)), dtype=np.float64)
+            for i, t in enumerate(self.cand[k]):
+                b = p.bridge[t]
+                while b:
+                    low = b & -b
+                    got[i, low.bit_length() - 1] = 1.0
+                    b ^= low
+            self._bridging[k] = got
         return got
 
     def reach(self, h: int) -> tuple[Floats, Bools]:
@@ -840,8 +887,7 @@ class _Tree:
         ns = len(self.need)
         g = hubs.g
         mis = s.mis
-        # (_Hubs.edge inlined: the handoff loop is this solver's whole cost)
-        pairs, pair, nt = p._pair, p.pair, p.n
+        # (_Hubs.edge inlined, on the edge tables: the handoff loop is this solver's whole cost)
         mask_points, static = p.mask_points, hubs.static
         factor = g * p.attachment
         # Each kept candidate's attachment points and the concern bits hubs carry to it: the
@@ -901,22 +947,23 @@ class _Tree:
                 ccand, cvalues, cshares, team = child.cand, child.values, child.sh, child.team
                 cbits = stage_bits[j]
                 column = [
-                    (ccand[i], cvalues[i], cshares[i], cbits[i])
+                    (i, ccand[i], cvalues[i], cshares[i], cbits[i])
                     for i in child.keep or ()
                     if cvalues[i] != _NEG
                 ]
                 none = child.none if not child.must else _NEG
+                edge_points, edge_bits = self.edge_lists(j)
                 for i in live:
                     a = cand[i]
                     ha = own_bits[i]
+                    row_points, row_bits = edge_points[i], edge_bits[i]
                     best = none
-                    for b, v, share, hb in column:
+                    for jc, b, v, share, hb in column:
                         if a == b:
                             v += share
                         else:
-                            got = pairs.get(a * nt + b if a < b else b * nt + a)
-                            base, carried = got if got is not None else pair(a, b)
-                            v -= g * (base + mask_points[static & ~(carried | ha & hb)] + team)
+                            carried = row_bits[jc] | ha & hb
+                            v -= g * (row_points[jc] + mask_points[static & ~carried] + team)
                         if v > best:
                             best = v
                     mv[i] = best

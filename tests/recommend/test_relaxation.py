@@ -258,3 +258,24 @@ def test_reach_is_the_connection_to_every_candidate(n: int) -> None:
         want = [SAME if t == h else p.conn(h, t) for t in tree.all_tools]
         assert points.tolist() == [CONN_POINTS[r] for r in want]
         assert reached.tolist() == [r != CUSTOM for r in want]
+
+
+@pytest.mark.parametrize("n", [60, 300])
+def test_edge_tables_are_the_pairs(n: int) -> None:
+    """_Tree.edge builds, for every candidate pair across a tree handoff at once, what
+    Problem.pair gives pair by pair (0 for the same tool on both sides)."""
+    p = synthetic_problem(n)
+    s = _Search(p, 3, (), False, None, None, None, False)
+    assert s._setup() is None
+    tree = _Tree(s)
+    for k in range(s.nstage):
+        pk = s.parent[k]
+        if pk < 0:
+            continue
+        points, bits, same_r, same_c = tree.edge(k)
+        rows, cols = tree.cand[pk], tree.cand[k]
+        want = [[p.pair(a, b) if a != b else (0.0, 0) for b in cols] for a in rows]
+        assert points.tolist() == [[x for x, _ in row] for row in want]
+        assert bits.tolist() == [[y for _, y in row] for row in want]
+        same = sorted((i, j) for i, a in enumerate(rows) for j, b in enumerate(cols) if a == b)
+        assert sorted(zip(same_r.tolist(), same_c.tolist(), strict=True)) == same
