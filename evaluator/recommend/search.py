@@ -1464,6 +1464,12 @@ class _Search:
         self.open_weight = wmax  # weight of undecided needs that have candidates
         self.must_open2 = self.must_weight2  # squared weights of undecided must-haves
         self.vendor_weight: dict[int, float] = {}
+        # Permission systems (_permission_floor): once the access-control need is decided,
+        # its hub (NO_TOOL if none qualifies) and, per vendor, how many decided needs have an
+        # owner that brings a permission system of that vendor.
+        self.access_need = p.hub_need.get("access-control", NO_TOOL)
+        self.permission_hub: int | None = None
+        self.permission_vendors: dict[int, int] = {}
         self.cov_decided = 0.0
         self.const = 100.0 * (p.wg + p.wl)
         self.max_switch = -sum(e.dropped for e in p.existing if e.tool not in self.forced)
@@ -1767,27 +1773,46 @@ class _Search:
     def _permission_floor(self) -> float:
         """Permission systems already certain once the access-control need is decided: the
         vendors of decided holders its tool does not reach (glue.permission_domains; owners
-        are final, so the count can only grow)."""
+        are final, so the count can only grow). Kept up to date by ``_within``."""
+        hub = self.permission_hub
+        if hub is None:
+            return 0.0
+        domains = len(self.permission_vendors) + (0 if hub == NO_TOOL else 1)
+        got = self.glue_gain * self.p.permission_points * max(0, domains - 1)
+        if self.check_bound:
+            assert got == self._permission_floor_from_scratch()
+        return got
+
+    def _permission_floor_from_scratch(self) -> float:
+        """``_permission_floor`` from the decided owners (the reference the checked search
+        compares with)."""
         p = self.p
         c = p.hub_need.get("access-control")
         if c is None or not self.decided[c]:
             return 0.0
-        hub = self.owner[c]
-        if hub != NO_TOOL and p.level[c][hub] < params.HUB_MIN_LEVEL:
-            hub = NO_TOOL
+        hub = self._access_hub(self.owner[c])
         holders = {t for n, t in enumerate(self.owner) if self.decided[n] and t != NO_TOOL}
-        if hub == NO_TOOL:
-            domains = len({p.vendor[t] for t in holders if p.access[t]})
-        else:
-            hv = p.vendor[hub]
-            domains = 1 + len(
-                {
-                    p.vendor[t]
-                    for t in holders
-                    if p.access[t] and t != hub and p.vendor[t] != hv and p.conn(hub, t) == CUSTOM
-                }
-            )
+        vendors = {p.vendor[t] for t in holders if self._brings_permissions(hub, t)}
+        domains = len(vendors) + (0 if hub == NO_TOOL else 1)
         return self.glue_gain * p.permission_points * max(0, domains - 1)
+
+    def _access_hub(self, owner: int) -> int:
+        """The access-control need's hub, given its owner (NO_TOOL below HUB_MIN_LEVEL)."""
+        p = self.p
+        if owner != NO_TOOL and p.level[self.access_need][owner] < params.HUB_MIN_LEVEL:
+            return NO_TOOL
+        return owner
+
+    def _brings_permissions(self, hub: int, t: int) -> bool:
+        """Whether holder ``t`` has a permission system of its own beside the access hub: it
+        has access control and, when there is a hub, is not it, not of its vendor, and not
+        reached by it without custom code."""
+        p = self.p
+        if not p.access[t]:
+            return False
+        if hub == NO_TOOL:
+            return True
+        return t != hub and p.vendor[t] != p.vendor[hub] and p.conn(hub, t) == CUSTOM
 
     def _threshold(self) -> float:
         if len(self.found) < self.top:
@@ -2087,10 +2112,32 @@ class _Search:
             had = self.vendor_weight.get(v)
             self.vendor_weight[v] = (had or 0.0) + nd.weight
         self.cov_decided += cov
+        saved_hub, saved_vendors = self.permission_hub, self.permission_vendors
+        counted = NO_TOOL
+        if c == self.access_need:
+            hub = self._access_hub(tool)
+            self.permission_hub = hub
+            vendors: dict[int, int] = {}
+            for n, t in enumerate(self.owner):
+                if self.decided[n] and t != NO_TOOL and self._brings_permissions(hub, t):
+                    vendors[p.vendor[t]] = vendors.get(p.vendor[t], 0) + 1
+            self.permission_vendors = vendors
+        elif (
+            saved_hub is not None and tool != NO_TOOL and self._brings_permissions(saved_hub, tool)
+        ):
+            counted = p.vendor[tool]
+            self.permission_vendors[counted] = self.permission_vendors.get(counted, 0) + 1
         # (undone however ``then`` ends: a node or time limit unwinds through here)
         try:
             return then()
         finally:
+            if counted != NO_TOOL:
+                left = self.permission_vendors[counted] - 1
+                if left:
+                    self.permission_vendors[counted] = left
+                else:
+                    del self.permission_vendors[counted]
+            self.permission_hub, self.permission_vendors = saved_hub, saved_vendors
             self.gain -= val
             if self.cand[c]:
                 self.open_weight += nd.weight
