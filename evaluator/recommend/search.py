@@ -372,6 +372,7 @@ class _Stage:
         "hubs",
         "idx",
         "keep",
+        "mis",
         "must",
         "mv",
         "mvc",
@@ -397,6 +398,7 @@ class _Stage:
         values: list[float],
         shares: list[float],
         keep: list[int] | None,
+        mis: dict[int, int],
     ) -> None:
         self.need = tree.need[k]
         self.cand = tree.cand[k]
@@ -412,6 +414,8 @@ class _Stage:
         self.sh = shares
         self.keep = keep
         """The candidates a restricted relaxation values (the rest are -inf), or None: all."""
+        self.mis = mis
+        """Per tool: the most groups it can form in this relaxation (_Tree.groups)."""
         self.none = sum(ch.top() for ch in children)
         top = max(values, default=_NEG)
         if not self.must and self.none > top:
@@ -737,9 +741,35 @@ class _Tree:
         )
         if CUT and guide is not None and keep is not None and self._root_below(hubs, keep, guide):
             return None
+        mis = self.s.mis if keep is None else self.groups(keep)
         if pairs * SPARSE_PAIR + sum(sizes) * SPARSE_CANDIDATE <= DENSE_CALL:
-            return self._sparse(hubs, keep if keep is not None else self.everyone, guide)
-        return self._dense(hubs, keep, guide)
+            return self._sparse(hubs, keep if keep is not None else self.everyone, mis, guide)
+        return self._dense(hubs, keep, mis, guide)
+
+    def groups(self, keep: list[list[int]]) -> dict[int, int]:
+        """Per tool among the candidates ``keep`` values: the most groups of tree-adjacent
+        stage needs it can own in a relaxation over them, the most of those needs with no
+        two joined by a handoff (_Search.mis, for the stages where it is kept). Each group
+        is charged its share of the tool's attachments, so a tool kept at fewer stages is
+        charged more of them."""
+        where: dict[int, list[int]] = {}
+        for k, kept in enumerate(keep):
+            cand = self.cand[k]
+            for i in kept:
+                where.setdefault(cand[i], []).append(k)
+        most = self.s.mis
+        kids = self.kids
+        got: dict[int, int] = {}
+        for t, mine in where.items():
+            if len(mine) == 1 or most[t] == 1:
+                got[t] = 1
+                continue
+            taken: set[int] = set()
+            for k in sorted(mine, reverse=True):  # children before parents
+                if not any(ch in taken for ch in kids[k]):
+                    taken.add(k)
+            got[t] = len(taken)
+        return got
 
     @staticmethod
     def _below(stage: _Stage, k: int, guide: _Guide) -> bool:
@@ -788,7 +818,11 @@ class _Tree:
         return False
 
     def _dense(
-        self, hubs: _Hubs, keep: list[list[int]] | None, guide: _Guide | None = None
+        self,
+        hubs: _Hubs,
+        keep: list[list[int]] | None,
+        mis: dict[int, int],
+        guide: _Guide | None = None,
     ) -> list[_Stage] | None:
         ns = len(self.need)
         factor = hubs.g * self.s.p.attachment
@@ -810,9 +844,14 @@ class _Tree:
                 starts.append(starts[-1] + len(x))
         m = starts[-1]
         points_all, bits_all = self.hub_parts(hubs)
-        shares = (
-            factor * _at(points_all, sel) / _at(self.all_mis, sel) if hubs.attach else np.zeros(m)
-        )
+        if not hubs.attach:
+            shares = np.zeros(m)
+        elif sel is None:
+            shares = factor * points_all / self.all_mis
+        else:
+            every = self.all_tools
+            groups = np.array([mis[every[j]] for j in sel.tolist()], dtype=np.float64)
+            shares = factor * points_all[sel] / groups
         hub_bits = _at(bits_all, sel)
         own = np.where(self.admissible(hubs, sel), _at(self.all_unary, sel) - shares, _NEG)
         nodes: list[_Stage] = []
@@ -840,6 +879,7 @@ class _Tree:
                 _spread(values, rows, n, _NEG),
                 _spread(stage_shares, rows, n, 0.0),
                 None if keep is None else keep[k],
+                mis,
             )
             stage.wv, stage.sharev, stage.hb, stage.idx = values, stage_shares, stage_bits, rows
             if CUT and guide is not None and self._below(stage, k, guide):
@@ -880,13 +920,16 @@ class _Tree:
         return options
 
     def _sparse(
-        self, hubs: _Hubs, keep: list[list[int]], guide: _Guide | None = None
+        self,
+        hubs: _Hubs,
+        keep: list[list[int]],
+        mis: dict[int, int],
+        guide: _Guide | None = None,
     ) -> list[_Stage] | None:
         s = self.s
         p = s.p
         ns = len(self.need)
         g = hubs.g
-        mis = s.mis
         # (_Hubs.edge inlined, on the edge tables: the handoff loop is this solver's whole cost)
         mask_points, static = p.mask_points, hubs.static
         factor = g * p.attachment
@@ -970,7 +1013,7 @@ class _Tree:
                 child.mv = mv
             for i in live:
                 values[i] = unary[i] - shares[i] + sum(ch.mv[i] for ch in children)
-            stage = _Stage(self, k, hubs, children, values, shares, keep[k])
+            stage = _Stage(self, k, hubs, children, values, shares, keep[k], mis)
             if CUT and guide is not None and self._below(stage, k, guide):
                 return None
             nodes.append(stage)
@@ -1764,8 +1807,9 @@ class _Search:
             if t in groups:
                 groups[t] += 1
         total = 0.0
+        mis = self.dp[0].mis
         for t, charged in groups.items():
-            m = self.mis[t]
+            m = mis[t]
             if charged < m:
                 total += hubs.attachment(t) * (m - charged) / m
         return total

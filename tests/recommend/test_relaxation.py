@@ -45,7 +45,7 @@ def defined_w(s: _Search, stage: _Stage, i: int) -> float:
     t = stage.cand[i]
     if not s._admits(stage.hubs, stage.need, t):
         return -math.inf
-    share = stage.hubs.attachment(t) / s.mis[t] if stage.hubs.attach else 0.0
+    share = stage.hubs.attachment(t) / stage.mis[t] if stage.hubs.attach else 0.0
     return s.unary[stage.need][i] - share + sum(eager_msg(ch, t) for ch in stage.children)
 
 
@@ -125,7 +125,10 @@ def check_chain(s: _Search, chain: list[tuple[int, ...]], data: st.DataObject) -
                 for i in range(len(stage.cand)):
                     assert stage.w(i) <= previous[k].w(i) + 1e-9
         # Both solvers give the same values to the bit.
-        dense, sparse = s.tree._dense(hubs, None), s.tree._sparse(hubs, s.tree.everyone)
+        dense = s.tree._dense(hubs, None, s.mis)
+        sparse = s.tree._sparse(hubs, s.tree.everyone, s.mis)
+        assert dense is not None
+        assert sparse is not None
         assert values(s, dense) == values(s, sparse)
         if previous is not None and dp:
             check_restricted(s, key, previous_key, data)
@@ -138,18 +141,27 @@ def check_restricted(
     s: _Search, key: tuple[int, ...], refined: tuple[int, ...], data: st.DataObject
 ) -> None:
     """Restricted to the candidates whose max-marginal in the relaxation it refines reaches
-    ``need`` (the search's own path: _Search._stage_dp), a relaxation is exact when it
-    reaches ``need`` and below it otherwise."""
+    ``need`` (the search's own path: _Search._dp_top), a relaxation is never above the whole
+    one. With each tool's groups counted over every candidate, as the whole one counts them
+    (not only over the kept ones, _Tree.groups), it is exact when it reaches ``need`` and
+    below it otherwise."""
     full_dp = s._stage_dp(key)
     full = sum(full_dp[r].top() for r in s.roots)
     if full == -math.inf:
         return
     need = full + data.draw(st.floats(-3.0, 1.0))
-    del s._dps[key]
-    try:
-        top = s._dp_top(key, need, refined)
-    finally:
-        s._dps[key] = full_dp
+
+    def restricted() -> float:
+        del s._dps[key]
+        try:
+            return s._dp_top(key, need, refined)
+        finally:
+            s._dps[key] = full_dp
+
+    assert restricted() <= full + 1e-9
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(_Tree, "groups", lambda _tree, _keep: s.mis)
+        top = restricted()
     if full >= need:
         assert top == full
     else:
@@ -170,7 +182,7 @@ def check_marginals(s: _Search, dp: list[_Stage]) -> None:
             keep[k] = [i]
             must, s.tree.must[k] = s.tree.must[k], True  # (no "no tool" either)
             try:
-                forced = s.tree._sparse(hubs, keep)
+                forced = s.tree._sparse(hubs, keep, dp[k].mis)
             finally:
                 s.tree.must[k] = must
             top = sum(forced[r].top() for r in s.roots)
