@@ -102,23 +102,6 @@ _UNDECIDED = -2
 _T = TypeVar("_T")
 
 
-class _Guide(NamedTuple):
-    """What a relaxation that refines a built one (one more concern decided) must reach, and
-    what the built one says about it, per stage and aligned with the candidates it keeps
-    (_Search._dp_top): enough to stop as soon as it cannot (_Tree._root_below, _Tree._below)."""
-
-    floor: float
-    margins: list[list[float]]
-    """The kept candidates' max-marginals in the built relaxation."""
-    outside: list[list[float]]
-    """The best the rest of the built relaxation adds to each: its max-marginal less its value."""
-    margin_none: list[float]
-    """The max-marginal of "no tool" (-inf for a must-have)."""
-    outside_none: list[float]
-    hub: int
-    """The newly decided concern's hub (NO_TOOL if none)."""
-
-
 class _Ranked(NamedTuple):
     """A built relaxation's max-marginals at one stage, best first (_Search._ranked)."""
 
@@ -131,6 +114,18 @@ class _Ranked(NamedTuple):
     none: float
     """The max-marginal of "no tool" (-inf for a must-have)."""
     outside_none: float
+
+
+class _Guide(NamedTuple):
+    """What a relaxation that refines a built one (one more concern decided) must reach, and
+    what the built one says about it (_Search._dp_top): enough to stop as soon as it cannot
+    (_Tree._root_below, _Tree._below). The relaxation keeps, per stage, a prefix of the
+    built one's ranked candidates."""
+
+    floor: float
+    ranked: list[_Ranked]
+    hub: int
+    """The newly decided concern's hub (NO_TOOL if none)."""
 
 
 class _Stopped(Exception):
@@ -785,10 +780,10 @@ class _Tree:
         worth more than what the rest added to i in the refined relaxation (its max-marginal
         less its value there, ``outside``) plus i's value here; the same holds for "no tool".
         Candidates outside ``keep`` cannot reach the guide's value even there."""
-        values = stage.values
-        kept = map(values.__getitem__, stage.keep or ())
-        best = max(map(operator.add, guide.outside[k], kept), default=_NEG)
-        none = guide.outside_none[k] + stage.none
+        ranked, values = guide.ranked[k], stage.values
+        kept = map(values.__getitem__, stage.keep or ())  # (a prefix of ranked.idx)
+        best = max(map(operator.add, ranked.outside, kept), default=_NEG)
+        none = ranked.outside_none + stage.none
         if not stage.must and none > best:
             best = none
         return best < guide.floor
@@ -805,9 +800,9 @@ class _Tree:
         factor = hubs.g * p.attachment
         conn, mis, h = p.conn, s.mis, guide.hub
         for r in self.roots:
-            cand = self.cand[r]
-            best = guide.margin_none[r]
-            for i, m in zip(keep[r], guide.margins[r], strict=True):
+            cand, ranked = self.cand[r], guide.ranked[r]
+            best = ranked.none
+            for i, m in zip(keep[r], ranked.margins, strict=False):  # (keep[r]: a prefix)
                 t = cand[i]
                 if h != NO_TOOL and t != h:
                     m -= factor * CONN_POINTS[conn(h, t)] / mis[t]
@@ -1584,24 +1579,20 @@ class _Search:
         reached it there, and it gives each stage a candidate whose max-marginal there
         reaches ``need``: the relaxation is solved over those candidates only, and stops as
         soon as a solved part shows it cannot reach ``need`` (``_Tree._below``; -inf is
-        returned, and nothing is kept). The value is exact when it reaches ``need`` and
-        below ``need`` otherwise, and every stack the relaxation leaves out scores below
-        the search's threshold, now and later (the threshold only rises), so it serves the
-        stage search below as the whole one would."""
+        returned, and nothing is kept). Its value bounds every stack it keeps, is never
+        above the whole relaxation's (so it is below ``need`` when that one is), and equals
+        it when it reaches ``need`` and groups are counted as the whole one counts them
+        (``_Tree.groups``); every stack it leaves out scores below the search's threshold,
+        now and later (the threshold only rises), so it serves the stage search below as
+        the whole one would."""
         dp = self._dps.get(key)
         if dp is None:
             if RESTRICT and need > _NEG and refines is not None and refines in self._dps:
                 floor = need - MARGIN
-                keep: list[list[int]] = []
-                new = next(j for j, (a, b) in enumerate(zip(key, refines, strict=True)) if a != b)
-                guide = _Guide(floor, [], [], [], [], self._hubs_for(key).hub[new])
-                for ranked in self._ranked(refines):
-                    n = bisect.bisect_right(ranked.neg, -floor)  # (max-marginal >= floor)
-                    keep.append(ranked.idx[:n])
-                    guide.margins.append(ranked.margins[:n])
-                    guide.outside.append(ranked.outside[:n])
-                    guide.margin_none.append(ranked.none)
-                    guide.outside_none.append(ranked.outside_none)
+                ranked = self._ranked(refines)
+                # (max-marginal >= floor: a prefix of each stage's ranked candidates)
+                keep = [r.idx[: bisect.bisect_right(r.neg, -floor)] for r in ranked]
+                guide = _Guide(floor, ranked, self._hubs_for(key).last_hub)
                 got = self._build(key, keep, guide)
                 if got is None:
                     return _NEG
