@@ -46,7 +46,7 @@ import heapq
 import math
 import operator
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, TypeVar
 
@@ -261,10 +261,7 @@ class _Hubs:
             self.last_bit = s.hub_bit_of_need.get(c, 0) if hub[last] != NO_TOOL else 0
             self.last_rank = p.rank[c]
             self.last_limit = limits[c]
-            # (the data gates read only the audit, lineage and access-control hubs)
-            self.last_gate = c in {
-                p.hub_need.get(x) for x in ("audit", "lineage", "access-control")
-            }
+            self.last_gate = c in s.gate_needs
 
     def allows(self, c: int, t: int) -> bool:
         """Whether stage candidate ``t`` may own stage need ``c`` beside these concern tools."""
@@ -282,7 +279,7 @@ class _Hubs:
                 got = True
             elif parent is not None:
                 # (not a member there either: its limits less the last decided one's)
-                got = parent.beside(t) and self.last_rank.get(t, _FAR) > self.last_limit
+                got = parent.beside(t) and self.last_leaves(t)
             else:
                 limits = self.limits
                 got = all(
@@ -332,9 +329,19 @@ class _Hubs:
             if parent is None:
                 got = self.s._meets(t, self.hub)
             else:
-                got = parent.meets(t) and (not self.last_gate or self.s._meets(t, self.hub))
+                got = parent.meets(t) and self.last_meets(t)
             self.meet[t] = got
         return got
+
+    def last_leaves(self, t: int) -> bool:
+        """Whether the last concern decided leaves tool ``t`` free to join: ``t`` is a member,
+        or does not outrank that concern's tool on it (nor serve it, if decided uncovered)."""
+        return t in self.members or self.last_rank.get(t, _FAR) > self.last_limit
+
+    def last_meets(self, t: int) -> bool:
+        """Whether tool ``t`` still meets the data gates once the last concern is decided, if it
+        met them before (only the audit, lineage and access-control hubs stand in for them)."""
+        return not self.last_gate or self.s._meets(t, self.hub)
 
     def edge(self, a: int, b: int, team: float) -> float:
         """Glue points of a handoff between two different tools."""
@@ -752,19 +759,11 @@ class _Tree:
             cand = self.cand[k]
             for i in kept:
                 where.setdefault(cand[i], []).append(k)
-        most = self.s.mis
-        kids = self.kids
-        got: dict[int, int] = {}
-        for t, mine in where.items():
-            if len(mine) == 1 or most[t] == 1:
-                got[t] = 1
-                continue
-            taken: set[int] = set()
-            for k in sorted(mine, reverse=True):  # children before parents
-                if not any(ch in taken for ch in kids[k]):
-                    taken.add(k)
-            got[t] = len(taken)
-        return got
+        most, kids = self.s.mis, self.kids
+        return {
+            t: 1 if len(mine) == 1 or most[t] == 1 else _most_groups(mine, kids)
+            for t, mine in where.items()
+        }
 
     @staticmethod
     def _below(stage: _Stage, k: int, guide: _Guide) -> bool:
@@ -970,14 +969,12 @@ class _Tree:
                 # they meet the owner rule and data gates beside its concern tools: only what
                 # the last concern tool adds is checked (_Hubs.allows, _Hubs.meets).
                 floor, rank = hubs.floor.get(c, UNRANKED), p.rank[c]
-                members, last_rank, limit = hubs.members, hubs.last_rank, hubs.last_limit
-                gate = hubs.last_gate and p.needs[c].holds_data
+                leaves, meets = hubs.last_leaves, hubs.last_meets
+                holds = p.needs[c].holds_data
                 live = [
                     i
                     for i in keep[k]
-                    if rank[cand[i]] <= floor
-                    and (cand[i] in members or last_rank.get(cand[i], _FAR) > limit)
-                    and (not gate or s._meets(cand[i], hubs.hub))
+                    if rank[cand[i]] <= floor and leaves(cand[i]) and (not holds or meets(cand[i]))
                 ]
             children = [nodes[ns - 1 - j] for j in self.kids[k]]
             for j, child in zip(self.kids[k], children, strict=True):
@@ -1454,19 +1451,15 @@ class _Search:
         for sp in range(ns):
             for t in self.cand[order[ns0 + sp]]:
                 by_tool.setdefault(t, set()).add(sp)
-        self.mis: dict[int, int] = {}
-        for t, mine in by_tool.items():
-            taken: set[int] = set()
-            for sp in sorted(mine, reverse=True):  # children before parents
-                if not any(ch in taken for ch in self.kids[sp]):
-                    taken.add(sp)
-            self.mis[t] = len(taken)
+        self.mis = {t: _most_groups(mine, self.kids) for t, mine in by_tool.items()}
         self._dps: dict[tuple[int, ...], list[_Stage]] = {}
         self.tree: _Tree | None = None
         self._margs: dict[tuple[int, ...], list[_Ranked]] = {}
         self._hubs: dict[tuple[int, ...], _Hubs] = {}
         self._feasibility: dict[tuple[int, ...], bool] = {}
         self.must_stages = [c for c in stages if p.needs[c].must]
+        # The concern needs whose hub may stand in for a data holder's own controls (_meets).
+        self.gate_needs = {p.hub_need.get(cap) for cap in ("audit", "lineage", "access-control")}
         # Per tool, its rank on each concern need it serves (what a decided concern's owner
         # limits: a new tool may not outrank it).
         self.concern_ranks = [
@@ -2229,6 +2222,18 @@ class _Search:
                 kept.append(o)
         kept.append(f)
         self.pareto[:] = kept  # (in place: the parts of a split search share the list)
+
+
+def _most_groups(stages: Iterable[int], kids: list[list[int]]) -> int:
+    """The most of these stage positions with no two joined by a tree handoff (a maximum
+    independent set in the forest, taken greedily from the leaves up: positions are
+    numbered parents before children): how many groups of tree-adjacent stages one tool can
+    form among them."""
+    taken: set[int] = set()
+    for k in sorted(set(stages), reverse=True):  # children before parents
+        if not any(ch in taken for ch in kids[k]):
+            taken.add(k)
+    return len(taken)
 
 
 def _desc(values: list[float]) -> list[int]:
