@@ -531,22 +531,21 @@ class _Tree:
         }
         self._edges: dict[int, tuple[Floats, Ints, Ints, Ints]] = {}
         self._edge_lists: dict[int, tuple[list[list[float]], list[list[int]]]] = {}
-        self._bridging: dict[int, Floats] = {}
         self.tool_facts = (
             np.array(p.flags, dtype=np.int64),
             np.array(p.vendor, dtype=np.int64),
             np.array(p.openlineage, dtype=bool),
         )
         self._reach: dict[int, tuple[Floats, Bools]] = {}
-        # Where each tool stands among all stage candidates, and where the tools having each
-        # bridging format or standard stand (Problem.conn, for all candidates at once).
+        # Where each tool stands among all stage candidates, and per candidate 1.0 for each
+        # bridging format or standard it has, so that a product counts the ones two tools
+        # share (_connections).
         self.at_tool: dict[int, list[int]] = {}
         for j, t in enumerate(every):
             self.at_tool.setdefault(t, []).append(j)
-        self.bridged_at = [
-            np.array(sorted(j for t in tools for j in self.at_tool.get(t, ())), dtype=np.int64)
-            for tools in p.k_bridged
-        ]
+        self.all_bridging = np.zeros((len(every), len(p.k_bridged)), dtype=np.float64)
+        for t, at in self.at_tool.items():
+            self.all_bridging[at] = self._bridging_row(t)
 
     # ------------------------------------------------------------------ tables
 
@@ -557,30 +556,19 @@ class _Tree:
         the same tool."""
         got = self._edges.get(k)
         if got is None:
-            p = self.s.p
             pk = self.parent[k]
-            rows = self.cand[pk]
-            # Problem.conn for every pair: custom code, unless they share a bridging format
-            # or standard (standard) or a documented integration says better.
-            shared = self.bridging(pk) @ self.bridging(k).T
-            conn = np.where(shared > 0, STANDARD, CUSTOM)
-            col_of = self.pos[k].get
-            ii, jj, ranks = [], [], []
-            for i, a in enumerate(rows):
-                for b, rank in p.partners[a].items():
-                    j = col_of(b)
-                    if j is not None:
-                        ii.append(i)
-                        jj.append(j)
-                        ranks.append(rank)
-            if ii:
-                conn[ii, jj] = np.minimum(conn[ii, jj], ranks)
-            same_r, same_c = np.nonzero(self.tools[pk][:, None] == self.tools[k][None, :])
+            conn = self._connections(
+                self.cand[pk],
+                self.all_bridging[self.stage_slice(pk)],
+                {t: [j] for t, j in self.pos[k].items()},
+                self.all_bridging[self.stage_slice(k)],
+            )
+            ra, cb = self.tools[pk][:, None], self.tools[k][None, :]
+            same_r, same_c = np.nonzero(ra == cb)
             points = _CONN_POINTS[conn]
             # Problem.pair_carries: the concern flags both have, only identity (and lineage
             # if both speak OpenLineage) across vendors without a native integration.
             flags, vendor, open_lineage = self.tool_facts
-            ra, cb = self.tools[pk][:, None], self.tools[k][None, :]
             bits = flags[ra] & flags[cb]
             keep = np.where(open_lineage[ra] & open_lineage[cb], IDENTITY | LINEAGE, IDENTITY)
             cut = (conn > NATIVE) & (vendor[ra] != vendor[cb])
@@ -599,21 +587,43 @@ class _Tree:
             got = self._edge_lists[k] = (points.tolist(), bits.tolist())
         return got
 
-    def bridging(self, k: int) -> Floats:
-        """Per candidate of stage position k, 1.0 for each bridging format or standard it has
-        (so that a product counts the ones two candidates share)."""
-        got = self._bridging.get(k)
-        if got is None:
-            p = self.s.p
-            got = np.zeros((len(self.cand[k]), len(p.k_bridged)), dtype=np.float64)
-            for i, t in enumerate(self.cand[k]):
-                b = p.bridge[t]
-                while b:
-                    low = b & -b
-                    got[i, low.bit_length() - 1] = 1.0
-                    b ^= low
-            self._bridging[k] = got
+    def stage_slice(self, k: int) -> slice:
+        """Stage position k's candidates among all of them (``offset`` order)."""
+        return slice(self.offset[k], self.offset[k + 1])
+
+    def _bridging_row(self, t: int) -> Floats:
+        """1.0 for each bridging format or standard tool ``t`` has."""
+        got = np.zeros(len(self.s.p.k_bridged), dtype=np.float64)
+        b = self.s.p.bridge[t]
+        while b:
+            low = b & -b
+            got[low.bit_length() - 1] = 1.0
+            b ^= low
         return got
+
+    def _connections(
+        self,
+        rows: Sequence[int],
+        row_bridging: Floats,
+        cols_at: dict[int, list[int]],
+        col_bridging: Floats,
+    ) -> Ints:
+        """Problem.conn between each tool of ``rows`` and each column (``cols_at``: where each
+        tool stands among the columns), for all pairs at once: custom code, unless the two
+        share a bridging format or standard (standard) or a documented integration says
+        better. A tool facing itself is left to the caller."""
+        p = self.s.p
+        conn = np.where(row_bridging @ col_bridging.T > 0, STANDARD, CUSTOM)
+        ii, jj, ranks = [], [], []
+        for i, a in enumerate(rows):
+            for b, rank in p.partners[a].items():
+                for j in cols_at.get(b, ()):
+                    ii.append(i)
+                    jj.append(j)
+                    ranks.append(rank)
+        if ii:
+            conn[ii, jj] = np.minimum(conn[ii, jj], ranks)
+        return conn
 
     def reach(self, h: int) -> tuple[Floats, Bools]:
         """Connection points from concern tool ``h`` to every stage candidate (all stages, in
@@ -621,20 +631,10 @@ class _Tree:
         code."""
         got = self._reach.get(h)
         if got is None:
-            # Problem.conn for every candidate: custom code, unless they share a bridging
-            # format or standard (standard) or a documented integration says better.
-            p = self.s.p
-            conn = np.full(len(self.all_tools), CUSTOM, dtype=np.int64)
-            b = p.bridge[h]
-            while b:
-                low = b & -b
-                conn[self.bridged_at[low.bit_length() - 1]] = STANDARD
-                b ^= low
-            at = self.at_tool
-            for t, r in p.partners[h].items():
-                for j in at.get(t, ()):
-                    conn[j] = min(int(conn[j]), r)
-            conn[at.get(h, [])] = SAME
+            conn = self._connections(
+                [h], self._bridging_row(h)[None, :], self.at_tool, self.all_bridging
+            )[0]
+            conn[self.at_tool.get(h, [])] = SAME
             got = (_CONN_POINTS[conn], conn != CUSTOM)
             self._reach[h] = got
         return got
