@@ -22,9 +22,7 @@ from evaluator.recommend.problem import (
     UNRANKED,
     Problem,
 )
-from evaluator.scoring import params
 
-_HUB_MIN = params.HUB_MIN_LEVEL
 _HUB_BITS = tuple((CONCERN_BIT[c], cap) for c, cap in HUB_CAPABILITY.items())
 
 
@@ -57,8 +55,7 @@ def hubs(p: Problem, tools: Collection[int], owners: list[int]) -> dict[str, int
         if c is None:
             out[cap] = NO_TOOL
             continue
-        o = owners[c]
-        out[cap] = o if o != NO_TOOL and p.level[c][o] >= _HUB_MIN else NO_TOOL
+        out[cap] = p.hub_of(c, owners[c])
     return out
 
 

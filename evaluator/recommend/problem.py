@@ -457,6 +457,13 @@ class Problem:
             self._conn[key] = r
         return r
 
+    def hub_of(self, c: int, t: int) -> int:
+        """The tool that bridges need ``c``'s concern when ``t`` owns it (StackView.hub): ``t``
+        if it serves ``c`` at HUB_MIN_LEVEL or above, else NO_TOOL."""
+        if t != NO_TOOL and self.level[c][t] >= params.HUB_MIN_LEVEL:
+            return t
+        return NO_TOOL
+
     def pair_carries(self, a: int, b: int) -> int:
         """Concern bits that carry between two different tools by themselves (no hub)."""
         f = self.flags[a] & self.flags[b]

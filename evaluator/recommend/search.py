@@ -69,7 +69,6 @@ from evaluator.recommend.problem import (
     UNRANKED,
     Problem,
 )
-from evaluator.scoring import params
 
 BRANCH_MAX = 3
 """At most this many tools in use (not under contract) are decided first, in or out (_branches)."""
@@ -222,7 +221,7 @@ class _Hubs:
                 hub.append(_UNDECIDED)
                 continue  # may still carry its bit anywhere: not charged yet
             limits[c] = p.rank[c][t] if t != NO_TOOL else UNRANKED
-            h = t if t != NO_TOOL and p.level[c][t] >= params.HUB_MIN_LEVEL else NO_TOOL
+            h = p.hub_of(c, t)
             hub.append(h)
             static |= bit
             if h != NO_TOOL and bit:
@@ -1133,7 +1132,7 @@ class _Concern:
         if v is None:
             p = self.s.p
             t = self.s.cand[self.c][i]
-            if p.level[self.c][t] >= params.HUB_MIN_LEVEL:
+            if p.hub_of(self.c, t) == t:
                 pts = p.attachments(t, self.stage_tools)
                 conn = p.conn
                 for a, b in self.pairs:
@@ -1818,18 +1817,11 @@ class _Search:
         c = p.hub_need.get("access-control")
         if c is None or not self.decided[c]:
             return 0.0
-        hub = self._access_hub(self.owner[c])
+        hub = p.hub_of(c, self.owner[c])
         holders = {t for n, t in enumerate(self.owner) if self.decided[n] and t != NO_TOOL}
         vendors = {p.vendor[t] for t in holders if self._brings_permissions(hub, t)}
         domains = len(vendors) + (0 if hub == NO_TOOL else 1)
         return self.glue_gain * p.permission_points * max(0, domains - 1)
-
-    def _access_hub(self, owner: int) -> int:
-        """The access-control need's hub, given its owner (NO_TOOL below HUB_MIN_LEVEL)."""
-        p = self.p
-        if owner != NO_TOOL and p.level[self.access_need][owner] < params.HUB_MIN_LEVEL:
-            return NO_TOOL
-        return owner
 
     def _brings_permissions(self, hub: int, t: int) -> bool:
         """Whether holder ``t`` has a permission system of its own beside the access hub: it
@@ -2143,7 +2135,7 @@ class _Search:
         saved_hub, saved_vendors = self.permission_hub, self.permission_vendors
         counted = NO_TOOL
         if c == self.access_need:
-            hub = self._access_hub(tool)
+            hub = p.hub_of(c, tool)
             self.permission_hub = hub
             vendors: dict[int, int] = {}
             for n, t in enumerate(self.owner):
