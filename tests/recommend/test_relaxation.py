@@ -2,11 +2,13 @@
 
 A relaxation is solved bottom-up over every candidate at once with array operations, or in
 plain Python when few candidates are in play; a relaxation that refines another may be
-restricted to the candidates whose max-marginal there can still reach what the search needs.
-Every value either solver gives must be what the definition gives from the children's values,
-the two must agree to the bit, a restricted relaxation must be exact wherever it reaches what
-it was asked for, max-marginals must be what forcing the candidate gives, and deciding one
-more concern can never value a candidate higher.
+restricted to the candidates whose max-marginal there can still reach what the search needs,
+and stops once it cannot. Every value either solver gives must be what the definition gives
+from the children's values, the two must agree to the bit, a restricted relaxation must never
+be above the whole one and, with groups counted as the whole one counts them, be exact
+wherever it reaches what it was asked for, max-marginals must be what forcing the candidate
+gives, deciding one more concern can never value a candidate higher, and the tables built on
+arrays must be what the problem gives pair by pair.
 """
 
 from __future__ import annotations
