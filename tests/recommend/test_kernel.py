@@ -81,6 +81,22 @@ def test_many_stacks_with_declared_integrations(data: st.DataObject) -> None:
     check_many(catalog, req, [sorted(set(s) | set(pair)) for s in stacks], base)
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_every_stack_of_a_small_catalog(data: st.DataObject) -> None:
+    """Every subset of a small catalog: stacks one tool apart, which fail a single gate more
+    often than random stacks do (test_kernel_gates.py fails each gate alone for certain)."""
+    catalog = data.draw(catalogs(min_tools=2, max_tools=6))
+    req = data.draw(requirements(catalog))
+    # at least one regulation, so that the stack-wide controls (approvals, versioning) are
+    # demanded in most examples
+    regulations = st.lists(st.sampled_from(sorted(catalog.regulations)), min_size=1, max_size=2)
+    req = req.model_copy(update={"regulations": data.draw(regulations, label="regulations")})
+    ids = sorted(catalog.tools)
+    subsets = [[t for i, t in enumerate(ids) if mask >> i & 1] for mask in range(1, 1 << len(ids))]
+    check_many(catalog, req, subsets)
+
+
 def test_many_stacks_on_a_synthetic_catalog() -> None:
     """A larger catalog with the real integration graph and bridging formats: hubs that reach
     most but not all stage tools, native partners, several vendors per stack."""
