@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.synthetic import synthetic_catalog, synthetic_requirements
 from evaluator.recommend.explain import stack_of
-from evaluator.recommend.kernel import owners_of, score
+from evaluator.recommend.kernel import owners_of, scorer
 from evaluator.recommend.problem import compile_problem
 from evaluator.recommend.search import search
 from evaluator.scoring import build_context, evaluate_stack
@@ -86,13 +86,15 @@ def time_search(n: int, repeats: int, limit: float) -> dict[str, object]:
             tools.discard(rnd.choice(sorted(tools)))
             tools.add(rnd.choice(pool))
             stacks.append((frozenset(tools), owners_of(p, tools)))
-    # As the search passes them (a frozenset of tools and the owners list); the median of
-    # KERNEL_PASSES passes, the first of which also fills the kernel's lazily built tables.
+    # As the search scores them: its problem's scorer (generated once per problem, during the
+    # search above), called with a frozenset of tools and the owners list. The median of
+    # KERNEL_PASSES passes; the first also fills the lazily built tables for these stacks.
+    score = scorer(p)
     rates = []
     for _ in range(KERNEL_PASSES if stacks else 0):
         start = time.perf_counter()
         for tools, owners in stacks:
-            score(p, tools, owners)
+            score(tools, owners)
         rates.append(len(stacks) / (time.perf_counter() - start))
     per_second = statistics.median(rates) if rates else 0.0
     return {

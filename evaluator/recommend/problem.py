@@ -12,9 +12,8 @@ must agree with ``evaluator.scoring.evaluate_stack`` to 1e-9 (the tests check it
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from evaluator.models import (
@@ -36,6 +35,7 @@ from evaluator.scoring.stackview import effective_level
 
 if TYPE_CHECKING:
     from evaluator.catalog import Catalog
+    from evaluator.recommend.kernel import Scored
 
 NO_TOOL = -1
 UNRANKED = 1 << 30
@@ -289,7 +289,7 @@ class Problem:
         weights = req.weights.normalised()
         self.wf, self.wg, self.wl = weights
 
-        # ==== kernel tables (read by kernel.score only; derived from the tables above) ====
+        # ==== kernel tables (read by the scorer kernel.py generates; derived from the above) ====
         hub_min = params.HUB_MIN_LEVEL
         # Fit points of need c when tool t owns it (nd.coverage * level / 3), 0.0 for NO_TOOL.
         self.k_cov: list[dict[int, float]] = [
@@ -323,22 +323,17 @@ class Problem:
         self.k_handoff_needs = sorted({c for s, d, _ in self.handoff_ends for c in (s, d)})
         # Per hub or concern tool o, built on first use by kernel._row: the tools it reaches
         # (connection rank below CUSTOM), o included.
-        self.k_rows: dict[int, frozenset[int]] = {}
+        self.k_rows: list[frozenset[int] | None] = [None] * n
         # The tools having each bridging format or standard (the kernel's rows are built from them).
         self.k_bridged: list[list[int]] = [[] for _ in bridging]
         for t, b in enumerate(self.bridge):
             for i in range(b.bit_length()):
                 if b >> i & 1:
                     self.k_bridged[i].append(t)
-        # Per hub or concern tool o, filled by the kernel for the stage tools it meets: the
-        # connection points to tool t, plus a flag (kernel._UNREACHED) when o does not reach t.
-        self.k_costs: dict[int, dict[int, int]] = {}
-        # Glue points of each handoff (with its team points), filled by the kernel, keyed by its
-        # owners a, b (NO_TOOL included) and the concern bits hubs carry for them:
-        # (a * (n + 1) + b) << 6 | bits; 0.0 when one tool owns both ends or one is uncovered.
-        self.k_handoffs: list[tuple[int, int, float, dict[int, float]]] = [
-            (s, d, team, {}) for s, d, team in self.handoff_ends
-        ]
+        # Per hub or concern tool o, a row filled by the kernel for the stage tools it meets:
+        # the connection points to tool t, plus a flag (kernel._UNREACHED) when o does not reach
+        # t; None where not filled yet. (Lists: indexing one is faster than a dictionary lookup.)
+        self.k_costs: list[list[int | None] | None] = [None] * n
         # Gates: must-have needs with the tools serving them well enough; per-tool sets.
         self.k_must: list[tuple[int, frozenset[int]]] = [
             (c, frozenset(t for t, lv in self.level[c].items() if lv >= nd.min_level))
@@ -377,51 +372,8 @@ class Problem:
                     frozenset(t for t in range(n) if lacking[t]),
                 )
             )
-        c_access = self.hub_need.get("access-control", NO_TOOL)
-        # The owners of the stage needs, from the owners list (at C speed).
-        stage_tuple = tuple(self.stage_needs)
-
-        def stage_owners_slow(xs: list[int]) -> tuple[int, ...]:
-            return tuple(xs[i] for i in stage_tuple)
-
-        stage_owners: Callable[[list[int]], tuple[int, ...]] = (
-            itemgetter(*stage_tuple) if len(stage_tuple) >= 2 else stage_owners_slow
-        )
-        # Everything kernel._viable reads, in one tuple (approvals and versioning: None if not
-        # demanded).
-        self.k_gate_tables = (
-            self.k_bad,
-            self.k_must,
-            self.k_approvals if self.need_approvals else None,
-            self.k_versioning if self.need_versioning else None,
-            self.holder_needs,
-            self.k_no_sso,
-            self.k_gates,
-            self.k_rows,
-        )
-        # Everything kernel.score reads, in one tuple (one attribute load instead of twenty).
-        self.k_tables = (
-            self.k_cov,
-            self.k_weight,
-            self.k_existing,
-            self.k_hubs,
-            stage_owners,
-            self.k_stage_ends,
-            self.k_rows,
-            self.k_handoffs,
-            n + 1,
-            self.attachment,
-            self.access,
-            self.vendor,
-            self.closed,
-            c_access,
-            k_hub_ok[c_access] if c_access != NO_TOOL else frozenset(),
-            self.permission_points,
-            self.norm,
-            self.wf,
-            self.wg,
-            self.wl,
-        )
+        # The stack scorer generated from these tables (kernel.scorer), built on first use.
+        self.k_scorer: Callable[[Collection[int], Sequence[int]], Scored] | None = None
         # ==== end of kernel tables ====
 
     # ------------------------------------------------------------------ helpers

@@ -53,7 +53,7 @@ from typing import NamedTuple, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from evaluator.recommend.kernel import Scored, score
+from evaluator.recommend.kernel import Scored, scorer
 from evaluator.recommend.problem import (
     ALL_CONCERNS,
     CONCERN_BIT,
@@ -1211,6 +1211,7 @@ class _Search:
         must_own: frozenset[int] = frozenset(),
     ) -> None:
         self.p = p
+        self.score = scorer(p)
         self.top = max(1, top)
         contracts = {e.tool for e in p.existing if e.contract} if not allow_drop else set()
         self.forced = tuple(sorted(set(forced) | contracts))
@@ -2184,7 +2185,7 @@ class _Search:
         self.stats.leaves += 1
         p = self.p
         tools = frozenset(self.stack)
-        s = score(p, tools, self.owner)
+        s = self.score(tools, self.owner)
         if self.check_bound and s.overall > self._bound_here + TOLERANCE:
             raise AssertionError(f"bound {self._bound_here} below exact {s.overall}")
         if not s.viable:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,7 +15,7 @@ from benchmarks.synthetic import synthetic_catalog, synthetic_requirements
 from evaluator.catalog import Catalog
 from evaluator.models import Requirements, Stack
 from evaluator.recommend.explain import stack_of
-from evaluator.recommend.kernel import owners_of, score
+from evaluator.recommend.kernel import _lit, owners_of, score, scorer, source
 from evaluator.recommend.problem import compile_problem
 from evaluator.scoring import build_context, evaluate_stack
 from tests.scoring.strategies import catalogs, requirements
@@ -106,3 +107,28 @@ def test_many_stacks_on_a_synthetic_catalog() -> None:
     ids = sorted(catalog.tools)
     stacks = [rnd.sample(ids, rnd.randint(3, 12)) for _ in range(60)]
     check_many(catalog, req, stacks)
+
+
+def test_the_generated_scorer_holds_numbers_and_its_own_names_only() -> None:
+    """The scorer is Python source generated per problem: nothing from a user's file may become
+    part of it. It holds no string literal at all, so no id, name or label can be in it."""
+    catalog = synthetic_catalog(150)
+    p = compile_problem(catalog, build_context(synthetic_requirements(catalog), catalog), TODAY)
+    text = source(p)
+    assert "'" not in text
+    assert '"' not in text
+    assert scorer(p) is scorer(p)  # generated once per problem
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False) | st.integers(-(10**6), 10**6))
+def test_numbers_in_the_generated_source_read_back_exactly(x: float) -> None:
+    got = eval(_lit(x))  # only what _lit wrote: a number, maybe in parentheses
+    assert got == x
+    assert type(got) is type(x)
+    assert str(got) == str(x)  # -0.0 stays -0.0
+
+
+def test_a_table_that_is_not_a_finite_number_is_refused() -> None:
+    for bad in (float("inf"), float("-inf"), float("nan")):
+        with pytest.raises(ValueError, match="scoring table"):
+            _lit(bad)
