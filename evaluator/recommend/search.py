@@ -1211,7 +1211,6 @@ class _Search:
         must_own: frozenset[int] = frozenset(),
     ) -> None:
         self.p = p
-        self.score = scorer(p)
         self.top = max(1, top)
         contracts = {e.tool for e in p.existing if e.contract} if not allow_drop else set()
         self.forced = tuple(sorted(set(forced) | contracts))
@@ -2185,7 +2184,7 @@ class _Search:
         self.stats.leaves += 1
         p = self.p
         tools = frozenset(self.stack)
-        s = self.score(tools, self.owner)
+        s = scorer(p)(tools, self.owner)  # (generated at the first leaf: kernel.scorer)
         if self.check_bound and s.overall > self._bound_here + TOLERANCE:
             raise AssertionError(f"bound {self._bound_here} below exact {s.overall}")
         if not s.viable:
