@@ -12,7 +12,7 @@ must agree with ``evaluator.scoring.evaluate_stack`` to 1e-9 (the tests check it
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -35,7 +35,7 @@ from evaluator.scoring.stackview import effective_level
 
 if TYPE_CHECKING:
     from evaluator.catalog import Catalog
-    from evaluator.recommend.kernel import Scored
+    from evaluator.recommend.kernel import Scorer
 
 NO_TOOL = -1
 UNRANKED = 1 << 30
@@ -373,7 +373,7 @@ class Problem:
                 )
             )
         # The stack scorer generated from these tables (kernel.scorer), built on first use.
-        self.k_scorer: Callable[[Collection[int], Sequence[int]], Scored] | None = None
+        self.k_scorer: Scorer | None = None
         # ==== end of kernel tables ====
 
     # ------------------------------------------------------------------ helpers
