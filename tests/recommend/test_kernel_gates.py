@@ -125,17 +125,23 @@ def kinds(e: Any) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_each_gate_failed_alone(case: str) -> None:
-    tools, violation = CASES[case]
+def judge_whole_catalog(tools: list[dict[str, Any]], req: Requirements) -> tuple[Any, bool]:
+    """The stack of every tool given (they make the catalog): evaluate_stack's evaluation of it,
+    and whether the kernel finds it viable."""
     catalog = make_catalog([Tool.model_validate(t) for t in tools])
-    req = requirements()
     context = build_context(req, catalog)
     ids = sorted(catalog.tools)
     e = evaluate_stack(stack_of(ids, "x"), context, catalog, today=TODAY)
-    assert kinds(e) == ([] if violation is None else [violation])
     p = compile_problem(catalog, context, TODAY)
-    assert score(p, frozenset(p.index[t] for t in ids)).viable is e.viable
+    return e, score(p, frozenset(p.index[t] for t in ids)).viable
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_each_gate_failed_alone(case: str) -> None:
+    tools, violation = CASES[case]
+    e, kernel_viable = judge_whole_catalog(tools, requirements())
+    assert kinds(e) == ([] if violation is None else [violation])
+    assert kernel_viable is e.viable
 
 
 @pytest.mark.parametrize("reaches", [True, False])
@@ -148,13 +154,8 @@ def test_a_hub_stands_in_for_a_holder_only_where_it_reaches_it(control: str, rea
     hub = tool("hub", {hub_cap: 3}, integrations=["wh"] if reaches else [])
     hub["formats"] = ["iceberg"]  # no format shared with wh: only the integration connects them
     tools = [tool("wh", WAREHOUSE, **{control: lacking}), tool("tr", TRAINING), hub]
-    catalog = make_catalog([Tool.model_validate(t) for t in tools])
     data = requirements().model_dump(mode="json", by_alias=True, exclude_none=True)
     data["capabilities"][hub_cap] = 2
-    req = Requirements.model_validate(data)
-    context = build_context(req, catalog)
-    ids = sorted(catalog.tools)
-    e = evaluate_stack(stack_of(ids, "x"), context, catalog, today=TODAY)
+    e, kernel_viable = judge_whole_catalog(tools, Requirements.model_validate(data))
     assert e.viable is reaches
-    p = compile_problem(catalog, context, TODAY)
-    assert score(p, frozenset(p.index[t] for t in ids)).viable is reaches
+    assert kernel_viable is reaches
