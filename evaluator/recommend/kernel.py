@@ -68,8 +68,7 @@ def scorer(p: Problem) -> Scorer:
     """The stack scorer of ``p``, generated from its tables on first use."""
     made = p.k_scorer
     if made is None:
-        text, constants = _generate(p)
-        namespace: dict[str, object] = dict(constants)
+        text, namespace = _generate(p)  # (a new dict: the scorer's globals)
         exec(compile(text, "<stackfit scorer>", "exec"), namespace)  # our own text: see _generate
         made = p.k_scorer = cast(Scorer, namespace["_score"])
     return made
