@@ -27,16 +27,30 @@ class Model(BaseModel):
 
 
 class Deployment(StrEnum):
-    """Where a tool can run. Cloud names mean "runs in that cloud" (managed or in your account)."""
+    """Where a tool can run.
+
+    For a tool: a cloud name means the vendor or the cloud runs it there as a managed service;
+    ``self-hosted`` means the organisation can run it itself, on premises or in its own account
+    on any cloud; ``saas`` means the vendor runs it on its own infrastructure.
+
+    For a requirements file's ``deployment.allowed``: a cloud name allows managed services of
+    that cloud and the organisation's own infrastructure in its account there; ``self-hosted``
+    allows the organisation's own infrastructure wherever it is; ``on-premises`` allows only
+    the organisation's own data centres (so a self-hosted tool, and nothing managed).
+    """
 
     AWS = "aws"
     AZURE = "azure"
     GCP = "gcp"
     SELF_HOSTED = "self-hosted"
     SAAS = "saas"
+    ON_PREMISES = "on-premises"
 
 
 CLOUDS = frozenset({Deployment.AWS, Deployment.AZURE, Deployment.GCP})
+OWN_INFRASTRUCTURE = frozenset({*CLOUDS, Deployment.SELF_HOSTED, Deployment.ON_PREMISES})
+"""Places in ``deployment.allowed`` where the organisation runs infrastructure of its own, so a
+self-hosted tool can run there."""
 
 
 class Sensitivity(StrEnum):
@@ -104,6 +118,39 @@ class IntegrationKind(StrEnum):
     CUSTOM = "custom"
 
 
+class DataRole(StrEnum):
+    """What a tool does with the organisation's data; storage controls apply where it rests or
+    is served."""
+
+    STORES = "stores"  # keeps data at rest (storage, warehouses, brokers, feature and vector stores)
+    SERVES = "serves"  # serves queries or views over data kept elsewhere (query engines, BI)
+    FORMAT = "format"  # a table/file format or library: governed through the engine that reads it
+    PROCESSES = "processes"  # moves or computes on data but keeps nothing at rest
+    NONE = "none"  # handles metadata, code or models only
+    UNKNOWN = "unknown"  # not checked yet: treated as keeping data, so controls are asked
+
+
+DATA_AT_REST_ROLES = frozenset({DataRole.STORES, DataRole.SERVES, DataRole.UNKNOWN})
+"""Roles whose tools must meet the storage controls of a sensitivity class or regulation."""
+
+
+class PricingModel(StrEnum):
+    FREE = "free"  # open source or free to use; running it is the cost (operations)
+    PER_USER = "per-user"
+    CONSUMPTION = "consumption"
+    PER_NODE = "per-node"
+    SUBSCRIPTION = "subscription"
+    QUOTE = "quote"  # no public price: the band is an estimate
+
+
+class Size(StrEnum):
+    """The size class prices and operations effort scale with."""
+
+    SMALL = "small"  # a team or start-up: ~15 users, under 1 TB
+    MEDIUM = "medium"  # a business unit or mid-size company: ~100 users, ~10 TB (the reference)
+    LARGE = "large"  # an enterprise: ~1,000 users, ~500 TB
+
+
 class Commitment(StrEnum):
     CONTRACT = "contract"
     IN_USE = "in-use"
@@ -127,10 +174,21 @@ class Capability(Model):
     )
     holds_data: bool = Field(
         default=False,
-        description="Tools serving it keep the organisation's data, so sensitivity controls apply.",
+        description="Tools serving it usually keep the organisation's data (documentation and "
+        "default only: controls apply by each tool's data_role).",
     )
     feeds: tuple[Id, ...] = Field(
         default=(), description="Stages this stage hands its output to (the lifecycle flow)."
+    )
+    sign_off: bool = Field(
+        default=False,
+        description="Handing work to this stage releases it (to production or to consumers): "
+        "approvals belong on handoffs into it.",
+    )
+    versioned: bool = Field(
+        default=False,
+        description="What this stage produces (data sets, pipelines, models) must match, version "
+        "for version, in the stages it feeds: versioning belongs on handoffs out of it.",
     )
 
 
@@ -172,11 +230,27 @@ class OpennessFacts(Model):
     bulk_export: bool = Field(description="Whether all data and metadata can be exported in bulk.")
 
 
+GovernanceConcern = Literal["access-control", "audit", "lineage"]
+"""Concerns an integration can carry from a governance tool to the tool it reaches."""
+
+
 class Integration(Model):
     tool: Id
     kind: Literal[IntegrationKind.NATIVE, IntegrationKind.STANDARD] = IntegrationKind.NATIVE
+    carries: tuple[GovernanceConcern, ...] = Field(
+        default=(),
+        description="Governance concerns this integration is documented to carry: the policies, "
+        "audit trail or lineage of one tool applied to or collected from the other (Ranger's "
+        "Trino plugin carries access-control and audit). Needs a source.",
+    )
     note: str | None = None
     source: Url | None = None
+
+    @model_validator(mode="after")
+    def _carrying_needs_a_source(self) -> Integration:
+        if self.carries and self.source is None:
+            raise ValueError("an integration that carries a concern needs a source")
+        return self
 
 
 class LicenseChange(Model):
@@ -197,6 +271,59 @@ class OpenCore(Model):
         description="Licence of the open edition (SPDX), needed when the tool itself is "
         "proprietary and its open edition is a separate project.",
     )
+
+
+Money = Annotated[float, Field(ge=0, le=1e9, allow_inf_nan=False)]
+Days = Annotated[float, Field(ge=0, le=100_000, allow_inf_nan=False)]
+
+
+class Pricing(Model):
+    """What a tool costs to buy, per year, at the reference size (``medium``), in US dollars."""
+
+    model: PricingModel
+    annual_usd: tuple[Money, Money] = Field(
+        description="Low and high estimate a year at the medium size: subscriptions, licences or "
+        "consumption for a typical data/AI workload (0, 0 for free software)."
+    )
+    per_user_month_usd: Money | None = Field(
+        default=None,
+        description="Public list price per named user and month, when the product is sold so; "
+        "with the requirements' scale.users it replaces the band.",
+    )
+    estimated: bool = Field(
+        default=True,
+        description="The band is an estimate (no public list price covers it), not a quote.",
+    )
+    source: Url | None = None
+    as_of: dt.date
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _band_in_order(self) -> Pricing:
+        low, high = self.annual_usd
+        if low > high:
+            raise ValueError("annual_usd must be [low, high] with low <= high")
+        if self.model is PricingModel.FREE and high > 0:
+            raise ValueError("a free tool's annual_usd is [0, 0]; running it is operations effort")
+        if self.model is PricingModel.PER_USER and self.per_user_month_usd is None:
+            raise ValueError("a per-user price needs per_user_month_usd")
+        return self
+
+
+class Operations(Model):
+    """People it takes to run a tool, in person-days a year at the reference size."""
+
+    self_hosted_days: Days | None = Field(
+        default=None,
+        description="Running it yourself (install, upgrades, scaling, on-call); absent when it "
+        "cannot be self-hosted.",
+    )
+    managed_days: Days = Field(
+        description="Administering it when the vendor or a cloud runs it (users, settings, cost "
+        "control); for a self-hosted-only tool, the same as self_hosted_days."
+    )
+    source: Url | None = None
+    note: str | None = None
 
 
 UNKNOWN_LICENSES = frozenset({"unknown", "noassertion"})
@@ -220,6 +347,17 @@ class Tool(Model):
     formats: tuple[Id, ...] = ()
     standards: tuple[Id, ...] = ()
     integrations: tuple[Integration, ...] = ()
+    data_role: DataRole = Field(
+        default=DataRole.UNKNOWN,
+        description="What it does with the organisation's data; storage controls apply to tools "
+        "that store or serve it.",
+    )
+    pricing: Pricing | None = Field(
+        default=None, description="What it costs to buy; absent means unknown (priced as quote)."
+    )
+    operations: Operations | None = Field(
+        default=None, description="People it takes to run; absent means unknown (a default)."
+    )
     sources: tuple[Url, ...] = Field(min_length=1)
     as_of: dt.date
     curation: Curation = Curation.CURATED
@@ -280,6 +418,16 @@ class Existing(Model):
     tool: Id
     commitment: Commitment = Commitment.IN_USE
     until: dt.date | None = None
+    migration_days: Days | None = Field(
+        default=None,
+        description="Person-days it would take to move off this tool (rewrite jobs, retrain "
+        "people, move data); counted, spread over the horizon, when a stack drops it.",
+    )
+    annual_usd: Money | None = Field(
+        default=None,
+        description="What the organisation pays for it a year (a negotiated price); replaces "
+        "the catalog's band, and is what a dropped contract still costs until it ends.",
+    )
 
 
 class Avoid(Model):
@@ -288,20 +436,57 @@ class Avoid(Model):
     licenses: tuple[str, ...] = ()
 
 
+Weight = Annotated[float, Field(ge=0, le=1000, allow_inf_nan=False)]
+
+
 class Weights(Model):
-    fit: float = Field(default=0.5, ge=0)
-    glue: float = Field(default=0.25, ge=0)
-    lock_in: float = Field(default=0.25, ge=0)
+    """Relative weights of the four scores; normalised to sum 1. A file written for model v1
+    (fit, glue, lock_in only) gets cost at its default, 0.25."""
+
+    fit: Weight = 0.5
+    glue: Weight = 0.25
+    lock_in: Weight = 0.25
+    cost: Weight = 0.25
 
     @model_validator(mode="after")
     def _not_all_zero(self) -> Weights:
-        if self.fit + self.glue + self.lock_in <= 0:
+        if self.fit + self.glue + self.lock_in + self.cost <= 0:
             raise ValueError("at least one weight must be above 0")
         return self
 
-    def normalised(self) -> tuple[float, float, float]:
-        total = self.fit + self.glue + self.lock_in
-        return self.fit / total, self.glue / total, self.lock_in / total
+    def normalised(self) -> tuple[float, float, float, float]:
+        total = self.fit + self.glue + self.lock_in + self.cost
+        return self.fit / total, self.glue / total, self.lock_in / total, self.cost / total
+
+
+class Scale(Model):
+    """How big the organisation's use is: what prices and operations effort scale with."""
+
+    size: Size = Size.MEDIUM
+    users: int | None = Field(
+        default=None, ge=1, le=10_000_000, description="Named users of per-user priced tools."
+    )
+    budget_usd: Money | None = Field(
+        default=None,
+        gt=0,
+        description="The yearly amount a stack is judged against: one costing this scores 50 on "
+        "cost (default by size).",
+    )
+
+
+class Rates(Model):
+    """The organisation's own rates, to price effort and report in its currency."""
+
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    per_usd: float = Field(
+        default=1.0, gt=0, le=1e6, allow_inf_nan=False, description="Units of currency per USD."
+    )
+    person_day_usd: Money = Field(
+        default=800.0, description="Loaded cost of one person-day of engineering, in USD."
+    )
+    horizon_years: int = Field(
+        default=3, ge=1, le=10, description="Years the total cost of ownership is spread over."
+    )
 
 
 class GovernancePosture(Model):
@@ -334,6 +519,8 @@ class Requirements(Model):
     existing: tuple[Existing, ...] = ()
     avoid: Avoid = Avoid()
     weights: Weights = Weights()
+    scale: Scale = Scale()
+    rates: Rates = Rates()
 
     @field_validator("capabilities", mode="before")
     @classmethod
