@@ -122,7 +122,9 @@ class DataRole(StrEnum):
     """What a tool does with the organisation's data; storage controls apply where it rests or
     is served."""
 
-    STORES = "stores"  # keeps data at rest (storage, warehouses, brokers, feature and vector stores)
+    STORES = (
+        "stores"  # keeps data at rest (storage, warehouses, brokers, feature and vector stores)
+    )
     SERVES = "serves"  # serves queries or views over data kept elsewhere (query engines, BI)
     FORMAT = "format"  # a table/file format or library: governed through the engine that reads it
     PROCESSES = "processes"  # moves or computes on data but keeps nothing at rest
@@ -540,6 +542,11 @@ class DeclaredIntegration(Model):
     source: Id = Field(alias="from")
     target: Id = Field(alias="to")
     kind: IntegrationKind
+    carries: tuple[GovernanceConcern, ...] = Field(
+        default=(),
+        description="Governance concerns this glue carries (the organisation built it to apply "
+        "policies, collect audit or lineage).",
+    )
     note: str | None = None
 
 

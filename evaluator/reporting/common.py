@@ -13,15 +13,38 @@ def num(value: float) -> str:
     return "0.0" if text == "-0.0" else text
 
 
+SCORE_HEADERS = ("fit", "glue", "glue days/yr", "lock-in", "cost", "cost/yr", "overall")
+
+
+def money(low: float, high: float, currency: str) -> str:
+    """A yearly band in thousands, e.g. ``USD 120-180k``."""
+    lo, hi = round(low / 1000), round(high / 1000)
+    return f"{currency} {lo}k" if lo == hi else f"{currency} {lo}-{hi}k"
+
+
+def annual(e: StackEvaluation) -> str:
+    a = e.annual_cost
+    return money(a.low, a.high, a.currency)
+
+
 def score_cells(e: StackEvaluation) -> list[str]:
-    """fit, glue, glue days a year, lock-in, overall: the columns every summary table shares."""
+    """The columns every summary table shares, in SCORE_HEADERS order."""
     return [
         num(e.fit.value),
         num(e.glue.value),
         num(e.glue_person_days),
         num(e.lock_in.value),
+        num(e.cost.value),
+        annual(e),
         num(e.overall.value),
     ]
+
+
+def weights_line(w: dict[str, float]) -> str:
+    return (
+        f"weights fit {w['fit']:.2f}, glue {w['glue']:.2f}, lock-in {w['lock_in']:.2f}, "
+        f"cost {w['cost']:.2f}"
+    )
 
 
 HANDOFF_HEADERS = ("stages", "tools", "bridge", "via", "broken concerns", "teams", "points")
@@ -68,6 +91,9 @@ def headline(evaluation: StackEvaluation) -> list[str]:
     e = evaluation
     lines = [f"not viable: {v.message}" for v in e.violations]
     lines += [
+        f"idle: {t} serves no need (it costs money and does nothing asked for)" for t in e.idle
+    ]
+    lines += [
         f"fit  {'-' + num(lost):>6}  {c.key.removeprefix('coverage.')}: {c.reason}"
         for lost, c in gaps(e)
     ]
@@ -78,5 +104,6 @@ def headline(evaluation: StackEvaluation) -> list[str]:
     ]
     lines += [f"glue {num(c.points):>6}  {c.reason}" for c in top(e.glue)]
     lines += [f"lock {num(c.points):>6}  {c.reason}" for c in top(e.lock_in) if c.points > 0]
+    lines += [f"cost {num(c.points):>6}  {c.reason}" for c in top(e.cost)]
     lines += list(e.notes)
     return lines

@@ -11,7 +11,7 @@ from evaluator.scoring.results import Comparison, StackEvaluation
 if TYPE_CHECKING:
     from evaluator.robustness import Robustness
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def _rounded(value: Any) -> Any:

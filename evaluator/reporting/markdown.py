@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING
 from tabulate import tabulate
 
 from evaluator.reporting import robust
-from evaluator.reporting.common import HANDOFF_HEADERS, handoff_rows, headline, num, score_cells
+from evaluator.reporting.common import (
+    HANDOFF_HEADERS,
+    SCORE_HEADERS,
+    annual,
+    handoff_rows,
+    headline,
+    num,
+    score_cells,
+    weights_line,
+)
 from evaluator.scoring.results import Comparison, Score, StackEvaluation
 
 if TYPE_CHECKING:
@@ -33,25 +42,15 @@ def comparison(c: Comparison, /, robustness: Robustness | None = None) -> str:
     out = [
         f"## Stack comparison: {_esc(c.requirements)}",
         "",
-        f"As of {c.as_of}. Weights: fit {w['fit']:.2f}, glue {w['glue']:.2f}, lock-in {w['lock_in']:.2f}. "
-        "Fit: higher is better; glue and lock-in: lower is better.",
+        f"As of {c.as_of}. {weights_line(w).capitalize()}. "
+        "Fit: higher is better; glue, lock-in and cost: lower is better.",
         "",
         tabulate(
             rows,
-            headers=[
-                "Rank",
-                "Stack",
-                "Viable",
-                "Fit",
-                "Glue",
-                "Glue days/yr",
-                "Lock-in",
-                "Overall",
-                "Pareto",
-            ],
+            headers=["Rank", "Stack", "Viable", *(h.capitalize() for h in SCORE_HEADERS), "Pareto"],
             tablefmt="github",
             disable_numparse=True,
-            colalign=("right", "left", "left", "right", "right", "right", "right", "right", "left"),
+            colalign=("right", "left", "left", *("right",) * len(SCORE_HEADERS), "left"),
         ),
         "",
     ]
@@ -140,9 +139,12 @@ def evaluation(e: StackEvaluation) -> str:
         tabulate(owners, headers=["Capability", "Tool"], tablefmt="github"),
         "",
     ]
+    if e.idle:
+        out += [f"Idle (serve no need, still cost money): {', '.join(e.idle)}", ""]
     out += _score_section("Fit", e.fit)
     out += _score_section(f"Glue ({num(e.glue_person_days)} person-days a year)", e.glue)
     out += _score_section("Lock-in", e.lock_in)
+    out += _score_section(f"Cost ({annual(e)} a year)", e.cost)
     out += _score_section("Overall", e.overall)
     out += [
         "### Handoffs",

@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING
 from tabulate import tabulate
 
 from evaluator.reporting import robust
-from evaluator.reporting.common import HANDOFF_HEADERS, handoff_rows, headline, num, score_cells
+from evaluator.reporting.common import (
+    HANDOFF_HEADERS,
+    SCORE_HEADERS,
+    annual,
+    handoff_rows,
+    headline,
+    num,
+    score_cells,
+    weights_line,
+)
 from evaluator.scoring.results import Comparison, Score, StackEvaluation
 
 if TYPE_CHECKING:
@@ -28,37 +37,17 @@ def comparison(c: Comparison, /, robustness: Robustness | None = None) -> str:
     ]
     out = [
         f"Requirements: {c.requirements}",
-        f"As of {c.as_of}; weights fit {w['fit']:.2f}, glue {w['glue']:.2f}, lock-in {w['lock_in']:.2f}",
+        f"As of {c.as_of}; {weights_line(w)}",
         "",
         tabulate(
             rows,
-            headers=[
-                "rank",
-                "stack",
-                "viable",
-                "fit",
-                "glue",
-                "glue days/yr",
-                "lock-in",
-                "overall",
-                "pareto",
-            ],
+            headers=["rank", "stack", "viable", *SCORE_HEADERS, "pareto"],
             tablefmt="simple",
             disable_numparse=True,
-            colalign=(
-                "right",
-                "left",
-                "left",
-                "right",
-                "right",
-                "right",
-                "right",
-                "right",
-                "center",
-            ),
+            colalign=("right", "left", "left", *("right",) * len(SCORE_HEADERS), "center"),
         ),
         "",
-        "fit: higher is better; glue and lock-in: lower is better; * = on the Pareto front",
+        "fit: higher is better; glue, lock-in and cost: lower is better; * = on the Pareto front",
     ]
     for r in c.stacks:
         e = r.evaluation
@@ -125,9 +114,12 @@ def evaluation(e: StackEvaluation) -> str:
         tabulate(owners, headers=["capability", "tool"], tablefmt="simple"),
         "",
     ]
+    if e.idle:
+        out += [f"Idle (serve no need, still cost money): {', '.join(e.idle)}", ""]
     out += _score_block("Fit", e.fit)
     out += _score_block(f"Glue ({num(e.glue_person_days)} person-days a year)", e.glue)
     out += _score_block("Lock-in", e.lock_in)
+    out += _score_block(f"Cost ({annual(e)} a year)", e.cost)
     out += _score_block("Overall", e.overall)
     out += [
         "Handoffs:",

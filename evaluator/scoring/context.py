@@ -35,6 +35,9 @@ class Context:
     handoffs: tuple[tuple[str, str], ...]  # sorted (source stage, target stage)
     teams_of_stage: dict[str, frozenset[str]]
     posture: float
+    handoff_concerns: dict[tuple[str, str], tuple[str, ...]]
+    """Per handoff, the cross-cutting concerns that belong on it (params.CONCERNS order):
+    approvals only into a sign-off stage, versioning only out of a versioned one."""
 
     @property
     def total_weight(self) -> float:
@@ -47,14 +50,27 @@ def posture_needs(posture: float) -> dict[str, float]:
     return {"audit": w * (1 - posture), "lineage": w * (1 - posture), "access-control": w * posture}
 
 
+def posture_scale(declared: float, added: float) -> float:
+    """The factor on posture-added weights: 1 for a file that declares a whole platform, less
+    for one that declares little, so added needs weigh at most POSTURE_SHARE_CAP of it."""
+    if added <= 0:
+        return 0.0
+    return min(1.0, params.POSTURE_SHARE_CAP * declared / added)
+
+
 def build_context(requirements: Requirements, catalog: Catalog) -> Context:
     posture = requirements.governance.posture
     needs: dict[str, WeightedNeed] = {}
     for cap, need in requirements.capabilities.items():
         needs[cap] = WeightedNeed(cap, float(need.weight), need.must, need.min_level, "declared")
-    for cap, weight in posture_needs(posture).items():
-        if cap not in needs and weight > 0 and cap in catalog.capabilities:
-            needs[cap] = WeightedNeed(cap, weight, False, 1, "posture")
+    added = {
+        cap: weight
+        for cap, weight in posture_needs(posture).items()
+        if cap not in needs and weight > 0 and cap in catalog.capabilities
+    }
+    factor = posture_scale(sum(n.weight for n in needs.values()), sum(added.values()))
+    for cap, weight in added.items():
+        needs[cap] = WeightedNeed(cap, weight * factor, False, 1, "posture")
     kinds = {cap: catalog.capabilities[cap].kind for cap in needs}
     stages = frozenset(c for c, k in kinds.items() if k is CapabilityKind.STAGE)
     concerns = frozenset(c for c, k in kinds.items() if k is CapabilityKind.CONCERN)
@@ -62,14 +78,28 @@ def build_context(requirements: Requirements, catalog: Catalog) -> Context:
     for team in requirements.teams:
         for stage in team.stages:
             teams.setdefault(stage, set()).add(team.name)
+    handoffs = required_handoffs(catalog, stages)
     return Context(
         requirements=requirements,
         needs=tuple(needs[c] for c in sorted(needs)),
         stages=stages,
         concerns=concerns,
-        handoffs=required_handoffs(catalog, stages),
+        handoffs=handoffs,
         teams_of_stage={s: frozenset(t) for s, t in teams.items()},
         posture=posture,
+        handoff_concerns={h: handoff_concerns(catalog, *h) for h in handoffs},
+    )
+
+
+def handoff_concerns(catalog: Catalog, source: str, target: str) -> tuple[str, ...]:
+    """What must carry across a handoff: lineage, identity, audit and automation always; an
+    approval where the target receives a release; versioning where the source's artifacts
+    must match downstream."""
+    src, dst = catalog.capabilities[source], catalog.capabilities[target]
+    return tuple(
+        c
+        for c in params.CONCERNS
+        if (c != "approvals" or dst.sign_off) and (c != "versioning" or src.versioned)
     )
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from evaluator.models import Requirements, Stack
 from evaluator.scoring import params
 from evaluator.scoring.context import Context, build_context
+from evaluator.scoring.cost import cost_score
 from evaluator.scoring.fit import fit_score
 from evaluator.scoring.gates import gate_violations
 from evaluator.scoring.glue import glue_score, integration_islands
@@ -21,9 +22,9 @@ if TYPE_CHECKING:
 
 
 def overall_score(
-    fit: float, glue: float, lock_in: float, weights: tuple[float, float, float]
+    fit: float, glue: float, lock_in: float, cost: float, weights: tuple[float, float, float, float]
 ) -> Score:
-    wf, wg, wl = weights
+    wf, wg, wl, wc = weights
     return Score.of(
         [
             Contribution(key="fit", points=wf * fit, reason=f"fit {fit:.1f} x weight {wf:.2f}"),
@@ -36,6 +37,11 @@ def overall_score(
                 key="lock_in",
                 points=wl * (100 - lock_in),
                 reason=f"(100 - lock-in {lock_in:.1f}) x weight {wl:.2f}",
+            ),
+            Contribution(
+                key="cost",
+                points=wc * (100 - cost),
+                reason=f"(100 - cost {cost:.1f}) x weight {wc:.2f}",
             ),
         ]
     )
@@ -53,6 +59,7 @@ def evaluate_stack(
     fit = fit_score(view, context, catalog, today)
     glue, days, hand = glue_score(view, context)
     lock_in = lock_in_score(view, context)
+    cost, annual = cost_score(view, context, catalog, today, days)
     violations = gate_violations(view, context, catalog)
     islands = integration_islands(view, hand)
     island_note = (
@@ -76,14 +83,21 @@ def evaluate_stack(
         source=source,
         tools=tuple(sorted(stack.tools)),
         owners=dict(sorted(view.owners.items())),
+        idle=view.idle,
         viable=not violations,
         violations=tuple(violations),
         fit=fit,
         glue=glue,
         glue_person_days=days,
         lock_in=lock_in,
+        cost=cost,
+        annual_cost=annual,
         overall=overall_score(
-            fit.value, glue.value, lock_in.value, context.requirements.weights.normalised()
+            fit.value,
+            glue.value,
+            lock_in.value,
+            cost.value,
+            context.requirements.weights.normalised(),
         ),
         handoffs=tuple(hand),
         notes=notes,
@@ -91,9 +105,9 @@ def evaluate_stack(
 
 
 def dominates(a: StackEvaluation, b: StackEvaluation) -> bool:
-    """a is at least as good as b on fit, glue and lock-in, and better on one."""
-    ka = (a.fit.value, -a.glue.value, -a.lock_in.value)
-    kb = (b.fit.value, -b.glue.value, -b.lock_in.value)
+    """a is at least as good as b on fit, glue, lock-in and cost, and better on one."""
+    ka = (a.fit.value, -a.glue.value, -a.lock_in.value, -a.cost.value)
+    kb = (b.fit.value, -b.glue.value, -b.lock_in.value, -b.cost.value)
     return all(x >= y for x, y in zip(ka, kb, strict=True)) and ka != kb
 
 
@@ -109,14 +123,25 @@ def rank(evaluations: Sequence[StackEvaluation]) -> list[RankedStack]:
     ]
 
 
-def assumptions() -> tuple[str, ...]:
+def assumptions(requirements: Requirements) -> tuple[str, ...]:
     c = params.CONNECTION_POINTS
+    scale, rates = requirements.scale, requirements.rates
+    budget = (
+        scale.budget_usd
+        if scale.budget_usd is not None
+        else params.BUDGET_BY_SIZE[scale.size.value]
+    )
+    size = scale.size.value
     return (
         f"one glue point = {params.DAYS_PER_POINT:g} person-days a year of building and keeping integrations",
         f"handoff cost in points: same tool {c['same']:g}, native {c['native']:g}, shared standard {c['standard']:g}, custom code {c['custom']:g}",
         "a cross-cutting concern (lineage, identity, audit, versioning, approvals, automation) that does not carry across a handoff costs 1 point; audit-first posture raises lineage and audit to up to 2, permission-first raises identity to up to 2",
         f"a handoff between different teams in different tools costs {params.TEAM_HANDOFF_POINTS:g} points",
         f"each permission system beyond the first costs {params.PERMISSION_SYSTEM_POINTS:g} x (0.5 + posture) points of ongoing management",
+        f"cost: catalog price bands are for a medium-size organisation, scaled x{params.SIZE_PRICE_FACTOR[size]:g} for size {size}; operations effort x{params.SIZE_OPS_FACTOR[size]:g}"
+        + (f"; per-user prices for {scale.users} users" if scale.users is not None else ""),
+        f"cost: one person-day = {rates.currency} {rates.person_day_usd * rates.per_usd:,.0f} ({rates.per_usd:g} {rates.currency} per USD); one-off costs spread over {rates.horizon_years} years",
+        f"cost score = 100 x annual / (annual + {rates.currency} {budget * rates.per_usd:,.0f} budget); prices are list prices or estimates as of each tool's pricing date, never quotes",
     )
 
 
@@ -131,11 +156,11 @@ def compare(
     evaluations = [
         evaluate_stack(s, context, catalog, today=today, source=src) for s, src in stacks
     ]
-    wf, wg, wl = requirements.weights.normalised()
+    wf, wg, wl, wc = requirements.weights.normalised()
     return Comparison(
         requirements=requirements.name,
         as_of=today.isoformat(),
-        weights={"fit": wf, "glue": wg, "lock_in": wl},
-        assumptions=assumptions(),
+        weights={"fit": wf, "glue": wg, "lock_in": wl, "cost": wc},
+        assumptions=assumptions(requirements),
         stacks=tuple(rank(evaluations)),
     )

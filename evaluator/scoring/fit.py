@@ -1,16 +1,16 @@
 """Fit (0..100): how much of what the business needs the stack does, plus reuse of what it owns.
 
-    fit = C * sum(w_c * level_c / 3) / sum(w_c)  +  reuse shares kept  -  contract shares dropped
-with C = 100, or 100 - REUSE_POINTS when there are existing investments; floored at 0.
+    fit = C * sum(w_c * level_c / 3) / sum(w_c)  +  reuse shares of existing tools that do work
+with C = 100, or 100 - REUSE_POINTS when there are existing investments. Dropping a tool costs
+money (remaining contract, migration), so it is counted in cost, not here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import TYPE_CHECKING
 
-from evaluator.models import Commitment
+from evaluator.models import Commitment, Existing
 from evaluator.scoring import params
 from evaluator.scoring.context import Context
 from evaluator.scoring.results import Contribution, Score
@@ -18,6 +18,8 @@ from evaluator.scoring.stackview import StackView, effective_level
 
 if TYPE_CHECKING:
     from evaluator.catalog import Catalog
+
+DAYS_PER_YEAR = 365.25
 
 
 def level_of(view: StackView, capability: str) -> int:
@@ -27,6 +29,34 @@ def level_of(view: StackView, capability: str) -> int:
 
 def contract_active(until: dt.date | None, today: dt.date) -> bool:
     return until is None or until >= today
+
+
+def remaining_years(item: Existing, today: dt.date) -> float:
+    """Years a contract still runs (0 for a tool only in use or a contract that ended; one
+    year for an open-ended contract, which renews yearly)."""
+    if item.commitment is not Commitment.CONTRACT:
+        return 0.0
+    if item.until is None:
+        return 1.0
+    return max(0.0, (item.until - today).days / DAYS_PER_YEAR)
+
+
+def commitment_share(item: Existing, today: dt.date) -> float:
+    """Weight of an existing tool in the reuse pool: 1 in use, up to 2 under a contract with a
+    year or more to run, falling linearly to 1 on its end date (no cliff)."""
+    base = params.COMMITMENT_SHARE["in-use"]
+    extra = params.COMMITMENT_SHARE["contract"] - base
+    return base + extra * min(1.0, remaining_years(item, today))
+
+
+def describe(item: Existing, today: dt.date) -> str:
+    if item.commitment is Commitment.CONTRACT:
+        if item.until is None:
+            return "under contract"
+        if contract_active(item.until, today):
+            return f"under contract until {item.until.isoformat()}"
+        return f"contract ended {item.until.isoformat()}"
+    return "in use"
 
 
 def fit_score(view: StackView, context: Context, catalog: Catalog, today: dt.date) -> Score:
@@ -49,54 +79,18 @@ def fit_score(view: StackView, context: Context, catalog: Catalog, today: dt.dat
                 key=f"coverage.{need.capability}", points=points, reason=reason, possible=possible
             )
         )
-    shares = {
-        e.tool: params.COMMITMENT_SHARE[_commitment(e.commitment, e.until, today)] for e in existing
-    }
+    shares = {e.tool: commitment_share(e, today) for e in existing}
     pool = sum(shares.values())
+    working = view.working
     for item in sorted(existing, key=lambda e: e.tool):
         share = params.REUSE_POINTS * shares[item.tool] / pool
         name = catalog.tools[item.tool].name
-        if item.tool in view.tools:
-            out.append(
-                Contribution(
-                    key=f"reuse.{item.tool}",
-                    points=share,
-                    reason=f"reuses {name} ({_describe(item.commitment, item.until, today)})",
-                )
-            )
-        elif _commitment(item.commitment, item.until, today) == "contract":
-            out.append(
-                Contribution(
-                    key=f"switching.{item.tool}",
-                    points=-share,
-                    reason=f"switching cost: drops {name} ({_describe(item.commitment, item.until, today)})",
-                )
-            )
+        state = describe(item, today)
+        if item.tool in working:
+            points, reason = share, f"reuses {name} ({state})"
+        elif item.tool in view.tools:
+            points, reason = 0.0, f"keeps {name} ({state}) but gives it no work: no reuse credit"
         else:
-            out.append(
-                Contribution(
-                    key=f"reuse.{item.tool}",
-                    points=0.0,
-                    reason=f"does not reuse {name} ({_describe(item.commitment, item.until, today)})",
-                )
-            )
-    raw = math.fsum(c.points for c in out)
-    if raw < 0:
-        out.append(Contribution(key="floor", points=-raw, reason="fit cannot go below 0"))
+            points, reason = 0.0, f"does not reuse {name} ({state})"
+        out.append(Contribution(key=f"reuse.{item.tool}", points=points, reason=reason))
     return Score.of(out)
-
-
-def _commitment(commitment: Commitment, until: dt.date | None, today: dt.date) -> str:
-    if commitment is Commitment.CONTRACT and contract_active(until, today):
-        return "contract"
-    return "in-use"
-
-
-def _describe(commitment: Commitment, until: dt.date | None, today: dt.date) -> str:
-    if commitment is Commitment.CONTRACT:
-        if until is None:
-            return "under contract"
-        if contract_active(until, today):
-            return f"under contract until {until.isoformat()}"
-        return f"contract ended {until.isoformat()}"
-    return "in use"

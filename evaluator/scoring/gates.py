@@ -5,8 +5,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from evaluator.models import ACCESS_RANK, AccessGranularity, Control
-from evaluator.scoring import params
+from evaluator.models import (
+    ACCESS_RANK,
+    DATA_AT_REST_ROLES,
+    OWN_INFRASTRUCTURE,
+    AccessGranularity,
+    Control,
+    Deployment,
+    Tool,
+)
+from evaluator.scoring import licence, params
 from evaluator.scoring.context import Context
 from evaluator.scoring.fit import level_of
 from evaluator.scoring.results import Gate, Violation
@@ -16,29 +24,86 @@ if TYPE_CHECKING:
     from evaluator.catalog import Catalog
 
 
-def data_holders(view: StackView, context: Context, catalog: Catalog) -> list[str]:
-    """Tools that serve a needed stage that keeps the organisation's data."""
-    return sorted(
-        {
-            owner
-            for cap, owner in view.owners.items()
-            if owner is not None and catalog.capabilities[cap].holds_data
-        }
-    )
+def data_holders(view: StackView) -> list[str]:
+    """Tools that keep the organisation's data at rest or serve queries over it: storage
+    controls apply to them. Table formats and libraries are governed through the engine that
+    reads them; processors keep nothing at rest."""
+    return sorted(t for t, tool in view.tools.items() if tool.data_role in DATA_AT_REST_ROLES)
+
+
+def placements(tool: Tool, allowed: tuple[Deployment, ...] | None) -> tuple[str, ...]:
+    """Where this tool may run under the deployment policy: the vendor's or cloud's managed
+    offering in an allowed place, or the organisation's own infrastructure (on premises or its
+    own account in an allowed cloud) for a self-hostable tool."""
+    if allowed is None:
+        allowed_set = set(Deployment)
+    else:
+        allowed_set = set(allowed)
+    out = [d.value for d in tool.deployment if d is not Deployment.SELF_HOSTED and d in allowed_set]
+    if Deployment.SELF_HOSTED in tool.deployment and allowed_set & OWN_INFRASTRUCTURE:
+        out.append("self-hosted")
+    return tuple(out)
+
+
+def deployable(tool: Tool, allowed: tuple[Deployment, ...] | None) -> bool:
+    return bool(placements(tool, allowed))
+
+
+def tool_gate_violations(tool: Tool, context: Context) -> list[Violation]:
+    """The gates a tool fails by itself, whatever else the stack holds: deployment and avoid
+    lists. Recommend drops such tools before searching; scoring reports them."""
+    req = context.requirements
+    out: list[Violation] = []
+    allowed = req.deployment.allowed
+    if allowed is not None and not deployable(tool, allowed):
+        where = ", ".join(d.value for d in tool.deployment)
+        own = (
+            "; self-hosted needs on-premises, self-hosted or a cloud in allowed"
+            if Deployment.SELF_HOSTED in tool.deployment
+            else ""
+        )
+        out.append(
+            Violation(
+                gate="deployment",
+                subject=tool.id,
+                message=f"{tool.id} runs only on {where}; allowed: {', '.join(d.value for d in allowed)}{own}",
+            )
+        )
+    if tool.id in req.avoid.tools:
+        out.append(
+            Violation(gate="avoid", subject=tool.id, message=f"{tool.id} is on the avoid list")
+        )
+    if tool.vendor.casefold() in {v.casefold() for v in req.avoid.vendors}:
+        out.append(
+            Violation(
+                gate="avoid",
+                subject=tool.id,
+                message=f"{tool.id} is from avoided vendor {tool.vendor}",
+            )
+        )
+    if licence.avoided(tool.license, req.avoid.licenses):
+        out.append(
+            Violation(
+                gate="avoid",
+                subject=tool.id,
+                message=f"{tool.id} is licensed {tool.license}, and every option is avoided",
+            )
+        )
+    return out
 
 
 def meets(view: StackView, tool_id: str, control: Control) -> bool:
     tool = view.tools[tool_id]
     g = tool.governance
 
-    def hub_covers(capability: str) -> bool:
+    def governed(capability: str) -> str | None:
         hub = view.hub(capability)
-        return hub is not None and view.reaches(hub, tool_id)
+        return hub if hub is not None and view.governs(hub, tool_id, capability) else None
 
     if control is Control.AUDIT:
-        return g.audit or hub_covers("audit")
+        return g.audit or governed("audit") is not None
     if control is Control.LINEAGE:
-        return g.lineage or "openlineage" in tool.standards or hub_covers("lineage")
+        return g.lineage or governed("lineage") is not None
     if control is Control.SSO:
         return g.sso
     if control in (Control.ACCESS_ROLE, Control.ACCESS_FINE):
@@ -47,10 +112,9 @@ def meets(view: StackView, tool_id: str, control: Control) -> bool:
         )
         if ACCESS_RANK[g.access_control] >= ACCESS_RANK[needed]:
             return True
-        hub = view.hub("access-control")
+        hub = governed("access-control")
         return (
             hub is not None
-            and view.reaches(hub, tool_id)
             and ACCESS_RANK[view.tools[hub].governance.access_control] >= ACCESS_RANK[needed]
         )
     if control is Control.APPROVALS:
@@ -75,56 +139,25 @@ def gate_violations(view: StackView, context: Context, catalog: Catalog) -> list
                     message=f"must-have {need.capability} at level {need.min_level}: {have}",
                 )
             )
-    allowed = req.deployment.allowed
-    for tool_id, tool in view.tools.items():
-        if allowed is not None and not set(tool.deployment) & set(allowed):
-            where = ", ".join(d.value for d in tool.deployment)
-            out.append(
-                Violation(
-                    gate="deployment",
-                    subject=tool_id,
-                    message=f"{tool_id} runs only on {where}; allowed: {', '.join(d.value for d in allowed)}",
-                )
-            )
-        if tool_id in req.avoid.tools:
-            out.append(
-                Violation(gate="avoid", subject=tool_id, message=f"{tool_id} is on the avoid list")
-            )
-        if tool.vendor.casefold() in {v.casefold() for v in req.avoid.vendors}:
-            out.append(
-                Violation(
-                    gate="avoid",
-                    subject=tool_id,
-                    message=f"{tool_id} is from avoided vendor {tool.vendor}",
-                )
-            )
-        avoided = {lic.casefold() for lic in req.avoid.licenses}
-        if any(part.casefold() in avoided for part in tool.license.split()):
-            out.append(
-                Violation(
-                    gate="avoid",
-                    subject=tool_id,
-                    message=f"{tool_id} is licensed {tool.license}, which is avoided",
-                )
-            )
-    holders = data_holders(view, context, catalog)
+    for tool in view.tools.values():
+        out.extend(tool_gate_violations(tool, context))
+    holders = data_holders(view)
     demands: list[tuple[Gate, str, Control]] = [
         ("sensitivity", f"{req.sensitivity.value} data", c)
         for c in params.SENSITIVITY_CONTROLS[req.sensitivity]
     ]
     for reg_id in sorted(req.regulations):
         demands.extend(("regulation", reg_id, c) for c in catalog.regulations[reg_id].requires)
+    working = sorted(view.working)
     seen: set[tuple[str, Control]] = set()
     for gate, why, control in demands:
         if control in params.STACK_WIDE_CONTROLS:
-            if (("*", control) not in seen) and not any(
-                meets(view, t, control) for t in view.tools
-            ):
+            if (("*", control) not in seen) and not any(meets(view, t, control) for t in working):
                 out.append(
                     Violation(
                         gate=gate,
                         subject=control.value,
-                        message=f"{why} needs {control.value}: no tool in the stack provides it",
+                        message=f"{why} needs {control.value}: no working tool in the stack provides it",
                     )
                 )
             seen.add(("*", control))
@@ -134,11 +167,33 @@ def gate_violations(view: StackView, context: Context, catalog: Catalog) -> list
                 continue
             seen.add((tool_id, control))
             if not meets(view, tool_id, control):
+                role = view.tools[tool_id].data_role.value
+                keeps = (
+                    "whose data role is not recorded"
+                    if role == "unknown"
+                    else "which serves data"
+                    if role == "serves"
+                    else "which holds data"
+                )
+                lacks = (
+                    "it has no SSO of its own"
+                    if control is Control.SSO
+                    else f"neither it nor a governance tool documented to carry {_concern(control)} to it provides it"
+                )
                 out.append(
                     Violation(
                         gate=gate,
                         subject=tool_id,
-                        message=f"{why} needs {control.value} on {tool_id}, which holds data; neither it nor a governance tool reaching it provides it",
+                        message=f"{why} needs {control.value} on {tool_id}, {keeps}; {lacks}",
                     )
                 )
     return out
+
+
+def _concern(control: Control) -> str:
+    if control in (Control.ACCESS_ROLE, Control.ACCESS_FINE):
+        return "access control"
+    return control.value
+
+
+__all__ = ["data_holders", "deployable", "gate_violations", "meets", "placements"]

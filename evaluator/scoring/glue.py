@@ -14,23 +14,15 @@ from __future__ import annotations
 
 import networkx as nx
 
-from evaluator.models import Tool
+from evaluator.models import DATA_AT_REST_ROLES, DataRole, Tool
 from evaluator.scoring import params
 from evaluator.scoring.context import Context
-from evaluator.scoring.results import Contribution, Handoff, Score
-from evaluator.scoring.stackview import StackView
-
-_HUB_OF = {
-    "lineage": "lineage",
-    "identity": "access-control",
-    "audit": "audit",
-    "automation": "orchestration",
-}
+from evaluator.scoring.results import Connection, Contribution, Handoff, Score
+from evaluator.scoring.stackview import StackView, cheaper, commercial, suite_mates, worse
 
 
 def concern_support(tool: Tool) -> dict[str, bool]:
-    """Which cross-cutting concerns a tool supports by itself (the recommend kernel compiles
-    the same table, so both read it from here)."""
+    """Which cross-cutting concerns a tool supports by itself."""
     g = tool.governance
     return {
         "lineage": g.lineage,
@@ -48,18 +40,42 @@ def _flag(concern: str, tool: Tool) -> bool:
 
 def carries(view: StackView, concern: str, a: str, b: str) -> bool:
     """A concern carries across a boundary when both tools support it and are wired together
-    (native integration, same vendor, or, for lineage, OpenLineage on both sides; for identity,
-    SSO on both sides), or when the stack's tool for that concern reaches both."""
+    (native integration or one vendor's suite; for lineage, OpenLineage on both sides; for
+    identity, SSO on both sides), or when the stack's tool for that concern reaches both: for
+    lineage, audit and identity (access control) through integrations documented to carry it,
+    for automation (the orchestrator) through any integration that needs no custom code."""
     ta, tb = view.tools[a], view.tools[b]
     if _flag(concern, ta) and _flag(concern, tb):
         kind, _ = view.connection(a, b)
-        if concern == "identity" or kind in ("same", "native") or ta.vendor == tb.vendor:
+        if concern == "identity" or kind in ("same", "native") or suite_mates(ta, tb):
             return True
         if concern == "lineage" and "openlineage" in ta.standards and "openlineage" in tb.standards:
             return True
-    hub_capability = _HUB_OF.get(concern)
+    hub_capability = params.CONCERN_HUB.get(concern)
     hub = view.hub(hub_capability) if hub_capability else None
-    return hub is not None and view.reaches(hub, a) and view.reaches(hub, b)
+    if hub is None:
+        return False
+    if concern == "automation":
+        return view.reaches(hub, a) and view.reaches(hub, b)
+    return view.governs(hub, a, hub_capability) and view.governs(hub, b, hub_capability)  # type: ignore[arg-type]
+
+
+def route(view: StackView, a: str, b: str) -> tuple[Connection, tuple[str, ...]]:
+    """How work passes from a to b: directly, or through a tool of the stack that keeps or
+    serves the data and both work on without custom code (ELT runs in the warehouse, BI reads
+    it: dbt -> Snowflake <- Tableau is native on both sides, whatever dbt and Tableau say of
+    each other)."""
+    best = view.connection(a, b)
+    for hub in sorted(view.tools):
+        if hub in (a, b) or view.tools[hub].data_role not in DATA_AT_REST_ROLES:
+            continue
+        if view.tools[hub].data_role is DataRole.UNKNOWN:
+            continue
+        left, right = view.connection(a, hub)[0], view.connection(hub, b)[0]
+        kind = worse(left, right)
+        if kind != "custom" and cheaper(kind, best[0]):
+            best = (kind, (f"both work on {hub}",))
+    return best
 
 
 def handoffs(view: StackView, context: Context) -> list[Handoff]:
@@ -68,11 +84,12 @@ def handoffs(view: StackView, context: Context) -> list[Handoff]:
         a, b = view.owners.get(source_stage), view.owners.get(target_stage)
         if a is None or b is None:
             continue  # an uncovered stage costs fit, not glue
-        kind, via = view.connection(a, b)
+        kind, via = route(view, a, b)
         broken: tuple[str, ...] = ()
         team_boundary = False
         if kind != "same":  # one tool on both sides: nothing to glue
-            broken = tuple(c for c in params.CONCERNS if not carries(view, c, a, b))
+            concerns = context.handoff_concerns[(source_stage, target_stage)]
+            broken = tuple(c for c in concerns if not carries(view, c, a, b))
             teams_a = context.teams_of_stage.get(source_stage, frozenset())
             teams_b = context.teams_of_stage.get(target_stage, frozenset())
             team_boundary = bool(teams_a and teams_b and not teams_a & teams_b)
@@ -128,22 +145,30 @@ def permission_domains(view: StackView) -> list[list[str]]:
     hub = view.hub("access-control")
     domains: dict[str, set[str]] = {}
     if hub is not None:
-        domains[f"hub:{hub}"] = {hub} | {h for h in holders if view.reaches(hub, h)}
+        domains[f"hub:{hub}"] = {hub} | {
+            h for h in holders if view.governs(hub, h, "access-control")
+        }
     hub_vendor = view.tools[hub].vendor if hub is not None else None
     for holder in holders:
         if hub is not None and holder in domains[f"hub:{hub}"]:
             continue
-        vendor = view.tools[holder].vendor
-        key = f"hub:{hub}" if vendor == hub_vendor else f"vendor:{vendor}"
+        tool = view.tools[holder]
+        if not commercial(tool):
+            key = f"tool:{holder}"  # open-source projects of one foundation share no IAM
+        elif tool.vendor == hub_vendor and hub is not None and commercial(view.tools[hub]):
+            key = f"hub:{hub}"
+        else:
+            key = f"vendor:{tool.vendor}"
         domains.setdefault(key, set()).add(holder)
     return sorted(sorted(d) for d in domains.values())
 
 
 def worst_case(context: Context) -> float:
-    per_handoff = (
+    handoffs = sum(
         params.CONNECTION_POINTS["custom"]
-        + sum(params.concern_points(c, context.posture) for c in params.CONCERNS)
+        + sum(params.concern_points(c, context.posture) for c in context.handoff_concerns[h])
         + params.TEAM_HANDOFF_POINTS
+        for h in context.handoffs
     )
     attachments = (
         len(context.concerns)
@@ -154,7 +179,7 @@ def worst_case(context: Context) -> float:
     permissions = (
         max(len(context.needs) - 1, 0) * params.PERMISSION_SYSTEM_POINTS * (0.5 + context.posture)
     )
-    return len(context.handoffs) * per_handoff + attachments + permissions
+    return handoffs + attachments + permissions
 
 
 def glue_score(view: StackView, context: Context) -> tuple[Score, float, list[Handoff]]:

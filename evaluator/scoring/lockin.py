@@ -10,7 +10,7 @@ HHI: Herfindahl index of vendor shares (1 = one vendor does everything).
 from __future__ import annotations
 
 from evaluator.models import CLOUDS, Deployment, Openness, Tool
-from evaluator.scoring import params
+from evaluator.scoring import licence, params
 from evaluator.scoring.context import Context
 from evaluator.scoring.results import Contribution, Score
 from evaluator.scoring.stackview import StackView
@@ -20,11 +20,12 @@ def closedness(tool: Tool) -> list[tuple[str, float]]:
     """The named reasons a tool is hard to leave, each with its share of 1."""
     c = params.CLOSEDNESS
     out: list[tuple[str, float]] = []
-    if tool.proprietary:
+    kind = licence.openness(tool.license)
+    if kind == "proprietary":
         out.append(("proprietary licence", c["proprietary-license"]))
-    elif not tool.license_known:
+    elif kind == "unknown":
         out.append(("licence unknown, counted as proprietary", c["proprietary-license"]))
-    elif any(part in params.SOURCE_AVAILABLE_LICENSES for part in tool.license.split()):
+    elif kind == "source-available":
         out.append((f"source-available licence {tool.license}", c["source-available-license"]))
     if tool.openness.data_format is Openness.PROPRIETARY:
         out.append(("proprietary data/model format", c["proprietary-data-format"]))

@@ -14,9 +14,13 @@ from evaluator.models import Control, Sensitivity
 REUSE_POINTS: Final = 10.0
 """Points of fit reserved for reusing existing investments (only when there are any)."""
 COMMITMENT_SHARE: Final = {"contract": 2.0, "in-use": 1.0}
-"""How much of the reuse pool each existing tool carries, by commitment."""
+"""How much of the reuse pool each existing tool carries, by commitment: a contract with a year
+or more to run counts 2, falling linearly to 1 (in use) on its end date, so nothing jumps."""
 POSTURE_GOVERNANCE_WEIGHT: Final = 3.0
 """Weight (on the 1..5 scale) the governance posture adds to audit/lineage vs access control."""
+POSTURE_SHARE_CAP: Final = 0.25
+"""Needs the posture adds weigh together at most this share of what the file declares, so a
+file declaring one capability is judged on it, not on needs nobody wrote."""
 IMPLIED_LEVEL: Final = 1
 """A tool's own governance feature (audit log, lineage, fine access control) covers the
 matching concern partially even when its capability map does not list it."""
@@ -30,6 +34,13 @@ TEAM_HANDOFF_POINTS: Final = 2.0
 PERMISSION_SYSTEM_POINTS: Final = 4.0
 """Ongoing cost of one more permission system, scaled by 0.5 + posture."""
 CONCERNS: Final = ("lineage", "identity", "audit", "versioning", "approvals", "automation")
+CONCERN_HUB: Final = {
+    "lineage": "lineage",
+    "identity": "access-control",
+    "audit": "audit",
+    "automation": "orchestration",
+}
+"""The capability whose tool (at HUB_MIN_LEVEL or above) can carry a concern across a handoff."""
 
 
 def concern_points(concern: str, posture: float) -> float:
@@ -40,6 +51,19 @@ def concern_points(concern: str, posture: float) -> float:
     if concern == "identity":
         return 1.0 + posture
     return 1.0
+
+
+# ---- cost (total cost of ownership a year, US dollars inside; reported in the file's currency)
+SIZE_PRICE_FACTOR: Final = {"small": 0.25, "medium": 1.0, "large": 4.0}
+"""Catalog price bands are for the medium size; consumption, nodes and seats scale with size."""
+SIZE_OPS_FACTOR: Final = {"small": 0.5, "medium": 1.0, "large": 2.0}
+"""Operations effort grows more slowly than spend: the same cluster, more of it."""
+BUDGET_BY_SIZE: Final = {"small": 150_000.0, "medium": 1_000_000.0, "large": 6_000_000.0}
+"""The yearly amount a stack costing it scores 50 on cost, unless the file states a budget."""
+UNPRICED_BAND: Final = (20_000.0, 200_000.0)
+"""A tool the catalog has no price for, at the medium size: a wide band, stated as unknown."""
+UNKNOWN_OPERATIONS_DAYS: Final = {"managed": 10.0, "self-hosted": 60.0}
+"""Operations effort assumed when the catalog records none."""
 
 
 # ---- lock-in: how closed a tool is, as shares of 1
@@ -55,6 +79,7 @@ CLOSEDNESS: Final = {
 SOURCE_AVAILABLE_LICENSES: Final = frozenset(
     {"BUSL-1.1", "SSPL-1.0", "Elastic-2.0", "RSALv2", "Confluent-Community-1.0", "CC-BY-NC-4.0"}
 )
+"""(A ``LicenseRef-`` prefix is ignored when matching, so ``LicenseRef-RSALv2`` counts.)"""
 """Licences that publish the source but restrict use: not proprietary, not open either."""
 
 # ---- gates

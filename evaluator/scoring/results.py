@@ -61,17 +61,29 @@ class Handoff(Result):
     points: float
 
 
+class AnnualCost(Result):
+    """The total cost of ownership a year, as a band in the requirements' currency."""
+
+    low: float
+    high: float
+    currency: str
+
+
 class StackEvaluation(Result):
     name: str
     source: str | None
     tools: tuple[str, ...]
     owners: dict[str, str | None]
+    idle: tuple[str, ...]
+    """Tools in the stack that serve no need: they cost money and do nothing asked for."""
     viable: bool
     violations: tuple[Violation, ...]
     fit: Score
     glue: Score
     glue_person_days: float
     lock_in: Score
+    cost: Score
+    annual_cost: AnnualCost
     overall: Score
     handoffs: tuple[Handoff, ...]
     notes: tuple[str, ...]

@@ -1,5 +1,6 @@
-"""A stack seen through a catalog: which tool serves each needed capability, and how two tools
-connect. Scoring reads only this view, never the YAML models directly."""
+"""A stack seen through a catalog: which tool serves each needed capability, how two tools
+connect, and which governance concerns reach from one tool to another. Scoring reads only this
+view, never the YAML models directly."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from evaluator.models import (
     Stack,
     Tool,
 )
-from evaluator.scoring import params
+from evaluator.scoring import licence, params
 from evaluator.scoring.context import Context
 from evaluator.scoring.results import Connection
 
@@ -28,6 +29,14 @@ _CONNECTION: dict[IntegrationKind, Connection] = {
 }
 
 
+def worse(a: Connection, b: Connection) -> Connection:
+    return a if _RANK[a] >= _RANK[b] else b
+
+
+def cheaper(a: Connection, b: Connection) -> bool:
+    return _RANK[a] < _RANK[b]
+
+
 def effective_level(tool: Tool, capability: str) -> int:
     """The declared level, or the partial level a tool's own governance feature implies."""
     level = tool.capabilities.get(capability, 0)
@@ -40,12 +49,104 @@ def effective_level(tool: Tool, capability: str) -> int:
     return max(level, params.IMPLIED_LEVEL) if implied else level
 
 
+def commercial(tool: Tool) -> bool:
+    """Sold by its vendor (proprietary or unchecked licence, or only run by the vendor): the
+    kind of product a vendor builds into a suite."""
+    return (
+        licence.openness(tool.license) in ("proprietary", "unknown")
+        or "self-hosted" not in tool.deployment
+    )
+
+
+def suite_mates(a: Tool, b: Tool) -> bool:
+    """Two commercial products of one vendor: built to work together (one console, one IAM).
+    Open-source projects of one foundation are not a suite."""
+    return a.vendor == b.vendor and commercial(a) and commercial(b)
+
+
+def owner_key(tool: Tool, capability: str, existing: frozenset[str]) -> tuple[int, int, bool, str]:
+    """The owner rule's order, best first: the highest level; then the specialist (the tool
+    with the fewest capabilities, the one a stack adds for that job, not the broadest
+    platform); then a tool already owned; then by id, so file order never matters."""
+    return (
+        -effective_level(tool, capability),
+        len(tool.capabilities),
+        tool.id not in existing,
+        tool.id,
+    )
+
+
+def best_tool(tools: dict[str, Tool], capability: str, existing: frozenset[str]) -> str | None:
+    candidates = [t for t in tools.values() if effective_level(t, capability) > 0]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda t: owner_key(t, capability, existing)).id
+
+
+def bridging_vocabulary(catalog: Catalog) -> frozenset[str]:
+    """Format and data-API ids that bridge a handoff (computed once per catalog)."""
+    cached: frozenset[str] | None = getattr(catalog, "_bridging_cache", None)
+    if cached is None:
+        cached = frozenset(
+            {f"f:{k}" for k, v in catalog.formats.items() if v.kind in BRIDGING_KINDS}
+            | {f"s:{k}" for k, v in catalog.standards.items() if v.kind in BRIDGING_KINDS}
+        )
+        object.__setattr__(catalog, "_bridging_cache", cached)
+    return cached
+
+
+def connect(a: Tool, b: Tool, catalog: Catalog, stack: Stack) -> tuple[Connection, tuple[str, ...]]:
+    """The cheapest documented way two tools exchange work: a native integration (either side
+    documents it, the stack declares it, or both are one vendor's commercial suite), a shared
+    open format or data API, else custom code."""
+    options: list[tuple[Connection, tuple[str, ...]]] = []
+    for src, dst in ((a, b), (b, a)):
+        for integration in src.integrations:
+            if integration.tool == dst.id:
+                options.append((_CONNECTION[integration.kind], (f"{src.id} integration",)))
+    for declared in stack.integrations:
+        if {declared.source, declared.target} == {a.id, b.id}:
+            options.append((_CONNECTION[declared.kind], ("declared in stack",)))
+    if suite_mates(a, b):
+        options.append(("native", (f"one {a.vendor} suite",)))
+    vocab = bridging_vocabulary(catalog)
+    shared = sorted(
+        {f for f in set(a.formats) & set(b.formats) if f"f:{f}" in vocab}
+        | {s for s in set(a.standards) & set(b.standards) if f"s:{s}" in vocab}
+    )
+    if shared:
+        options.append(("standard", tuple(shared)))
+    if not options:
+        return "custom", ()
+    kind = min(options, key=lambda o: _RANK[o[0]])[0]
+    via = tuple(sorted({v for k, vs in options if k == kind for v in vs}))
+    return kind, via
+
+
+def carried(a: Tool, b: Tool, stack: Stack) -> frozenset[str]:
+    """Governance concerns (access-control, audit, lineage) an integration between two tools is
+    documented to carry, in either direction, or that the stack's own glue is declared to carry.
+    A shared format or protocol carries none: a CSV file holds no policy and no audit trail."""
+    out: set[str] = set()
+    for src, dst in ((a, b), (b, a)):
+        for integration in src.integrations:
+            if integration.tool == dst.id:
+                out.update(integration.carries)
+    for declared in stack.integrations:
+        if {declared.source, declared.target} == {a.id, b.id}:
+            out.update(declared.carries)
+    if "openlineage" in a.standards and "openlineage" in b.standards:
+        out.add("lineage")  # a lineage protocol: its events are the lineage
+    return frozenset(out)
+
+
 @dataclass(frozen=True)
 class StackView:
     stack: Stack
     tools: dict[str, Tool]  # in the stack, by id
     owners: dict[str, str | None]  # needed capability -> tool id
     links: dict[frozenset[str], tuple[Connection, tuple[str, ...]]]
+    carry: dict[frozenset[str], frozenset[str]]
 
     def connection(self, a: str, b: str) -> tuple[Connection, tuple[str, ...]]:
         if a == b:
@@ -55,6 +156,11 @@ class StackView:
     def reaches(self, hub: str, tool: str) -> bool:
         """Whether a cross-cutting tool is wired to another without custom code."""
         return self.connection(hub, tool)[0] != "custom"
+
+    def governs(self, hub: str, tool: str, concern: str) -> bool:
+        """Whether a governance tool's concern reaches another tool: itself, or an integration
+        documented to carry it."""
+        return hub == tool or concern in self.carry.get(frozenset((hub, tool)), frozenset())
 
     def hub(self, capability: str) -> str | None:
         """The stack's tool for a needed concern, if it serves it well enough to bridge other
@@ -66,55 +172,16 @@ class StackView:
             return None
         return owner
 
+    @property
+    def working(self) -> frozenset[str]:
+        """Tools that serve at least one need."""
+        return frozenset(o for o in self.owners.values() if o is not None)
 
-def best_tool(tools: dict[str, Tool], capability: str, existing: frozenset[str]) -> str | None:
-    """Highest level first; then a tool already owned; then the broadest tool; then by id, so
-    that the order tools are listed in never matters."""
-    candidates = [t for t in tools.values() if effective_level(t, capability) > 0]
-    if not candidates:
-        return None
-    best = min(
-        candidates,
-        key=lambda t: (
-            -effective_level(t, capability),
-            t.id not in existing,
-            -len(t.capabilities),
-            t.id,
-        ),
-    )
-    return best.id
-
-
-def connect(a: Tool, b: Tool, catalog: Catalog, stack: Stack) -> tuple[Connection, tuple[str, ...]]:
-    """The cheapest documented way two tools exchange work: a native integration (either side
-    documents it, or the stack declares it), a shared open format or data API, else custom code."""
-    options: list[tuple[Connection, tuple[str, ...]]] = []
-    for src, dst in ((a, b), (b, a)):
-        for integration in src.integrations:
-            if integration.tool == dst.id:
-                options.append((_CONNECTION[integration.kind], (f"{src.id} integration",)))
-    for declared in stack.integrations:
-        if {declared.source, declared.target} == {a.id, b.id}:
-            options.append((_CONNECTION[declared.kind], ("declared in stack",)))
-    shared = sorted(
-        (
-            set(a.formats)
-            & set(b.formats)
-            & {f for f, v in catalog.formats.items() if v.kind in BRIDGING_KINDS}
-        )
-        | (
-            set(a.standards)
-            & set(b.standards)
-            & {s for s, v in catalog.standards.items() if v.kind in BRIDGING_KINDS}
-        )
-    )
-    if shared:
-        options.append(("standard", tuple(shared)))
-    if not options:
-        return "custom", ()
-    kind = min(options, key=lambda o: _RANK[o[0]])[0]
-    via = tuple(sorted({v for k, vs in options if k == kind for v in vs}))
-    return kind, via
+    @property
+    def idle(self) -> tuple[str, ...]:
+        """Tools in the stack that serve no need: they cost money and do nothing asked for."""
+        working = self.working
+        return tuple(t for t in self.tools if t not in working)
 
 
 def build_view(stack: Stack, catalog: Catalog, context: Context) -> StackView:
@@ -127,12 +194,19 @@ def build_view(stack: Stack, catalog: Catalog, context: Context) -> StackView:
             role if role in tools else best_tool(tools, need.capability, existing)
         )
     ids = sorted(tools)
-    links = {
-        frozenset((a, b)): connect(tools[a], tools[b], catalog, stack)
-        for i, a in enumerate(ids)
-        for b in ids[i + 1 :]
-    }
-    return StackView(stack=stack, tools=tools, owners=owners, links=links)
+    pairs = [(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :]]
+    links = {frozenset(p): connect(tools[p[0]], tools[p[1]], catalog, stack) for p in pairs}
+    carry = {frozenset(p): carried(tools[p[0]], tools[p[1]], stack) for p in pairs}
+    return StackView(stack=stack, tools=tools, owners=owners, links=links, carry=carry)
 
 
-__all__ = ["StackView", "best_tool", "build_view", "connect", "effective_level"]
+__all__ = [
+    "StackView",
+    "best_tool",
+    "build_view",
+    "carried",
+    "connect",
+    "effective_level",
+    "owner_key",
+    "suite_mates",
+]

@@ -1,0 +1,192 @@
+"""Cost (0..100, lower is better): the total cost of ownership a year, and what makes it up.
+
+    annual = sum over the stack's tools of (subscription or licence + operations effort)
+           + glue effort + what dropping existing tools still costs (contract left, migration)
+    cost   = 100 * annual / (annual + budget)
+
+Every amount is a band (low, high) in US dollars inside, reported in the requirements' currency;
+the score uses the middle of the band. Effort is priced at the requirements' person-day rate.
+A tool is priced as it would run under the deployment policy: the vendor's or cloud's managed
+offering where one is allowed (a paid product), the organisation's own infrastructure where
+it must be or where the software is free (then running it is the cost).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from evaluator.models import Existing, PricingModel, Tool
+from evaluator.scoring import params
+from evaluator.scoring.context import Context
+from evaluator.scoring.fit import contract_active, remaining_years
+from evaluator.scoring.gates import placements
+from evaluator.scoring.results import AnnualCost, Contribution, Score
+from evaluator.scoring.stackview import StackView
+
+if TYPE_CHECKING:
+    from evaluator.catalog import Catalog
+
+
+@dataclass(frozen=True)
+class Line:
+    key: str
+    low: float
+    high: float
+    reason: str
+
+    @property
+    def middle(self) -> float:
+        return (self.low + self.high) / 2
+
+
+def hosting(tool: Tool, context: Context) -> str:
+    """``managed`` or ``self-hosted``: how the tool runs in this organisation."""
+    places = placements(tool, context.requirements.deployment.allowed)
+    managed = [p for p in places if p != "self-hosted"]
+    free = tool.pricing is not None and tool.pricing.model is PricingModel.FREE
+    if "self-hosted" in places and (free or not managed):
+        return "self-hosted"
+    if managed:
+        return "managed"
+    return "self-hosted" if tool.self_hostable else "managed"
+
+
+def price(tool: Tool, context: Context, stated: Existing | None) -> tuple[float, float, str]:
+    """Subscription, licence or consumption a year (USD), and where the figure comes from."""
+    req = context.requirements
+    size = req.scale.size.value
+    factor = params.SIZE_PRICE_FACTOR[size]
+    if stated is not None and stated.annual_usd is not None:
+        return stated.annual_usd, stated.annual_usd, "as the requirements state"
+    p = tool.pricing
+    if p is None:
+        low, high = params.UNPRICED_BAND
+        return low * factor, high * factor, f"price unknown: default band for {size} size"
+    if p.model is PricingModel.FREE:
+        return 0.0, 0.0, "free software"
+    if p.model is PricingModel.PER_USER and req.scale.users is not None:
+        assert p.per_user_month_usd is not None  # the model validator requires it
+        amount = p.per_user_month_usd * 12 * req.scale.users
+        return amount, amount, f"{req.scale.users} users x list price"
+    kind = "estimate" if p.estimated else "list price"
+    return (
+        p.annual_usd[0] * factor,
+        p.annual_usd[1] * factor,
+        f"{p.model.value}, {kind} for {size} size",
+    )
+
+
+def operations_days(tool: Tool, how: str, context: Context) -> tuple[float, str]:
+    size = context.requirements.scale.size.value
+    factor = params.SIZE_OPS_FACTOR[size]
+    ops = tool.operations
+    if ops is None:
+        return params.UNKNOWN_OPERATIONS_DAYS[how] * factor, "effort unknown: default"
+    if how == "self-hosted":
+        days = ops.self_hosted_days if ops.self_hosted_days is not None else ops.managed_days
+        return days * factor, "run in-house"
+    return ops.managed_days * factor, "administered, vendor-run"
+
+
+def _money(amount: float, context: Context) -> str:
+    rates = context.requirements.rates
+    return f"{rates.currency} {amount * rates.per_usd:,.0f}"
+
+
+def _band(low: float, high: float, context: Context) -> str:
+    if math.isclose(low, high):
+        return _money(low, context)
+    rates = context.requirements.rates
+    return f"{rates.currency} {low * rates.per_usd:,.0f}-{high * rates.per_usd:,.0f}"
+
+
+def cost_lines(
+    view: StackView, context: Context, catalog: Catalog, today: dt.date, glue_days: float
+) -> list[Line]:
+    req = context.requirements
+    rate = req.rates.person_day_usd
+    horizon = req.rates.horizon_years
+    stated = {e.tool: e for e in req.existing}
+    idle = set(view.idle)
+    out: list[Line] = []
+    for tool_id, tool in view.tools.items():
+        how = hosting(tool, context)
+        low, high, why = price(tool, context, stated.get(tool_id))
+        days, ops_why = operations_days(tool, how, context)
+        ops = days * rate
+        note = " (idle: serves no need)" if tool_id in idle else ""
+        out.append(
+            Line(
+                key=f"tool.{tool_id}",
+                low=low + ops,
+                high=high + ops,
+                reason=f"{tool_id}, {how}{note}: {_band(low, high, context)} ({why}) + {days:g} person-days ({ops_why}) = {_band(low + ops, high + ops, context)} a year",
+            )
+        )
+    if glue_days > 0:
+        amount = glue_days * rate
+        out.append(
+            Line(
+                key="glue",
+                low=amount,
+                high=amount,
+                reason=f"glue: {glue_days:.1f} person-days a year = {_money(amount, context)}",
+            )
+        )
+    for item in sorted(req.existing, key=lambda e: e.tool):
+        if item.tool in view.tools:
+            continue
+        if item.commitment.value == "contract" and contract_active(item.until, today):
+            years = remaining_years(item, today)
+            spread = min(years, horizon) / horizon
+            low, high, why = price(catalog.tools[item.tool], context, item)
+            if spread > 0 and high > 0:
+                out.append(
+                    Line(
+                        key=f"contract.{item.tool}",
+                        low=low * spread,
+                        high=high * spread,
+                        reason=f"dropped {item.tool} still paid for {years:.1f} of {horizon} years ({why}): {_band(low * spread, high * spread, context)} a year",
+                    )
+                )
+        if item.migration_days:
+            amount = item.migration_days * rate / horizon
+            out.append(
+                Line(
+                    key=f"migration.{item.tool}",
+                    low=amount,
+                    high=amount,
+                    reason=f"migrating off {item.tool}: {item.migration_days:g} person-days over {horizon} years = {_money(amount, context)} a year",
+                )
+            )
+    return out
+
+
+def budget(context: Context) -> float:
+    scale = context.requirements.scale
+    if scale.budget_usd is not None:
+        return scale.budget_usd
+    return params.BUDGET_BY_SIZE[scale.size.value]
+
+
+def cost_score(
+    view: StackView, context: Context, catalog: Catalog, today: dt.date, glue_days: float
+) -> tuple[Score, AnnualCost]:
+    lines = cost_lines(view, context, catalog, today, glue_days)
+    low = math.fsum(line.low for line in lines)
+    high = math.fsum(line.high for line in lines)
+    middle = (low + high) / 2
+    scale = 100.0 / (middle + budget(context))
+    score = Score.of(
+        [
+            Contribution(key=line.key, points=line.middle * scale, reason=line.reason)
+            for line in lines
+        ]
+    )
+    rates = context.requirements.rates
+    return score, AnnualCost(
+        low=low * rates.per_usd, high=high * rates.per_usd, currency=rates.currency
+    )
