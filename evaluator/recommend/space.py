@@ -1,0 +1,162 @@
+"""The search space of ``stackfit recommend`` and what the bound needs to know about it.
+
+Everything here is read from the scoring model's own functions (owner order, levels, tool gates,
+closedness, prices, operations, connections, carrying integrations), computed once per search:
+the search decides nothing the model does not.
+
+A stack is in the space when it holds every tool that must stay (the ``--from`` stack's tools,
+and tools under a contract still running unless drops are allowed), every other tool passes the
+deployment and avoid gates and owns at least one needed capability under the owner rule, and it
+has at most ``max_tools`` tools.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from evaluator.models import Commitment, Stack, Tool
+from evaluator.scoring import params
+from evaluator.scoring.context import Context
+from evaluator.scoring.cost import hosting, operations_days, price
+from evaluator.scoring.fit import commitment_share, contract_active
+from evaluator.scoring.gates import tool_gate_violations
+from evaluator.scoring.lockin import closedness
+from evaluator.scoring.stackview import effective_level, owner_key
+
+if TYPE_CHECKING:
+    from evaluator.catalog import Catalog
+
+
+@dataclass(frozen=True)
+class NeedInfo:
+    capability: str
+    weight: float
+    must: bool
+    min_level: int
+    concern: bool
+    coverage: float
+    """Fit points at level 3."""
+    candidates: tuple[str, ...]
+    """Tools allowed to own it, best first by the owner rule."""
+
+
+@dataclass
+class Space:
+    catalog: Catalog
+    context: Context
+    today: dt.date
+    base: Stack | None
+    forced: tuple[str, ...]
+    max_tools: int
+    needs: list[NeedInfo]
+    """In decision order: concerns first (they decide which hubs bridge the stages), then the
+    heaviest needs first (their options differ most in fit)."""
+    level: dict[tuple[str, str], int] = field(default_factory=dict)
+    key: dict[tuple[str, str], tuple[int, int, bool, str]] = field(default_factory=dict)
+    closed: dict[str, float] = field(default_factory=dict)
+    annual: dict[str, float] = field(default_factory=dict)
+    """Per tool: the middle of its yearly price band plus its operations effort (USD)."""
+    reuse: dict[str, float] = field(default_factory=dict)
+    """Fit points an existing tool earns when it owns a need."""
+    dropped: dict[str, float] = field(default_factory=dict)
+    """Yearly cost (USD, middle of the band) of leaving an existing tool out."""
+    infeasible: str | None = None
+
+
+def build_space(
+    catalog: Catalog,
+    context: Context,
+    today: dt.date,
+    *,
+    base: Stack | None = None,
+    max_tools: int | None = None,
+    allow_drop: bool = False,
+) -> Space:
+    req = context.requirements
+    existing = frozenset(e.tool for e in req.existing)
+    contracts = {
+        e.tool
+        for e in req.existing
+        if e.commitment is Commitment.CONTRACT and contract_active(e.until, today)
+    }
+    forced = set(base.tools if base is not None else ()) | (set() if allow_drop else contracts)
+    allowed = {
+        t.id: t for t in catalog.tools.values() if t.id in forced or not tool_gate_violations(t, context)
+    }
+    total = context.total_weight
+    points = 100.0 - (params.REUSE_POINTS if req.existing else 0.0)
+    needs: list[NeedInfo] = []
+    level: dict[tuple[str, str], int] = {}
+    key: dict[tuple[str, str], tuple[int, int, bool, str]] = {}
+    for need in context.needs:
+        serving: list[Tool] = []
+        for tool in allowed.values():
+            lv = effective_level(tool, need.capability)
+            if lv > 0:
+                serving.append(tool)
+                level[(need.capability, tool.id)] = lv
+                key[(need.capability, tool.id)] = owner_key(tool, need.capability, existing)
+        serving.sort(key=lambda t: key[(need.capability, t.id)])
+        cap = catalog.capabilities[need.capability]
+        needs.append(
+            NeedInfo(
+                capability=need.capability,
+                weight=need.weight,
+                must=need.must,
+                min_level=need.min_level,
+                concern=cap.kind.value == "concern",
+                coverage=points * need.weight / total,
+                candidates=tuple(t.id for t in serving),
+            )
+        )
+    needs.sort(key=lambda n: (not n.concern, -n.weight, n.capability))
+    universe = set(forced) | {t for n in needs for t in n.candidates}
+    stated = {e.tool: e for e in req.existing}
+    annual = {}
+    for tid in sorted(universe | existing):
+        tool = catalog.tools[tid]
+        low, high, _ = price(tool, context, stated.get(tid))
+        days, _ = operations_days(tool, hosting(tool, context), context)
+        annual[tid] = (low + high) / 2 + days * req.rates.person_day_usd
+    shares = {e.tool: commitment_share(e, today) for e in req.existing}
+    pool = sum(shares.values())
+    reuse = {t: params.REUSE_POINTS * s / pool for t, s in shares.items()} if pool else {}
+    dropped: dict[str, float] = {}
+    horizon = req.rates.horizon_years
+    for e in req.existing:
+        from evaluator.scoring.fit import remaining_years
+
+        amount = (e.migration_days or 0.0) * req.rates.person_day_usd / horizon
+        if e.commitment is Commitment.CONTRACT and contract_active(e.until, today):
+            low, high, _ = price(catalog.tools[e.tool], context, e)
+            amount += (low + high) / 2 * min(remaining_years(e, today), horizon) / horizon
+        dropped[e.tool] = amount
+    space = Space(
+        catalog=catalog,
+        context=context,
+        today=today,
+        base=base,
+        forced=tuple(sorted(forced)),
+        max_tools=max_tools if max_tools is not None else 1 << 30,
+        needs=needs,
+        level=level,
+        key=key,
+        closed={t: min(1.0, sum(f for _, f in closedness(catalog.tools[t]))) for t in universe},
+        annual=annual,
+        reuse=reuse,
+        dropped=dropped,
+    )
+    if len(space.forced) > space.max_tools:
+        space.infeasible = (
+            f"{len(space.forced)} tools must stay ({', '.join(space.forced)}), more than --max-tools"
+        )
+    for n in needs:
+        if n.must and not any(level[(n.capability, t)] >= n.min_level for t in n.candidates):
+            space.infeasible = (
+                f"no tool that passes the deployment and avoid gates serves must-have "
+                f"{n.capability} at level {n.min_level}"
+            )
+            break
+    return space
