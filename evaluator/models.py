@@ -324,6 +324,11 @@ class Operations(Model):
         description="Administering it when the vendor or a cloud runs it (users, settings, cost "
         "control); for a self-hosted-only tool, the same as self_hosted_days."
     )
+    infrastructure_usd: tuple[Money, Money] | None = Field(
+        default=None,
+        description="Servers, GPUs and storage a self-hosted deployment needs a year at the "
+        "medium size, low and high; absent means the model's default (see docs/scoring.md).",
+    )
     source: Url | None = None
     note: str | None = None
 

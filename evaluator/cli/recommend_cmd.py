@@ -20,7 +20,7 @@ from evaluator.cli.options import (
 from evaluator.cli.output import EXIT_CHECK_FAILED, emit, handles_user_errors
 
 if TYPE_CHECKING:
-    from evaluator.recommend.search import Stats
+    from evaluator.recommend.bnb import Stats
 
 
 def recommend(

@@ -1,19 +1,31 @@
 """The depth-first branch and bound behind ``stackfit recommend``.
 
-Needs are decided one at a time in ``Space.needs`` order. The owner of a need is the best tool
-already in the stack (by the model's owner rule), a new tool that outranks it, or none. A new
-tool may never outrank the owner already decided for another need (nor serve a need decided
-as uncovered), so every stack is reached once, on the path its own owner rule gives.
+Needs are decided one at a time in ``Space.needs`` order (stages along the handoff graph, then
+the cross-cutting concerns). The owner of a need is the best tool already in the stack (by the
+model's owner rule), a new tool that outranks it, or none. A new tool may never outrank the
+owner already decided for another need (nor serve a need decided as uncovered), so every stack
+is reached once, on the path its own owner rule gives.
 
-The bound at a node is the scoring model's overall score with what is not decided yet taken at
-its best: fit of decided needs exactly, and of each undecided need the best option less the
-least lock-in and cost that option can bring; glue of decided handoffs with the cheapest
-connection any store of the space could give them; lock-in of decided needs at the lowest
-vendor concentration; cost of the tools in the stack, with the cost still to come charged at
-the smallest slope the cost curve can have (it is concave). Each term can only fall as the
-stack is completed, so pruning a node whose bound is below the K-th best found never loses a
-result; ``tests/recommend/test_exact.py`` checks this against exhaustive enumeration.
-Leaves are scored by ``evaluate_stack`` itself.
+The bound at a node is the scoring model's overall score with what is not decided taken at its
+best (a relaxation of the model; leaves are scored by ``evaluate_stack`` itself):
+
+- fit: decided needs exactly, reuse of every existing tool that owns a need or still could;
+- glue: each handoff whose two ends are decided costs at least the cheapest connection any stack
+  of the space could give it (its own, or through a store both ends work on), its team
+  boundary, and every concern that no governance tool could carry across it; once a concern's
+  governance tool is decided, its breaks and its attachments to the stage tools are exact; the
+  permission systems once the access-control tool is decided;
+- lock-in: decided needs at the lowest vendor concentration;
+- cost: the tools in the stack, dropped investments that can no longer come back, the glue
+  above priced; the concave cost curve 100 A / (A + B) lets what is still to come be charged
+  at its least slope;
+- each undecided need adds the best of its options: its fit less the least lock-in, its cost
+  beyond its cheapest option and the glue of its handoffs to decided stages (a governance
+  need: of the concern breaks and attachments its tool would leave).
+
+Each term can only fall as the stack is completed, so pruning a node whose bound is below the
+K-th best found never loses a result; ``tests/recommend/test_exact.py`` checks this against
+exhaustive enumeration on random catalogs.
 """
 
 from __future__ import annotations
@@ -23,18 +35,21 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from evaluator.models import DATA_AT_REST_ROLES, Control, DataRole
+from evaluator.models import DATA_AT_REST_ROLES, Control, DataRole, Stack
 from evaluator.recommend.space import NeedInfo, Space
 from evaluator.scoring import params
 from evaluator.scoring.cost import budget
-from evaluator.scoring.evaluate import evaluate_stack
+from evaluator.scoring.evaluate import dominates, evaluate_stack
 from evaluator.scoring.gates import meets
-from evaluator.scoring.glue import glue_score
+from evaluator.scoring.glue import concern_support, permission_domains, worst_case
 from evaluator.scoring.results import Connection, StackEvaluation
-from evaluator.scoring.stackview import StackView, carried, connect
+from evaluator.scoring.stackview import StackView, carried, connect, effective_level, suite_mates
 
 EPS = 1e-7
-PROGRESS_EVERY = 64
+CHECK_EVERY = 64
+"""Nodes between looks at the clock (and progress reports)."""
+
+_CONTROL_HUB = {Control.AUDIT: "audit", Control.LINEAGE: "lineage"}
 
 
 @dataclass
@@ -45,8 +60,8 @@ class Stats:
     proven: bool = True
     """False when a node or time limit stopped the search before it proved the answer."""
     bound: float | None = None
-    """The best score any stack of the space can have (the root bound; when not proven, the
-    largest bound among the nodes left unexplored)."""
+    """No stack of the space scores above this: the root bound when proven, else the best
+    bound among the parts of the space left unexplored."""
     first_found: float | None = None
     """Seconds until the first viable stack was found."""
 
@@ -62,7 +77,8 @@ class SearchResult:
     found: list[Found]
     """Best first (overall, then tool ids)."""
     scored: list[Found]
-    """Every viable stack scored (for the Pareto front)."""
+    """The viable stacks the search scored that no other one it scored beats on all four
+    scores (the Pareto front over what it scored)."""
     stats: Stats
     infeasible: str | None = None
 
@@ -92,44 +108,75 @@ class Search:
         self.s = space
         self.top = max(1, top)
         self.node_limit = node_limit
-        self.deadline = None if time_limit is None else time.perf_counter() + time_limit
+        self.time_limit = time_limit
+        self.deadline: float | None = None
         self.progress = progress
         self.stats = Stats()
         self.found: list[Found] = []
         self.scored: list[Found] = []
         self.seen: set[tuple[str, ...]] = set()
         self.start = 0.0
-        req = space.context.requirements
-        self.weights = req.weights.normalised()
-        self.budget = budget(space.context)
-        self.rate = req.rates.person_day_usd
-        self.total = space.context.total_weight
+        self.unexplored: float | None = None
+        ctx = space.context
+        req = ctx.requirements
+        self.ctx = ctx
         self.catalog = space.catalog
-        self.stack_for_links = space.base
-        self.link_memo: dict[frozenset[str], tuple[Connection, tuple[str, ...]]] = {}
-        self.carry_memo: dict[frozenset[str], frozenset[str]] = {}
-        self.store_links: dict[str, dict[str, float]] = {}
+        self.weights = req.weights.normalised()
+        self.budget = budget(ctx)
+        self.rate = req.rates.person_day_usd
+        self.total = ctx.total_weight
+        worst = worst_case(ctx)
+        self.norm = 100.0 / worst if worst > 0 else 0.0
+        self.link_stack = space.base or Stack.model_validate(
+            {"kind": "stack", "version": 1, "name": "-", "tools": ["x"]}
+        )
+        self.position = {n.capability: i for i, n in enumerate(space.needs)}
+        self.need = {n.capability: n for n in space.needs}
+        self.stage_count = sum(1 for n in space.needs if not n.concern)
+        self.pairs: dict[str, list[tuple[tuple[str, str], str]]] = {
+            n.capability: [] for n in space.needs
+        }
+        for h in ctx.handoffs:
+            if h[0] in self.pairs and h[1] in self.pairs:
+                self.pairs[h[0]].append((h, h[1]))
+                self.pairs[h[1]].append((h, h[0]))
+        universe = {c for n in space.needs for c in n.candidates} | set(space.forced)
         self.stores = sorted(
             t
-            for t in {c for n in space.needs for c in n.candidates} | set(space.forced)
+            for t in universe
             if self.catalog.tools[t].data_role in DATA_AT_REST_ROLES
             and self.catalog.tools[t].data_role is not DataRole.UNKNOWN
         )
-        self.concern_count = sum(1 for n in space.needs if n.concern)
-        self.unexplored: float | None = None
+        self.hub_candidates: dict[str, list[str]] = {
+            cap: [
+                t
+                for t in self.need[cap].candidates
+                if effective_level(self.catalog.tools[t], cap) >= params.HUB_MIN_LEVEL
+            ]
+            for cap in set(params.CONCERN_HUB.values())
+            if cap in self.need
+        }
+        controls = set(params.SENSITIVITY_CONTROLS[req.sensitivity])
+        for reg in req.regulations:
+            controls.update(self.catalog.regulations[reg].requires)
+        self.holder_controls = sorted(controls - params.STACK_WIDE_CONTROLS)
+        self.link_memo: dict[frozenset[str], tuple[Connection, tuple[str, ...]]] = {}
+        self.carry_memo: dict[frozenset[str], frozenset[str]] = {}
+        self.store_memo: dict[str, dict[str, float]] = {}
+        self.pair_memo: dict[tuple[str, str, tuple[str, str]], tuple[float, dict[str, float]]] = {}
+        self.possible_memo: dict[tuple[str, str, str], bool] = {}
+        self.meets_memo: dict[tuple[str, Control, str | None, str | None], bool] = {}
 
     # ------------------------------------------------------------------ the model's pieces
 
     def _link(self, a: str, b: str) -> tuple[Connection, tuple[str, ...]]:
+        if a == b:
+            return "same", ()
         k = frozenset((a, b))
         got = self.link_memo.get(k)
         if got is None:
-            from evaluator.models import Stack
-
-            stack = self.stack_for_links or Stack.model_validate(
-                {"kind": "stack", "version": 1, "name": "-", "tools": [a]}
-            )
-            got = connect(self.catalog.tools[a], self.catalog.tools[b], self.catalog, stack)
+            t = self.catalog.tools
+            got = connect(t[a], t[b], self.catalog, self.link_stack)
             self.link_memo[k] = got
         return got
 
@@ -137,65 +184,166 @@ class Search:
         k = frozenset((a, b))
         got = self.carry_memo.get(k)
         if got is None:
-            from evaluator.models import Stack
-
-            stack = self.stack_for_links or Stack.model_validate(
-                {"kind": "stack", "version": 1, "name": "-", "tools": [a]}
-            )
-            got = carried(self.catalog.tools[a], self.catalog.tools[b], stack)
+            t = self.catalog.tools
+            got = carried(t[a], t[b], self.link_stack)
             self.carry_memo[k] = got
         return got
 
-    def _view(self, st: _State) -> StackView:
-        from evaluator.models import Stack
-
-        ids = sorted(st.tools)
+    def _view(self, tools: set[str], owners: dict[str, str | None]) -> StackView:
+        ids = sorted(tools)
         pairs = [(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :]]
-        stack = Stack.model_validate(
-            {"kind": "stack", "version": 1, "name": "-", "tools": ids or ["-"]}
-        ) if ids else None
         return StackView(
-            stack=stack if stack is not None else self.stack_for_links,  # type: ignore[arg-type]
+            stack=self.link_stack,
             tools={t: self.catalog.tools[t] for t in ids},
-            owners={n.capability: st.owners.get(n.capability) for n in self.s.needs},
+            owners=owners,
             links={frozenset(p): self._link(*p) for p in pairs},
             carry={frozenset(p): self._carry(*p) for p in pairs},
         )
 
-    def _to_store(self, a: str) -> dict[str, float]:
-        got = self.store_links.get(a)
-        if got is None:
-            got = {}
-            for e in self.stores:
-                if e == a:
-                    continue
-                kind = self._link(a, e)[0]
-                if kind != "custom":
-                    got[e] = params.CONNECTION_POINTS[kind]
-            self.store_links[a] = got
-        return got
+    def _governs(self, hub: str, tool: str, cap: str) -> bool:
+        if hub == tool:
+            return True
+        if cap == "orchestration":
+            return self._link(hub, tool)[0] != "custom"
+        return cap in self._carry(hub, tool)
 
-    def _cheapest(self, a: str, b: str, kind: Connection) -> float:
-        """The least connection points a handoff a -> b can have in any stack of the space: its
-        own connection or a route through a store both work on."""
-        best = params.CONNECTION_POINTS[kind]
+    def _cheapest(self, a: str, b: str) -> float:
+        """The least connection points between a and b in any stack of the space: their own
+        connection, or a route through a store both work on without custom code."""
+        best = params.CONNECTION_POINTS[self._link(a, b)[0]]
         if best <= params.CONNECTION_POINTS["native"]:
             return best
-        ta, tb = self._to_store(a), self._to_store(b)
+        ta, tb = self._to_stores(a), self._to_stores(b)
         for e, pa in ta.items():
             pb = tb.get(e)
             if pb is not None and e not in (a, b):
                 best = min(best, max(pa, pb))
         return best
 
+    def _to_stores(self, a: str) -> dict[str, float]:
+        got = self.store_memo.get(a)
+        if got is None:
+            got = {}
+            for e in self.stores:
+                if e != a:
+                    kind = self._link(a, e)[0]
+                    if kind != "custom":
+                        got[e] = params.CONNECTION_POINTS[kind]
+            self.store_memo[a] = got
+        return got
+
+    def _self_carried(self, concern: str, a: str, b: str) -> bool:
+        """What glue.carries grants without a hub: both tools support the concern and are
+        wired together (final whatever else joins)."""
+        ta, tb = self.catalog.tools[a], self.catalog.tools[b]
+        if not (concern_support(ta)[concern] and concern_support(tb)[concern]):
+            return False
+        kind = self._link(a, b)[0]
+        if concern == "identity" or kind in ("same", "native") or suite_mates(ta, tb):
+            return True
+        return (
+            concern == "lineage" and "openlineage" in ta.standards and "openlineage" in tb.standards
+        )
+
+    def _could_carry(self, cap: str, a: str, b: str) -> bool:
+        """Whether some tool of the space could be the hub for cap and carry it to a and b."""
+        key = (cap, a, b)
+        got = self.possible_memo.get(key)
+        if got is None:
+            got = any(
+                self._governs(h, a, cap) and self._governs(h, b, cap)
+                for h in self.hub_candidates.get(cap, ())
+            )
+            self.possible_memo[key] = got
+        return got
+
+    def _pair(self, a: str, b: str, handoff: tuple[str, str]) -> tuple[float, dict[str, float]]:
+        """A handoff between a and b: the points it costs whatever the governance tools (the
+        cheapest connection, the team boundary, concerns nobody could carry), and per hub
+        capability the points of the concerns that only that hub could still carry."""
+        key = (a, b, handoff)
+        got = self.pair_memo.get(key)
+        if got is None:
+            if a == b:
+                got = (0.0, {})
+            else:
+                points = self._cheapest(a, b)
+                src, dst = handoff
+                teams = self.ctx.teams_of_stage
+                ta, tb = teams.get(src, frozenset()), teams.get(dst, frozenset())
+                if ta and tb and not ta & tb:
+                    points += params.TEAM_HANDOFF_POINTS
+                pending: dict[str, float] = {}
+                for c in self.ctx.handoff_concerns[handoff]:
+                    if self._self_carried(c, a, b):
+                        continue
+                    cost = params.concern_points(c, self.ctx.posture)
+                    cap = params.CONCERN_HUB.get(c)
+                    if cap is not None and cap in self.need and self._could_carry(cap, a, b):
+                        pending[cap] = pending.get(cap, 0.0) + cost
+                    else:
+                        points += cost
+                got = (points, pending)
+            self.pair_memo[key] = got
+        return got
+
+    def _hub_breaks(self, hub: str | None, cap: str, a: str, b: str, pending: float) -> float:
+        """Of a handoff's concerns only hub capability cap could carry, the points they cost
+        with this tool as the hub (all of them when it bridges nothing)."""
+        if pending == 0.0:
+            return 0.0
+        if hub is None or effective_level(self.catalog.tools[hub], cap) < params.HUB_MIN_LEVEL:
+            return pending
+        return 0.0 if self._governs(hub, a, cap) and self._governs(hub, b, cap) else pending
+
+    def _attachments(self, hub: str, cap: str, stage_tools: set[str]) -> float:
+        if effective_level(self.catalog.tools[hub], cap) < params.HUB_MIN_LEVEL:
+            return 0.0
+        return sum(
+            params.ATTACHMENT_FACTOR * params.CONNECTION_POINTS[self._link(hub, t)[0]]
+            for t in stage_tools
+            if t != hub
+        )
+
     # ------------------------------------------------------------------ bound
 
+    def _decided_glue(self, st: _State) -> float:
+        """Glue points every completion of this node pays at least."""
+        total = 0.0
+        owners = st.owners
+        for h in self.ctx.handoffs:
+            a, b = owners.get(h[0]), owners.get(h[1])
+            if a is None or b is None:
+                continue
+            points, pending = self._pair(a, b, h)
+            total += points
+            for cap, p in pending.items():
+                if cap in owners:
+                    total += self._hub_breaks(owners[cap], cap, a, b, p)
+        stage_tools = {o for c, o in owners.items() if o is not None and not self.need[c].concern}
+        for cap in sorted(self.ctx.concerns):
+            hub = owners.get(cap)
+            if cap in owners and hub is not None:
+                total += self._attachments(hub, cap, stage_tools)
+        if "access-control" not in self.need or "access-control" in owners:
+            view = self._view(st.tools, {c: owners.get(c) for c in self.need})
+            domains = permission_domains(view)
+            total += (
+                max(0, len(domains) - 1)
+                * params.PERMISSION_SYSTEM_POINTS
+                * (0.5 + self.ctx.posture)
+            )
+        return total
+
     def _bound(self, st: _State, k: int) -> float:
+        return self._bound_and_options(st, k)[0]
+
+    def _bound_and_options(self, st: _State, k: int) -> tuple[float, dict[str | None, float]]:
+        """The bound at a node, and what each option of the next need adds to the rest of it
+        (the bound of the child that takes an option is at most the rest plus that)."""
         s = self.s
         wf, wg, wl, wc = self.weights
-        needs = s.needs
-        decided, undecided = needs[:k], needs[k:]
-        # fit and lock-in of decided needs
+        decided, undecided = s.needs[:k], s.needs[k:]
         fit = 0.0
         lock = 0.0
         for n in decided:
@@ -204,84 +352,181 @@ class Search:
                 fit += n.coverage * s.level[(n.capability, o)] / 3
                 lock += n.weight * s.closed[o]
         lock_floor = 100.0 * lock / self.total * 0.5
-        # glue of decided parts, with the cheapest connection each handoff could still get
-        view = self._view(st)
-        glue, days, hand = glue_score(view, s.context)
-        worst = glue.value
-        norm = 100.0 / max(1e-12, (glue.value / days * params.DAYS_PER_POINT)) if days else 0.0
-        for h in hand:
-            if h.connection in ("same", "native"):
-                continue
-            cheapest = self._cheapest(h.source_tool, h.target_tool, h.connection)
-            drop = params.CONNECTION_POINTS[h.connection] - cheapest
-            if drop > 0 and norm:
-                worst -= drop * norm
-        glue_floor = max(0.0, worst)
-        glue_days = glue_floor / norm * params.DAYS_PER_POINT if norm else 0.0
-        # who could still join, and the reuse they could still earn
+        glue_points = self._decided_glue(st)
+        glue_floor = glue_points * self.norm
         open_needs: dict[str, int] = {}
         for n in undecided:
             for t in n.candidates:
                 open_needs[t] = open_needs.get(t, 0) + 1
         reuse = 0.0
-        annual = sum(s.annual[t] for t in st.tools) + glue_days * self.rate
+        annual = sum(s.annual[t] for t in st.tools)
+        annual += glue_points * params.DAYS_PER_POINT * self.rate
         working = {o for o in st.owners.values() if o is not None}
         for tool, points in s.reuse.items():
             if tool in working or open_needs.get(tool, 0) > 0:
                 reuse += points
             elif tool not in st.tools:
                 annual += s.dropped.get(tool, 0.0)
-        # the cost curve 100 A / (A + B) is concave: the rest costs at least its slope at the end
+        least: dict[str, float] = {}
+        most = 0.0
+        for n in undecided:
+            shares = [self._share(st, t, open_needs) for t in n.candidates]
+            cheapest = min(shares) if n.must and shares else 0.0
+            least[n.capability] = cheapest
+            annual += cheapest
+            most += max(shares, default=0.0) - cheapest
         b = self.budget
-        most = sum(max((s.annual[t] for t in n.candidates), default=0.0) for n in undecided)
         slope = 100.0 * b / (annual + most + b) ** 2
-        cost_floor = 100.0 * annual / (annual + b)
         value = (
             wf * (fit + reuse)
             + wg * (100.0 - glue_floor)
             + wl * (100.0 - lock_floor)
-            + wc * (100.0 - cost_floor)
+            + wc * (100.0 - 100.0 * annual / (annual + b))
         )
+        unary: dict[str, dict[str | None, float]] = {}
         for n in undecided:
-            best = self._need_options(st, n, open_needs, wf, wl, wc, slope)
-            if best is None:
-                return -math.inf
-            value += best[0][0] if best else 0.0
-        return value
+            options = self._options(st, n, open_needs, least[n.capability], slope)
+            if not options:
+                return -math.inf, {}
+            unary[n.capability] = options
+        first_cap = undecided[0].capability if undecided else None
+        total, first = self._tree(unary, first_cap)
+        return value + total, first
 
-    def _need_options(
+    def _tree(
+        self, unary: dict[str, dict[str | None, float]], first: str | None
+    ) -> tuple[float, dict[str | None, float]]:
+        """The best joint choice of the undecided needs when each handoff between two of them
+        also costs the glue its two ends cannot avoid: exact max-sum over a spanning forest of
+        those handoffs (a handoff left out of the forest is counted as free, so this stays an
+        upper bound). Returns the best total, and per option of ``first`` the best total with
+        that option (its max-marginal)."""
+        wg_norm = self.weights[1] * self.norm
+        undecided = set(unary)
+        adjacency: dict[str, list[tuple[tuple[str, str], str]]] = {
+            c: [(h, o) for h, o in self.pairs.get(c, ()) if o in undecided] for c in unary
+        }
+        seen: set[str] = set()
+        total = 0.0
+        marginals: dict[str | None, float] = {}
+        roots = ([first] if first is not None else []) + sorted(
+            unary, key=lambda c: self.position[c]
+        )
+        for root in roots:
+            if root in seen:
+                continue
+            # A spanning tree of the component by breadth-first search from its root.
+            order = [root]
+            parent: dict[str, tuple[str, tuple[str, str]] | None] = {root: None}
+            seen.add(root)
+            i = 0
+            while i < len(order):
+                c = order[i]
+                i += 1
+                for h, o in adjacency[c]:
+                    if o not in seen:
+                        seen.add(o)
+                        parent[o] = (c, h)
+                        order.append(o)
+            value: dict[str, dict[str | None, float]] = {c: dict(unary[c]) for c in order}
+            for c in reversed(order[1:]):
+                link = parent[c]
+                assert link is not None
+                up, h = link
+                child = value[c]
+                for opt_up in value[up]:
+                    best = -math.inf
+                    for opt_c, v in child.items():
+                        if opt_up is not None and opt_c is not None and opt_up != opt_c:
+                            a, b = (opt_up, opt_c) if h[0] == up else (opt_c, opt_up)
+                            v -= wg_norm * self._pair(a, b, h)[0]
+                        if v > best:
+                            best = v
+                    value[up][opt_up] += best
+            total += max(value[root].values())
+            if root == first:
+                marginals = value[root]
+        return total, marginals
+
+    def _share(self, st: _State, t: str, open_needs: dict[str, int]) -> float:
+        return 0.0 if t in st.tools else self.s.annual[t] / max(1, open_needs.get(t, 1))
+
+    def _options(
         self,
         st: _State,
         n: NeedInfo,
         open_needs: dict[str, int],
-        wf: float,
-        wl: float,
-        wc: float,
+        least: float,
         slope: float,
-    ) -> list[tuple[float, str | None]] | None:
-        """The options of an undecided need, each with its optimistic value, best first; None
-        when a must-have can no longer be met."""
+    ) -> dict[str | None, float]:
+        """What each option of an undecided need can add at best; empty when a must-have can
+        no longer be met."""
         s = self.s
+        wf, wg, wl, wc = self.weights
         cap = n.capability
         inside = [t for t in n.candidates if t in st.tools]
         limit = s.key[(cap, inside[0])] if inside else None
-        out: list[tuple[float, str | None]] = []
-        if not inside and not n.must:
-            out.append((0.0, None))
         lock_unit = 100.0 * n.weight / self.total * 0.5
+        if n.concern:
+            glue_of = self._concern_glue(st, cap)
+        else:
+            neighbours = [
+                (h, other, st.owners[other])
+                for h, other in self.pairs[cap]
+                if st.owners.get(other) is not None
+            ]
+
+            def glue_of(t: str | None) -> float:
+                total = 0.0
+                for h, other, o in neighbours:
+                    assert o is not None
+                    a, b = (o, t) if h[0] == other else (t, o)
+                    if t is not None:
+                        total += self._pair(a, b, h)[0]  # type: ignore[arg-type]
+                return total
+
+        out: dict[str | None, float] = {}
+        if not inside and not n.must:
+            out[None] = -wg * self.norm * glue_of(None)
         for t in n.candidates:
             if limit is not None and s.key[(cap, t)] > limit:
                 break
             lv = s.level[(cap, t)]
             if n.must and lv < n.min_level:
                 continue
-            share = 0.0 if t in st.tools else s.annual[t] / max(1, open_needs.get(t, 1))
-            v = wf * n.coverage * lv / 3 - wl * lock_unit * s.closed[t] - wc * slope * share
-            out.append((v, t))
-        if not out:
-            return None
-        out.sort(key=lambda x: (-x[0], x[1] or ""))
+            extra = self._share(st, t, open_needs) - least
+            out[t] = (
+                wf * n.coverage * lv / 3
+                - wl * lock_unit * s.closed[t]
+                - wc * slope * extra
+                - wg * self.norm * glue_of(t)
+            )
         return out
+
+    def _concern_glue(self, st: _State, cap: str) -> Callable[[str | None], float]:
+        """For a governance need decided after every stage: the glue each option leaves, the
+        concern breaks only this hub could carry plus its attachments to the stage tools."""
+        if len(st.owners) < self.stage_count:
+            return lambda _t: 0.0
+        owners = st.owners
+        pend: list[tuple[str, str, float]] = []
+        for h in self.ctx.handoffs:
+            a, b = owners.get(h[0]), owners.get(h[1])
+            if a is None or b is None:
+                continue
+            p = self._pair(a, b, h)[1].get(cap, 0.0)
+            if p:
+                pend.append((a, b, p))
+        stage_tools = {o for c, o in owners.items() if o is not None and not self.need[c].concern}
+        attach = cap in self.ctx.concerns
+
+        def glue_of(t: str | None) -> float:
+            total = sum(self._hub_breaks(t, cap, a, b, p) for a, b, p in pend)
+            if attach and t is not None:
+                total += self._attachments(t, cap, stage_tools)
+            return total
+
+        return glue_of
 
     # ------------------------------------------------------------------ search
 
@@ -292,6 +537,8 @@ class Search:
 
     def run(self) -> SearchResult:
         self.start = time.perf_counter()
+        if self.time_limit is not None:
+            self.deadline = self.start + self.time_limit
         if self.s.infeasible is not None:
             self.stats.seconds = time.perf_counter() - self.start
             return SearchResult([], [], self.stats, self.s.infeasible)
@@ -302,81 +549,94 @@ class Search:
             self._dfs(st, 0)
         except _Stopped:
             self.stats.proven = False
-            best_open = self.unexplored if self.unexplored is not None else root
-            self.stats.bound = best_open
+            self.stats.bound = self.unexplored if self.unexplored is not None else root
         self.stats.seconds = time.perf_counter() - self.start
         return SearchResult(self.found, self.scored, self.stats, None)
 
-    def _tick(self) -> None:
+    def _tick(self, bound: float) -> None:
         self.stats.nodes += 1
         if self.node_limit is not None and self.stats.nodes > self.node_limit:
-            raise _Stopped
-        if self.stats.nodes % PROGRESS_EVERY == 0:
-            now = time.perf_counter()
-            if self.deadline is not None and now >= self.deadline:
-                raise _Stopped
+            self._stop(bound)
+        if self.stats.nodes % CHECK_EVERY == 0:
+            if self.deadline is not None and time.perf_counter() >= self.deadline:
+                self._stop(bound)
             if self.progress is not None:
                 best = self.found[0].evaluation.overall.value if self.found else None
                 self.progress(self.stats, best)
 
+    def _stop(self, bound: float) -> None:
+        """Unwind, remembering the best bound among what is left unexplored (every open node
+        on the path has a bound at most that of the node being stopped, or was already)."""
+        self.unexplored = max(self.unexplored or -math.inf, bound)
+        raise _Stopped
+
     def _dfs(self, st: _State, k: int) -> None:
-        self._tick()
-        if k == self.concern_count and not self._holders_can_pass(st):
+        if not self._holders_can_pass(st, k):
             return
         if k == len(self.s.needs):
             self._leaf(st)
             return
         n = self.s.needs[k]
-        wf, _, wl, wc = self.weights
-        bound = self._bound(st, k)
-        if bound < self.threshold():
+        value, options = self._bound_and_options(st, k)
+        if value < self.threshold():
             return
-        options = self._branch_options(st, n)
-        for _, t in options:
-            if t is not None and t not in st.tools and len(st.tools) >= self.s.max_tools:
+        rest = value - max(options.values())
+        children = []
+        for t in self._branch_options(st, n):
+            if t is not None and t not in st.tools:
+                if len(st.tools) >= self.s.max_tools or not self._may_join(st, t, k):
+                    continue
+            if t not in options:
                 continue
-            added = t is not None and t not in st.tools
-            if added and not self._may_join(st, t, k):
-                continue
-            st.owners[n.capability] = t
-            if added:
-                st.tools.add(t)  # type: ignore[arg-type]
+            children.append((rest + options[t], t, t is not None and t not in st.tools))
+        children.sort(key=lambda c: (-c[0], c[1] or ""))
+        for i, (bound, t, added) in enumerate(children):
+            if bound < self.threshold():
+                break
             try:
-                child = self._bound(st, k + 1)
-                if child >= self.threshold():
-                    self._remember_open(child)
-                    self._dfs(st, k + 1)
+                self._tick(bound)
+            except _Stopped:
+                rest = [c[0] for c in children[i:]]
+                self.unexplored = max(self.unexplored or -math.inf, *rest)
+                raise
+            self._set(st, n.capability, t, added)
+            try:
+                self._dfs(st, k + 1)
+            except _Stopped:
+                rest = [c[0] for c in children[i + 1 :]]
+                if rest:
+                    self.unexplored = max(self.unexplored or -math.inf, *rest)
+                raise
             finally:
-                if added:
-                    st.tools.discard(t)  # type: ignore[arg-type]
-                del st.owners[n.capability]
+                self._unset(st, n.capability, t, added)
 
-    def _remember_open(self, bound: float) -> None:
-        if self.unexplored is None or bound > self.unexplored:
-            self.unexplored = bound
+    @staticmethod
+    def _set(st: _State, cap: str, t: str | None, added: bool) -> None:
+        st.owners[cap] = t
+        if added:
+            st.tools.add(t)  # type: ignore[arg-type]
 
-    def _branch_options(self, st: _State, n: NeedInfo) -> list[tuple[float, str | None]]:
+    @staticmethod
+    def _unset(st: _State, cap: str, t: str | None, added: bool) -> None:
+        del st.owners[cap]
+        if added:
+            st.tools.discard(t)  # type: ignore[arg-type]
+
+    def _branch_options(self, st: _State, n: NeedInfo) -> list[str | None]:
         """The owner choices at a node: the best tool in the stack (if any), new tools that
-        outrank it, or none; ordered by optimistic value, so good stacks come early."""
+        outrank it, or none (not for a must-have, nor when a tool in the stack serves it)."""
         cap = n.capability
         inside = [t for t in n.candidates if t in st.tools]
-        out: list[tuple[float, str | None]] = []
+        out: list[str | None] = []
         if inside:
-            out.append((math.inf, inside[0]))
+            out.append(inside[0])
             limit = self.s.key[(cap, inside[0])]
             newer = [t for t in n.candidates if t not in st.tools and self.s.key[(cap, t)] < limit]
         else:
             newer = [t for t in n.candidates if t not in st.tools]
             if not n.must:
-                out.append((-math.inf, None))
-        wf, _, wl, wc = self.weights
-        for t in newer:
-            lv = self.s.level[(cap, t)]
-            if n.must and lv < n.min_level:
-                continue
-            v = wf * n.coverage * lv / 3 - wc * self.s.annual[t] / (self.budget + 1.0) * 100
-            out.append((v, t))
-        out.sort(key=lambda x: (-x[0], x[1] or ""))
+                out.append(None)
+        out.extend(t for t in newer if not n.must or self.s.level[(cap, t)] >= n.min_level)
         return out
 
     def _may_join(self, st: _State, t: str, k: int) -> bool:
@@ -392,23 +652,54 @@ class Search:
                 return False
         return True
 
-    def _holders_can_pass(self, st: _State) -> bool:
-        """Once the concerns are decided, the governance tools are final: a data-holding tool
-        already in the stack that fails a storage control can never pass it."""
-        req = self.s.context.requirements
-        controls = set(params.SENSITIVITY_CONTROLS[req.sensitivity])
-        for reg in req.regulations:
-            controls.update(self.catalog.regulations[reg].requires)
-        controls -= params.STACK_WIDE_CONTROLS
-        if not controls:
+    def _holders_can_pass(self, st: _State, k: int) -> bool:
+        """A data-holding tool in the stack that fails a storage control no governance tool of
+        the space could carry to it can never pass it; once the governance tools are decided
+        (the last needs), the model's own check decides."""
+        if not self.holder_controls:
             return True
-        view = self._view(st)
+        tools = self.catalog.tools
+        final = k == len(self.s.needs)
+        view = self._view(st.tools, {c: st.owners.get(c) for c in self.need}) if final else None
         for t in st.tools:
-            if self.catalog.tools[t].data_role not in DATA_AT_REST_ROLES:
+            tool = tools[t]
+            if tool.data_role not in DATA_AT_REST_ROLES:
                 continue
-            if not all(meets(view, t, c) for c in sorted(controls, key=Control)):
-                return False
+            for control in self.holder_controls:
+                if view is not None:
+                    if not meets(view, t, control):
+                        return False
+                    continue
+                if control is Control.SSO:
+                    if not tool.governance.sso:
+                        return False
+                    continue
+                single = _CONTROL_HUB.get(control, "access-control")
+                if self._meets_with(t, control, None, None):
+                    continue
+                if single not in self.need:
+                    return False
+                if single in st.owners:
+                    hub = st.owners[single]
+                    if hub is None or not self._meets_with(t, control, single, hub):
+                        return False
+                elif not any(
+                    self._meets_with(t, control, single, h)
+                    for h in self.hub_candidates.get(single, ())
+                ):
+                    return False
         return True
+
+    def _meets_with(self, t: str, control: Control, cap: str | None, hub: str | None) -> bool:
+        """The model's check of one control on one tool, with at most one governance tool."""
+        key = (t, control, cap, hub)
+        got = self.meets_memo.get(key)
+        if got is None:
+            tools = {t} if hub is None else {t, hub}
+            owners = {} if cap is None else {cap: hub}
+            got = meets(self._view(tools, owners), t, control)
+            self.meets_memo[key] = got
+        return got
 
     def _leaf(self, st: _State) -> None:
         from evaluator.recommend.explain import stack_of
@@ -419,11 +710,13 @@ class Search:
         self.seen.add(tools)
         self.stats.leaves += 1
         stack = stack_of(tools, "-", base=self.s.base)
-        e = evaluate_stack(stack, self.s.context, self.catalog, today=self.s.today)
+        e = evaluate_stack(stack, self.ctx, self.catalog, today=self.s.today)
         if not e.viable:
             return
         found = Found(tools, e)
-        self.scored.append(found)
+        if not any(dominates(o.evaluation, e) for o in self.scored):
+            self.scored = [o for o in self.scored if not dominates(e, o.evaluation)]
+            self.scored.append(found)
         if self.stats.first_found is None:
             self.stats.first_found = time.perf_counter() - self.start
         self.found.append(found)

@@ -9,14 +9,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from evaluator.models import Requirements, Stack
-from evaluator.recommend.kernel import owners_of, score
-from evaluator.recommend.problem import NO_TOOL, Problem, compile_problem
-from evaluator.recommend.search import Found, SearchResult, Stats, search
+from evaluator.recommend.bnb import Found, Search, SearchResult, Stats
+from evaluator.recommend.space import Space, build_space
 from evaluator.scoring import build_context, evaluate_stack
 from evaluator.scoring.results import StackEvaluation
 
 if TYPE_CHECKING:
     from evaluator.catalog import Catalog
+
+RUNNER_UP_CANDIDATES = 12
+"""Per role, how many of the best-ranked other candidates are scored as the runner-up."""
 
 
 @dataclass(frozen=True)
@@ -95,62 +97,53 @@ def recommend(
     progress: Callable[[Stats, float | None], None] | None = None,
     explain: bool = True,
     time_limit: float | None = None,
+    node_limit: int | None = None,
 ) -> Recommended:
     context = build_context(requirements, catalog)
-    p = compile_problem(catalog, context, today, base)
-    forced = [p.index[t] for t in base.tools] if base is not None else []
-    result = search(
-        p,
-        top=top,
-        forced=forced,
-        allow_drop=allow_drop,
-        max_tools=max_tools,
-        progress=progress,
-        time_limit=time_limit,
+    space = build_space(
+        catalog, context, today, base=base, max_tools=max_tools, allow_drop=allow_drop
     )
-    return explain_result(p, result, requirements, catalog, today, top, base, explain=explain)
+    result = Search(
+        space, top=top, node_limit=node_limit, time_limit=time_limit, progress=progress
+    ).run()
+    return explain_result(space, result, requirements, top, explain=explain)
 
 
 def explain_result(
-    p: Problem,
+    space: Space,
     result: SearchResult,
     requirements: Requirements,
-    catalog: Catalog,
-    today: dt.date,
     top: int,
-    base: Stack | None,
     *,
     explain: bool = True,
 ) -> Recommended:
-    context = p.context
-    scored: list[tuple[Found, Stack, StackEvaluation]] = []
-    for f in result.found:
-        ids = p.tool_ids(f.tools)
-        stack = stack_of(ids, "", base=base)
-        scored.append((f, stack, evaluate_stack(stack, context, catalog, today=today)))
-    # The exact order: evaluate_stack's scores, then tool ids; ties beyond K are dropped here.
-    scored.sort(key=lambda x: (-round(x[2].overall.value, 9), x[1].tools))
-    scored = scored[:top]
-    pareto_ids = {p.tool_ids(f.tools) for f in result.pareto}
+    context, catalog, today, base = space.context, space.catalog, space.today, space.base
     results = []
-    for rank, (f, stack, _) in enumerate(scored, start=1):
-        name = f"Recommended {rank}"
-        named = stack_of(stack.tools, name, _describe(p, f, result.forced), base)
+    for rank, f in enumerate(result.found[:top], start=1):
+        named = stack_of(f.tools, f"Recommended {rank}", _describe(f, space.forced), base)
         evaluation = evaluate_stack(named, context, catalog, today=today, source=None)
         results.append(
             Recommendation(
                 rank=rank,
                 stack=named,
                 evaluation=evaluation,
-                pareto=tuple(stack.tools) in pareto_ids,
-                roles=_roles(p, f, result.forced, base),
-                runner_up=_runner_ups(p, f, result) if explain else (),
+                pareto=not any(_dominates(o.evaluation, f.evaluation) for o in result.scored),
+                roles=_roles(space, f),
+                runner_up=_runner_ups(space, f) if explain else (),
             )
         )
-    pareto = []
-    for i, f in enumerate(result.pareto):
-        stack = stack_of(p.tool_ids(f.tools), f"Pareto {i + 1}", base=base)
-        pareto.append(evaluate_stack(stack, context, catalog, today=today))
+    front = [
+        f
+        for f in result.scored
+        if not any(_dominates(o.evaluation, f.evaluation) for o in result.scored)
+    ]
+    front.sort(key=lambda f: (-round(f.evaluation.overall.value, 9), f.tools))
+    pareto = [
+        evaluate_stack(
+            stack_of(f.tools, f"Pareto {i + 1}", base=base), context, catalog, today=today
+        )
+        for i, f in enumerate(front)
+    ]
     return Recommended(
         requirements=requirements.name,
         as_of=today.isoformat(),
@@ -162,6 +155,12 @@ def explain_result(
     )
 
 
+def _dominates(a: StackEvaluation, b: StackEvaluation) -> bool:
+    from evaluator.scoring.evaluate import dominates
+
+    return dominates(a, b)
+
+
 SEARCH_SPACE = (
     "stacks of the tools that must stay (the partial stack and tools under an active contract, "
     "unless drops are allowed) plus tools that pass the deployment and avoid gates and each own "
@@ -169,9 +168,9 @@ SEARCH_SPACE = (
 )
 
 
-def _describe(p: Problem, f: Found, forced: tuple[int, ...]) -> str:
-    added = [p.ids[t] for t in f.tools if t not in forced]
-    kept = [p.ids[t] for t in f.tools if t in forced]
+def _describe(f: Found, forced: tuple[str, ...]) -> str:
+    added = [t for t in f.tools if t not in forced]
+    kept = [t for t in f.tools if t in forced]
     parts = []
     if kept:
         parts.append(f"keeps {', '.join(kept)}")
@@ -180,18 +179,20 @@ def _describe(p: Problem, f: Found, forced: tuple[int, ...]) -> str:
     return "; ".join(parts) + " (stackfit recommend)"
 
 
-def _roles(p: Problem, f: Found, forced: tuple[int, ...], base: Stack | None) -> tuple[Role, ...]:
-    contracts = {e.tool for e in p.existing if e.contract}
-    base_tools = set(base.tools) if base is not None else set()
+def _roles(space: Space, f: Found) -> tuple[Role, ...]:
+    contracts = {
+        e.tool for e in space.context.requirements.existing if e.commitment.value == "contract"
+    }
+    base_tools = set(space.base.tools) if space.base is not None else set()
+    owners = f.evaluation.owners
     out = []
-    for t in f.tools:
-        serves = tuple(p.needs[c].capability for c, o in enumerate(f.owners) if o == t)
-        tid = p.ids[t]
+    for tid in f.tools:
+        serves = tuple(c for c, o in owners.items() if o == tid)
         if serves:
             why = f"serves {', '.join(serves)}"
         elif tid in base_tools:
             why = "in the partial stack (--from); owns no needed capability"
-        elif t in contracts and t in forced:
+        elif tid in contracts:
             why = "under contract; owns no needed capability"
         else:
             why = "owns no needed capability"
@@ -199,33 +200,38 @@ def _roles(p: Problem, f: Found, forced: tuple[int, ...], base: Stack | None) ->
     return tuple(out)
 
 
-def _runner_ups(p: Problem, f: Found, result: SearchResult) -> tuple[Alternative, ...]:
-    """For each needed capability the stack covers: the candidate that, taking the role in place
-    of the chosen tool (which leaves the stack if it served nothing else and may leave), gives
-    the best viable stack, scored exactly."""
+def _runner_ups(space: Space, f: Found) -> tuple[Alternative, ...]:
+    """For each needed capability the stack covers: among the best-ranked other candidates, the
+    one that, taking the role in place of the chosen tool (which leaves the stack if it served
+    nothing else and may leave), gives the best viable stack, scored by evaluate_stack."""
     out = []
-    stack = set(f.tools)
-    for c, owner in enumerate(f.owners):
-        if owner == NO_TOOL:
+    owners = f.evaluation.owners
+    context, catalog = space.context, space.catalog
+    for need in sorted(space.needs, key=lambda n: n.capability):
+        owner = owners.get(need.capability)
+        if owner is None:
             continue
-        serves_more = sum(1 for o in f.owners if o == owner) > 1
+        serves_more = sum(1 for o in owners.values() if o == owner) > 1
         best: tuple[float, str] | None = None
-        for t in result.candidates[c] if result.candidates else ():
-            if t == owner:
+        tried = 0
+        for t in need.candidates:
+            if t == owner or t in f.tools:
                 continue
-            tools = set(stack)
-            if not serves_more and owner not in result.forced:
+            tried += 1
+            if tried > RUNNER_UP_CANDIDATES:
+                break
+            tools = set(f.tools)
+            if not serves_more and owner not in space.forced:
                 tools.discard(owner)
             tools.add(t)
-            owners = owners_of(p, tools)
-            if owners[c] != t:
+            e = evaluate_stack(
+                stack_of(sorted(tools), "-", base=space.base), context, catalog, today=space.today
+            )
+            if e.owners.get(need.capability) != t or not e.viable:
                 continue
-            s = score(p, tools, owners)
-            if not s.viable:
-                continue
-            key = (s.overall, p.ids[t])
+            key = (e.overall.value, t)
             if best is None or key[0] > best[0] or (key[0] == best[0] and key[1] < best[1]):
                 best = key
         if best is not None:
-            out.append(Alternative(p.needs[c].capability, best[1], best[0]))
+            out.append(Alternative(need.capability, best[1], best[0]))
     return tuple(out)

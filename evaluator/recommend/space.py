@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING
 from evaluator.models import Commitment, Stack, Tool
 from evaluator.scoring import params
 from evaluator.scoring.context import Context
-from evaluator.scoring.cost import hosting, operations_days, price
+from evaluator.scoring.cost import hosting, infrastructure, operations_days, price
 from evaluator.scoring.fit import commitment_share, contract_active
 from evaluator.scoring.gates import tool_gate_violations
 from evaluator.scoring.lockin import closedness
-from evaluator.scoring.stackview import effective_level, owner_key
+from evaluator.scoring.stackview import OwnerKey, effective_level, owner_key
 
 if TYPE_CHECKING:
     from evaluator.catalog import Catalog
@@ -51,10 +51,9 @@ class Space:
     forced: tuple[str, ...]
     max_tools: int
     needs: list[NeedInfo]
-    """In decision order: concerns first (they decide which hubs bridge the stages), then the
-    heaviest needs first (their options differ most in fit)."""
+    """In decision order (``_decision_order``)."""
     level: dict[tuple[str, str], int] = field(default_factory=dict)
-    key: dict[tuple[str, str], tuple[int, int, bool, str]] = field(default_factory=dict)
+    key: dict[tuple[str, str], OwnerKey] = field(default_factory=dict)
     closed: dict[str, float] = field(default_factory=dict)
     annual: dict[str, float] = field(default_factory=dict)
     """Per tool: the middle of its yearly price band plus its operations effort (USD)."""
@@ -83,13 +82,15 @@ def build_space(
     }
     forced = set(base.tools if base is not None else ()) | (set() if allow_drop else contracts)
     allowed = {
-        t.id: t for t in catalog.tools.values() if t.id in forced or not tool_gate_violations(t, context)
+        t.id: t
+        for t in catalog.tools.values()
+        if t.id in forced or not tool_gate_violations(t, context)
     }
     total = context.total_weight
     points = 100.0 - (params.REUSE_POINTS if req.existing else 0.0)
     needs: list[NeedInfo] = []
     level: dict[tuple[str, str], int] = {}
-    key: dict[tuple[str, str], tuple[int, int, bool, str]] = {}
+    key: dict[tuple[str, str], OwnerKey] = {}
     for need in context.needs:
         serving: list[Tool] = []
         for tool in allowed.values():
@@ -97,7 +98,9 @@ def build_space(
             if lv > 0:
                 serving.append(tool)
                 level[(need.capability, tool.id)] = lv
-                key[(need.capability, tool.id)] = owner_key(tool, need.capability, existing)
+                key[(need.capability, tool.id)] = owner_key(
+                    tool, need.capability, existing, catalog
+                )
         serving.sort(key=lambda t: key[(need.capability, t.id)])
         cap = catalog.capabilities[need.capability]
         needs.append(
@@ -111,15 +114,17 @@ def build_space(
                 candidates=tuple(t.id for t in serving),
             )
         )
-    needs.sort(key=lambda n: (not n.concern, -n.weight, n.capability))
+    needs = _decision_order(needs, context.handoffs)
     universe = set(forced) | {t for n in needs for t in n.candidates}
     stated = {e.tool: e for e in req.existing}
     annual = {}
     for tid in sorted(universe | existing):
         tool = catalog.tools[tid]
+        how = hosting(tool, context)
         low, high, _ = price(tool, context, stated.get(tid))
-        days, _ = operations_days(tool, hosting(tool, context), context)
-        annual[tid] = (low + high) / 2 + days * req.rates.person_day_usd
+        days, _ = operations_days(tool, how, context)
+        infra = sum(infrastructure(tool, how, context)) / 2
+        annual[tid] = (low + high) / 2 + infra + days * req.rates.person_day_usd
     shares = {e.tool: commitment_share(e, today) for e in req.existing}
     pool = sum(shares.values())
     reuse = {t: params.REUSE_POINTS * s / pool for t, s in shares.items()} if pool else {}
@@ -149,9 +154,7 @@ def build_space(
         dropped=dropped,
     )
     if len(space.forced) > space.max_tools:
-        space.infeasible = (
-            f"{len(space.forced)} tools must stay ({', '.join(space.forced)}), more than --max-tools"
-        )
+        space.infeasible = f"{len(space.forced)} tools must stay ({', '.join(space.forced)}), more than --max-tools"
     for n in needs:
         if n.must and not any(level[(n.capability, t)] >= n.min_level for t in n.candidates):
             space.infeasible = (
@@ -160,3 +163,27 @@ def build_space(
             )
             break
     return space
+
+
+def _decision_order(needs: list[NeedInfo], handoffs: tuple[tuple[str, str], ...]) -> list[NeedInfo]:
+    """Stages first, along the handoff graph: next the stage with the most decided neighbours,
+    heaviest first, so each decision closes handoffs whose glue the bound can then count. Then
+    the cross-cutting concerns, heaviest first: once every stage tool is known, what each
+    governance tool would carry, leave broken and have to reach is exact."""
+    concerns = sorted((n for n in needs if n.concern), key=lambda n: (-n.weight, n.capability))
+    stages = {n.capability: n for n in needs if not n.concern}
+    links: dict[str, set[str]] = {c: set() for c in stages}
+    for a, b in handoffs:
+        if a in links and b in links:
+            links[a].add(b)
+            links[b].add(a)
+    order: list[NeedInfo] = []
+    done: set[str] = set()
+    while len(done) < len(stages):
+        nxt = min(
+            (c for c in stages if c not in done),
+            key=lambda c: (-len(links[c] & done), -stages[c].weight, c),
+        )
+        done.add(nxt)
+        order.append(stages[nxt])
+    return order + concerns

@@ -91,6 +91,28 @@ def operations_days(tool: Tool, how: str, context: Context) -> tuple[float, str]
     return ops.managed_days * factor, "administered, vendor-run"
 
 
+def infrastructure(tool: Tool, how: str, context: Context) -> tuple[float, float]:
+    """What a self-hosted tool's own servers cost a year (USD): the catalog's figure, else a
+    default from its operations effort (GPUs for an LLM server); nothing for a library or
+    format, which runs inside other tools, or for a vendor-run tool, whose price includes it."""
+    if how != "self-hosted" or tool.data_role.value == "format":
+        return 0.0, 0.0
+    factor = params.SIZE_PRICE_FACTOR[context.requirements.scale.size.value]
+    ops = tool.operations
+    if ops is not None and ops.infrastructure_usd is not None:
+        low, high = ops.infrastructure_usd
+    elif tool.capabilities.get("llm-serving", 0) >= 2:
+        low, high = params.GPU_INFRASTRUCTURE
+    else:
+        days = (
+            ops.self_hosted_days
+            if ops is not None and ops.self_hosted_days is not None
+            else params.UNKNOWN_OPERATIONS_DAYS["self-hosted"]
+        )
+        low, high = (days * r for r in params.INFRASTRUCTURE_PER_OPS_DAY)
+    return low * factor, high * factor
+
+
 def _money(amount: float, context: Context) -> str:
     rates = context.requirements.rates
     return f"{rates.currency} {amount * rates.per_usd:,.0f}"
@@ -117,13 +139,18 @@ def cost_lines(
         low, high, why = price(tool, context, stated.get(tool_id))
         days, ops_why = operations_days(tool, how, context)
         ops = days * rate
+        infra_low, infra_high = infrastructure(tool, how, context)
+        infra = (
+            f" + infrastructure {_band(infra_low, infra_high, context)}" if infra_high > 0 else ""
+        )
         note = " (idle: serves no need)" if tool_id in idle else ""
+        total_low, total_high = low + ops + infra_low, high + ops + infra_high
         out.append(
             Line(
                 key=f"tool.{tool_id}",
-                low=low + ops,
-                high=high + ops,
-                reason=f"{tool_id}, {how}{note}: {_band(low, high, context)} ({why}) + {days:g} person-days ({ops_why}) = {_band(low + ops, high + ops, context)} a year",
+                low=total_low,
+                high=total_high,
+                reason=f"{tool_id}, {how}{note}: {_band(low, high, context)} ({why}){infra} + {days:g} person-days ({ops_why}) = {_band(total_low, total_high, context)} a year",
             )
         )
     if glue_days > 0:

@@ -18,7 +18,7 @@ COMMITMENT_SHARE: Final = {"contract": 2.0, "in-use": 1.0}
 or more to run counts 2, falling linearly to 1 (in use) on its end date, so nothing jumps."""
 POSTURE_GOVERNANCE_WEIGHT: Final = 3.0
 """Weight (on the 1..5 scale) the governance posture adds to audit/lineage vs access control."""
-POSTURE_SHARE_CAP: Final = 0.25
+POSTURE_SHARE_CAP: Final = 0.15
 """Needs the posture adds weigh together at most this share of what the file declares, so a
 file declaring one capability is judged on it, not on needs nobody wrote."""
 IMPLIED_LEVEL: Final = 1
@@ -64,6 +64,13 @@ UNPRICED_BAND: Final = (20_000.0, 200_000.0)
 """A tool the catalog has no price for, at the medium size: a wide band, stated as unknown."""
 UNKNOWN_OPERATIONS_DAYS: Final = {"managed": 10.0, "self-hosted": 60.0}
 """Operations effort assumed when the catalog records none."""
+INFRASTRUCTURE_PER_OPS_DAY: Final = (300.0, 900.0)
+"""Default yearly infrastructure (servers, storage) of a self-hosted tool, per person-day of its
+operations effort: the people a system takes is the best size proxy the catalog has (a 120-day
+Kafka cluster gets USD 36-108k a year, a 20-day PostgreSQL USD 6-18k)."""
+GPU_INFRASTRUCTURE: Final = (50_000.0, 250_000.0)
+"""Default yearly GPUs for a self-hosted LLM server at the medium size (2 to 8 data-centre
+GPUs around the clock at cloud on-demand rates)."""
 
 
 # ---- lock-in: how closed a tool is, as shares of 1

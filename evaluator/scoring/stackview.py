@@ -64,23 +64,35 @@ def suite_mates(a: Tool, b: Tool) -> bool:
     return a.vendor == b.vendor and commercial(a) and commercial(b)
 
 
-def owner_key(tool: Tool, capability: str, existing: frozenset[str]) -> tuple[int, int, bool, str]:
-    """The owner rule's order, best first: the highest level; then the specialist (the tool
-    with the fewest capabilities, the one a stack adds for that job, not the broadest
-    platform); then a tool already owned; then by id, so file order never matters."""
+OwnerKey = tuple[int, bool, int, bool, str]
+
+
+def owner_key(tool: Tool, capability: str, existing: frozenset[str], catalog: Catalog) -> OwnerKey:
+    """The owner rule's order, best first: the highest level; then the specialist, the tool a
+    stack adds for that kind of job rather than the broadest platform: first a tool whose main
+    capabilities (those at its highest level) are of the same kind (a governance concern goes
+    to a governance tool, not to the transformation tool that also tracks lineage), then the
+    tool with the fewest capabilities; then a tool already owned; then by id, so the order of
+    tools in a file never matters."""
+    kinds = catalog.capabilities
+    top = max(tool.capabilities.values())
+    main_kinds = {kinds[c].kind for c, lv in tool.capabilities.items() if lv == top and c in kinds}
     return (
         -effective_level(tool, capability),
+        kinds[capability].kind not in main_kinds,
         len(tool.capabilities),
         tool.id not in existing,
         tool.id,
     )
 
 
-def best_tool(tools: dict[str, Tool], capability: str, existing: frozenset[str]) -> str | None:
+def best_tool(
+    tools: dict[str, Tool], capability: str, existing: frozenset[str], catalog: Catalog
+) -> str | None:
     candidates = [t for t in tools.values() if effective_level(t, capability) > 0]
     if not candidates:
         return None
-    return min(candidates, key=lambda t: owner_key(t, capability, existing)).id
+    return min(candidates, key=lambda t: owner_key(t, capability, existing, catalog)).id
 
 
 def bridging_vocabulary(catalog: Catalog) -> frozenset[str]:
@@ -191,7 +203,7 @@ def build_view(stack: Stack, catalog: Catalog, context: Context) -> StackView:
     for need in context.needs:
         role = stack.roles.get(need.capability)
         owners[need.capability] = (
-            role if role in tools else best_tool(tools, need.capability, existing)
+            role if role in tools else best_tool(tools, need.capability, existing, catalog)
         )
     ids = sorted(tools)
     pairs = [(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :]]
