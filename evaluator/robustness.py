@@ -1,13 +1,13 @@
 """How robust a ranking is to the weights: pure functions on a ``Comparison``.
 
-Two questions, both about the weights of fit, glue and lock-in (normalised to sum 1):
+Two questions, both about the weights of fit, glue, lock-in and cost (normalised to sum 1):
 
 **How far is the runner-up?** For the top two stacks, and for each weight on its own, the value of
 that weight at which the two tie, so any change beyond it swaps them. Convention: when weight
 ``k`` moves from ``w_k`` to ``t``, the other two keep their proportions and share ``1 - t``
 (``w_j' = w_j * (1 - t) / (1 - w_k)``); if ``w_k`` is 1 (the others are 0) they share ``1 - t``
-equally. With ``u = (fit, 100 - glue, 100 - lock-in)`` and ``d = u_first - u_second``, the first
-stack's lead is linear in ``t``::
+equally. With ``u = (fit, 100 - glue, 100 - lock-in, 100 - cost)`` and ``d = u_first - u_second``,
+the first stack's lead is linear in ``t``::
 
     D(t) = t * d_k + (1 - t) * r_k,   r_k = sum_{j != k} w_j * d_j / (1 - w_k)
 
@@ -19,16 +19,16 @@ Only the pair is considered: a third stack may overtake both earlier, which the 
 below shows.
 
 **How often does the winner win?** Rank acceptability: over ``samples`` weightings drawn
-uniformly from the simplex (Dirichlet(1, 1, 1)), the share under which each stack ranks first.
+uniformly from the simplex (Dirichlet(1, 1, 1, 1)), the share under which each stack ranks first.
 Only viable stacks compete for first (all stacks do when none is viable), ties go to the stack
 ``rank`` would put first (by name, then source). The winner under the stated weights is flagged
 **fragile** when it ranks first under less than ``fragile_below`` of the weightings.
 
 Reproducible to the digit: weightings come from ``random.Random(seed)`` (Mersenne Twister, the
-same sequence on every platform) by the sorting method (two uniforms ``a <= b`` give
-``(a, b - a, 1 - b)``, uniform on the simplex and free of ``log``/``exp``, whose last bit may
-differ between C libraries); each score is ``w0*u0 + w1*u1 + w2*u2`` in that order, and shares are
-integer counts divided by ``samples``. No numpy: the loop is a dot product and an argmax over
+same sequence on every platform) by the sorting method (three sorted uniforms ``a <= b <= c``
+give ``(a, b - a, c - b, 1 - c)``, uniform on the simplex and free of ``log``/``exp``, whose last
+bit may differ between C libraries); each score is ``w0*u0 + w1*u1 + w2*u2 + w3*u3`` in that
+order, and shares are integer counts divided by ``samples``. No numpy: the loop is a dot product and an argmax over
 precomputed score vectors, fast enough in pure Python (about 16 ms for 20 stacks and 10,000
 weightings; see ``benchmarks/cli_speed.py``).
 """
@@ -49,8 +49,8 @@ DEFAULT_FRAGILE_BELOW = 0.5
 """A winner that ranks first under less than half of all weightings is fragile: another stack
 wins more often than it does, or no stack wins a majority and the choice rests on the weights."""
 
-WEIGHTS = ("fit", "glue", "lock_in")
-Vector = tuple[float, float, float]
+WEIGHTS = ("fit", "glue", "lock_in", "cost")
+Vector = tuple[float, ...]
 
 
 # ----------------------------------------------------------------------------- results
@@ -176,8 +176,8 @@ def _r(value: float) -> float:
 
 
 def utilities(e: StackEvaluation) -> Vector:
-    """The three terms the overall score weighs: higher is better on each."""
-    return (e.fit.value, 100.0 - e.glue.value, 100.0 - e.lock_in.value)
+    """The four terms the overall score weighs: higher is better on each."""
+    return (e.fit.value, 100.0 - e.glue.value, 100.0 - e.lock_in.value, 100.0 - e.cost.value)
 
 
 def moved_weights(weights: Vector, k: int, t: float) -> Vector:
@@ -190,19 +190,19 @@ def moved_weights(weights: Vector, k: int, t: float) -> Vector:
         elif rest > 0:
             out.append(w * (1.0 - t) / rest)
         else:
-            out.append((1.0 - t) / 2)
-    return (out[0], out[1], out[2])
+            out.append((1.0 - t) / (len(weights) - 1))
+    return tuple(out)
 
 
 def tie_threshold(weights: Vector, d: Vector, k: int) -> float | None:
     """The value of weight ``k`` at which a lead ``d`` (per utility) vanishes, or None when
     no reachable value of that weight makes the lead negative."""
     rest = 1.0 - weights[k]
-    others = [j for j in range(3) if j != k]
+    others = [j for j in range(len(weights)) if j != k]
     if rest > 0:
         r = math.fsum(weights[j] * d[j] for j in others) / rest
     else:
-        r = math.fsum(d[j] for j in others) / 2
+        r = math.fsum(d[j] for j in others) / len(others)
     slope = d[k] - r
     if slope == 0:
         return None
@@ -226,14 +226,16 @@ def weight_changes(comparison: Comparison) -> Swap | None:
     b = comparison.stacks[1].evaluation
     weights = _weights(comparison)
     ua, ub = utilities(a), utilities(b)
-    d = (ua[0] - ub[0], ua[1] - ub[1], ua[2] - ub[2])
+    d = tuple(x - y for x, y in zip(ua, ub, strict=True))
     lead = a.overall.value - b.overall.value
     if a.viable and not b.viable:
         blocked = f"{b.name} is not viable, so no weighting ranks it above {a.name}"
-        changes = tuple(WeightChange(WEIGHTS[k], weights[k], None, None) for k in range(3))
+        changes = tuple(
+            WeightChange(WEIGHTS[k], weights[k], None, None) for k in range(len(WEIGHTS))
+        )
         return Swap(a.name, b.name, lead, blocked, changes)
     out = []
-    for k in range(3):
+    for k in range(len(WEIGHTS)):
         t = tie_threshold(weights, d, k)
         at = None if t is None else dict(zip(WEIGHTS, moved_weights(weights, k, t), strict=True))
         out.append(WeightChange(WEIGHTS[k], weights[k], t, at))
@@ -245,11 +247,8 @@ def draw_weightings(samples: int, seed: int) -> list[Vector]:
     rnd = random.Random(seed).random
     out: list[Vector] = []
     for _ in range(samples):
-        a = rnd()
-        b = rnd()
-        if a > b:
-            a, b = b, a
-        out.append((a, b - a, 1.0 - b))
+        a, b, c = sorted((rnd(), rnd(), rnd()))
+        out.append((a, b - a, c - b, 1.0 - c))
     return out
 
 
@@ -259,11 +258,11 @@ def first_counts(vectors: list[Vector], weightings: list[Vector]) -> list[int]:
     if not vectors:
         return counts
     indexed = list(enumerate(vectors))
-    for w0, w1, w2 in weightings:
+    for w0, w1, w2, w3 in weightings:
         best_i = 0
         best = -math.inf
-        for i, (f, g, lk) in indexed:
-            s = w0 * f + w1 * g + w2 * lk
+        for i, (f, g, lk, c) in indexed:
+            s = w0 * f + w1 * g + w2 * lk + w3 * c
             if s > best:
                 best = s
                 best_i = i
@@ -319,4 +318,4 @@ def analyse(
 
 def _weights(comparison: Comparison) -> Vector:
     w = comparison.weights
-    return (w["fit"], w["glue"], w["lock_in"])
+    return tuple(w[k] for k in WEIGHTS)

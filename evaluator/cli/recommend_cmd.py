@@ -22,6 +22,9 @@ from evaluator.cli.output import EXIT_CHECK_FAILED, emit, handles_user_errors
 if TYPE_CHECKING:
     from evaluator.recommend.bnb import Stats
 
+DEFAULT_TIME_LIMIT = 10.0
+"""Seconds a user waits by default before getting the best stacks found so far."""
+
 
 def recommend(
     requirements: RequirementsOpt = None,
@@ -53,16 +56,18 @@ def recommend(
         ),
     ] = None,
     time_limit: Annotated[
-        float | None,
+        float,
         typer.Option(
             "--time-limit",
             min=0.0,
+            max=86_400.0,
             help=(
                 "Stop the search after this many seconds and report the best stacks found, "
-                "marked not proven optimal (what is found then depends on the machine's speed)."
+                "marked not proven optimal with how far they may be from the best (what is "
+                "found then depends on the machine's speed); 0 searches until proven."
             ),
         ),
-    ] = None,
+    ] = DEFAULT_TIME_LIMIT,
     fmt: FormatOpt = "table",
     as_of: AsOfOpt = None,
 ) -> None:
@@ -86,7 +91,7 @@ def recommend(
         max_tools=max_tools,
         allow_drop=allow_drop,
         progress=_progress if sys.stderr.isatty() else None,
-        time_limit=time_limit,
+        time_limit=time_limit or None,
     )
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
@@ -107,8 +112,10 @@ def recommend(
 
 def _progress(stats: Stats, best: float | None) -> None:
     shown = f"{best:.2f}" if best is not None else "-"
+    bound = f"{stats.bound:.2f}" if stats.bound is not None else "-"
     sys.stderr.write(
-        f"\rsearching: {stats.nodes:,} nodes, {stats.leaves:,} stacks scored, best {shown}"
+        f"\rsearching: {stats.nodes:,} nodes, {stats.leaves:,} stacks scored, "
+        f"best {shown}, bound {bound}"
     )
     sys.stderr.flush()
 

@@ -14,7 +14,13 @@ from evaluator.decisions.snapshot import SCORES, StackSnapshot, Term
 EPSILON = 0.05
 """Movements smaller than this (in points) are rounding noise, not reasons."""
 MAX_TERM_CHANGES = 8
-LABEL = {"fit": "fit", "glue": "glue", "lock_in": "lock-in", "overall": "overall"}
+LABEL = {
+    "fit": "fit",
+    "glue": "glue",
+    "lock_in": "lock-in",
+    "cost": "cost",
+    "overall": "overall",
+}
 
 
 @dataclass(frozen=True)

@@ -150,7 +150,7 @@ def outcome_findings(
             f"{num(now_chosen.row.overall)}; threshold {policy.threshold:g})"
         )
         out.append(Finding(Rule.SCORE_DROP, message, blocking=Rule.SCORE_DROP in policy.fail_on))
-    for score in ("fit", "glue", "lock_in"):
+    for score in ("fit", "glue", "lock_in", "cost"):
         before, after = then.row.value(score), now_chosen.row.value(score)
         if abs(after - before) > policy.threshold:
             message = (

@@ -13,8 +13,8 @@ from typing import Any
 from evaluator.decisions.changes import reason_changes
 from evaluator.decisions.snapshot import StackSnapshot, r2
 
-FIELDS = ("rank", "viable", "fit", "glue", "glue_days", "lock_in", "overall")
-NUMERIC = ("fit", "glue", "glue_days", "lock_in", "overall")
+FIELDS = ("rank", "viable", "fit", "glue", "glue_days", "lock_in", "cost", "overall")
+NUMERIC = ("fit", "glue", "glue_days", "lock_in", "cost", "overall")
 
 
 @dataclass(frozen=True)

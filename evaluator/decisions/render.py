@@ -16,7 +16,7 @@ from evaluator.decisions.snapshot import SCORES, StackSnapshot
 from evaluator.models import Commitment, Requirements, Stack
 
 EVIDENCE_FENCE = "```json stackfit-evidence"
-SCORE_LABEL = {"fit": "fit", "glue": "glue", "lock_in": "lock-in"}
+SCORE_LABEL = {"fit": "fit", "glue": "glue", "lock_in": "lock-in", "cost": "cost"}
 MAX_GAPS = 3
 
 
@@ -106,9 +106,9 @@ def evidence_block(snaps: Sequence[StackSnapshot]) -> list[str]:
 
 
 def drivers(req: Requirements) -> list[str]:
-    wf, wg, wl = req.weights.normalised()
+    wf, wg, wl, wc = req.weights.normalised()
     out = [
-        f"Weights: fit {wf:.2f}, glue {wg:.2f}, lock-in {wl:.2f}",
+        f"Weights: fit {wf:.2f}, glue {wg:.2f}, lock-in {wl:.2f}, cost {wc:.2f}",
         f"Data sensitivity: {req.sensitivity.value}"
         + (f"; regulations: {', '.join(req.regulations)}" if req.regulations else ""),
         f"Governance posture {req.governance.posture:g} (0 = audit-first, 1 = permission-first)",
@@ -175,9 +175,13 @@ def pros_and_cons(s: StackSnapshot) -> list[str]:
     bad += [f"glue: {t.reason}" for _, t in glue[:2] if t.points >= 0.5]
     lock = sorted(ev.terms.get("lock_in", {}).items(), key=lambda kv: (-kv[1].points, kv[0]))
     bad += [f"lock-in: {t.reason}" for _, t in lock[:2] if t.points >= 5]
+    cost = sorted(ev.terms.get("cost", {}).items(), key=lambda kv: (-kv[1].points, kv[0]))
+    bad += [f"cost: {t.reason}" for _, t in cost[:2] if t.points >= 5]
+    annual = f" ({row.annual} a year)" if row.annual else ""
     neutral = (
         f"fit {num(row.fit)}, glue {num(row.glue)} ({num(row.glue_days)} person-days a year), "
-        f"lock-in {num(row.lock_in)}, overall {num(row.overall)}, rank {row.rank}"
+        f"lock-in {num(row.lock_in)}, cost {num(row.cost)}{annual}, overall {num(row.overall)}, "
+        f"rank {row.rank}"
     )
     return (
         [f"* Good, because {g}" for g in good]
@@ -188,15 +192,16 @@ def pros_and_cons(s: StackSnapshot) -> list[str]:
 
 def _matrix(snaps: Iterable[StackSnapshot], chosen: str) -> list[str]:
     out = [
-        "| Rank | Option | Viable | Fit | Glue | Glue days/yr | Lock-in | Overall | Pareto |",
-        "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| Rank | Option | Viable | Fit | Glue | Glue days/yr | Lock-in | Cost | Cost/yr | Overall | Pareto |",
+        "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for s in snaps:
         r = s.row
         name = _esc(r.stack) + (" (chosen)" if r.stack == chosen else "")
         out.append(
             f"| {r.rank} | {name} | {'yes' if r.viable else '**no**'} | {num(r.fit)} | "
-            f"{num(r.glue)} | {num(r.glue_days)} | {num(r.lock_in)} | {num(r.overall)} | "
+            f"{num(r.glue)} | {num(r.glue_days)} | {num(r.lock_in)} | {num(r.cost)} | "
+            f"{r.annual or '-'} | {num(r.overall)} | "
             f"{'yes' if r.pareto else ''} |"
         )
     return out

@@ -124,7 +124,7 @@ def _cell(s: StackDiff, field: str, *, bold: bool = False) -> str:
 
 
 _HEAD = ("Stack", "Rank", "Viable", "Fit", "Glue", "Lock-in", "Overall")
-_COLS = ("rank", "viable", "fit", "glue", "lock_in", "overall")
+_COLS = ("rank", "viable", "fit", "glue", "lock_in", "cost", "overall")
 
 
 def diff_markdown(d: Diff) -> str:
@@ -159,7 +159,7 @@ def diff_text(d: Diff) -> str:
         out.append(f"requirements: {d.requirements_current}")
     for s in d.stacks:
         out += ["", f"{s.name} ({s.state})"]
-        for field in ("rank", "viable", "fit", "glue", "glue_days", "lock_in", "overall"):
+        for field in ("rank", "viable", "fit", "glue", "glue_days", "lock_in", "cost", "overall"):
             out.append(f"  {field.replace('_', '-'):<10} {_cell(s, field).replace('→', '->')}")
         out += [f"  - {line}" for line in s.reasons]
     if not d.changed:

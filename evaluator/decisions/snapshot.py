@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from evaluator.reporting.common import annual
 from evaluator.scoring.results import Comparison, RankedStack, Score
 
-SCORES = ("fit", "glue", "lock_in", "overall")
-"""The scores, each a sum of named contributions (overall's are the weighted other three)."""
+SCORES = ("fit", "glue", "lock_in", "cost", "overall")
+"""The scores, each a sum of named contributions (overall's are the weighted other four). A
+record written before model v2 has no cost: it reads back as 0 with no terms."""
 
 
 def r2(value: float) -> float:
@@ -41,6 +43,9 @@ class ScoreRow(Snap):
     glue: float
     glue_days: float
     lock_in: float
+    cost: float = 0.0
+    annual: str = ""
+    """The yearly cost band as reported (e.g. ``USD 120-180k``); empty in records before v2."""
     overall: float
 
     def value(self, field: str) -> float:
@@ -89,6 +94,8 @@ def snapshot(ranked: RankedStack, path: str | None) -> StackSnapshot:
         glue=r2(e.glue.value),
         glue_days=r2(e.glue_person_days),
         lock_in=r2(e.lock_in.value),
+        cost=r2(e.cost.value),
+        annual=annual(e),
         overall=r2(e.overall.value),
     )
     evidence = Evidence(

@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from evaluator.recommend.explain import Recommendation, Recommended
+from evaluator.reporting.common import annual
 from evaluator.scoring.results import StackEvaluation
 
 
@@ -17,14 +18,48 @@ def _scores(e: StackEvaluation) -> dict[str, float]:
         "glue": round(e.glue.value, 4),
         "glue_person_days": round(e.glue_person_days, 2),
         "lock_in": round(e.lock_in.value, 4),
+        "cost": round(e.cost.value, 4),
+        "annual_cost_low": round(e.annual_cost.low, 2),
+        "annual_cost_high": round(e.annual_cost.high, 2),
+        "currency": e.annual_cost.currency,
         "overall": round(e.overall.value, 4),
     }
 
 
+def _gap(r: Recommended) -> float | None:
+    """How far the best stack found may be from the best there is (not proven only)."""
+    if r.stats.proven or r.stats.bound is None:
+        return None
+    best = r.results[0].evaluation.overall.value if r.results else None
+    return None if best is None else max(0.0, r.stats.bound - best)
+
+
 def _status(r: Recommended) -> str:
     s = r.stats
-    proof = "proven optimal" if s.proven else "NOT proven (search stopped early)"
+    if s.proven:
+        proof = "proven optimal"
+    else:
+        gap = _gap(r)
+        bound = f"no stack scores above {s.bound:.2f}" if s.bound is not None else ""
+        proof = "NOT proven (search stopped at its time limit)" + (
+            f"; {bound}, at most {gap:.2f} above the best found"
+            if gap is not None
+            else (f"; {bound}" if bound else "")
+        )
     return f"searched {s.nodes:,} nodes and scored {s.leaves:,} stacks; {proof}"
+
+
+def _none_found(r: Recommended) -> str:
+    """Why there is no result: proven (with the reason) or not proven (say so, never claim
+    that no stack exists)."""
+    if r.infeasible:
+        return f"No viable stack: {r.infeasible}"
+    if r.stats.proven:
+        return "No viable stack: every stack in the search space fails a gate (proven)"
+    return (
+        "No viable stack found before the search stopped; this does NOT show that none exists "
+        "(raise --time-limit, or start from a partial stack with --from)"
+    )
 
 
 def to_json(r: Recommended) -> str:
@@ -36,6 +71,8 @@ def to_json(r: Recommended) -> str:
             "nodes": r.stats.nodes,
             "stacks_scored": r.stats.leaves,
             "proven_optimal": r.stats.proven,
+            "bound": None if r.stats.bound is None else round(r.stats.bound, 4),
+            "gap": None if _gap(r) is None else round(_gap(r) or 0.0, 4),
         },
         "infeasible": r.infeasible,
         "results": [
@@ -83,10 +120,7 @@ def to_table(r: Recommended) -> str:
 
     lines = _header(r)
     if r.infeasible or not r.results:
-        lines += [
-            "",
-            f"No viable stack: {r.infeasible or 'every stack in the search space fails a gate'}",
-        ]
+        lines += ["", _none_found(r)]
         return "\n".join(lines) + "\n"
     rows = [
         [
@@ -94,6 +128,8 @@ def to_table(r: Recommended) -> str:
             f"{x.evaluation.fit.value:.1f}",
             f"{x.evaluation.glue.value:.1f}",
             f"{x.evaluation.lock_in.value:.1f}",
+            f"{x.evaluation.cost.value:.1f}",
+            annual(x.evaluation),
             f"{x.evaluation.overall.value:.2f}",
             "yes" if x.pareto else "",
             ", ".join(x.stack.tools),
@@ -104,9 +140,29 @@ def to_table(r: Recommended) -> str:
         "",
         tabulate(
             rows,
-            headers=["rank", "fit", "glue", "lock-in", "overall", "pareto", "tools"],
+            headers=[
+                "rank",
+                "fit",
+                "glue",
+                "lock-in",
+                "cost",
+                "cost/yr",
+                "overall",
+                "pareto",
+                "tools",
+            ],
             disable_numparse=True,
-            colalign=("right", "right", "right", "right", "right", "left", "left"),
+            colalign=(
+                "right",
+                "right",
+                "right",
+                "right",
+                "right",
+                "right",
+                "right",
+                "left",
+                "left",
+            ),
         ),
     ]
     for x in r.results:
@@ -122,7 +178,7 @@ def to_table(r: Recommended) -> str:
         )
     lines += [
         "",
-        f"Pareto front over fit, glue and lock-in among the stacks scored: {len(r.pareto)} stacks",
+        f"Pareto front over fit, glue, lock-in and cost among the stacks scored: {len(r.pareto)} stacks",
     ]
     return "\n".join(lines) + "\n"
 
@@ -130,18 +186,17 @@ def to_table(r: Recommended) -> str:
 def to_markdown(r: Recommended) -> str:
     lines = [f"# Recommended stacks: {r.requirements}", "", *(f"{h}  " for h in _header(r)), ""]
     if r.infeasible or not r.results:
-        lines.append(
-            f"No viable stack: {r.infeasible or 'every stack in the search space fails a gate'}"
-        )
+        lines.append(_none_found(r))
         return "\n".join(lines) + "\n"
     lines += [
-        "| rank | fit | glue | lock-in | overall | Pareto | tools |",
-        "| ---: | ---: | ---: | ---: | ---: | :---: | --- |",
+        "| rank | fit | glue | lock-in | cost | cost/yr | overall | Pareto | tools |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: | --- |",
     ]
     for x in r.results:
         e = x.evaluation
         lines.append(
             f"| {x.rank} | {e.fit.value:.1f} | {e.glue.value:.1f} | {e.lock_in.value:.1f} | "
+            f"{e.cost.value:.1f} | {annual(e)} | "
             f"{e.overall.value:.2f} | {'yes' if x.pareto else ''} | {', '.join(x.stack.tools)} |"
         )
     for x in r.results:

@@ -9,10 +9,10 @@ from evaluator.reporting.common import num
 if TYPE_CHECKING:
     from evaluator.robustness import Robustness, Swap
 
-WEIGHT_LABELS = {"fit": "fit", "glue": "glue", "lock_in": "lock-in"}
-SWAP_HEADERS = ["weight", "now", "ties at", "change", "weights then (fit, glue, lock-in)"]
+WEIGHT_LABELS = {"fit": "fit", "glue": "glue", "lock_in": "lock-in", "cost": "cost"}
+SWAP_HEADERS = ["weight", "now", "ties at", "change", "weights then (fit, glue, lock-in, cost)"]
 SWAP_NOTE = (
-    "One weight moves at a time; the other two keep their proportions. Beyond the tie the two "
+    "One weight moves at a time; the other three keep their proportions. Beyond the tie the two "
     "swap (a third stack may overtake both earlier)."
 )
 ACCEPT_HEADERS = ["rank", "stack", "first under", "share"]

@@ -16,7 +16,17 @@ ACCESS = ["none", "coarse", "role", "fine"]
 DEPLOY = ["aws", "azure", "gcp", "self-hosted", "saas"]
 FORMATS = ["parquet", "iceberg", "delta", "onnx", "mlflow-model"]
 STANDARDS = ["jdbc", "s3-api", "kafka-protocol", "openlineage", "oidc"]
-LICENSES = ["Apache-2.0", "MIT", "proprietary", "BUSL-1.1", "AGPL-3.0-only"]
+LICENSES = [
+    "Apache-2.0",
+    "MIT",
+    "proprietary",
+    "BUSL-1.1",
+    "AGPL-3.0-only",
+    "AGPL-3.0-only OR SSPL-1.0",
+    "Apache-2.0 AND BUSL-1.1",
+]
+ROLES = ["stores", "serves", "format", "processes", "none", "unknown"]
+CARRIES = ["access-control", "audit", "lineage"]
 
 
 @cache
@@ -74,11 +84,51 @@ def tool_dicts(draw: st.DrawFn, tool_id: str, others: list[str]) -> dict[str, ob
         },
         "formats": draw(st.lists(st.sampled_from(FORMATS), unique=True, max_size=2)),
         "standards": draw(st.lists(st.sampled_from(STANDARDS), unique=True, max_size=2)),
-        "integrations": draw(st.lists(st.sampled_from(others), unique=True, max_size=2))
-        if others
-        else [],
+        "integrations": [
+            {
+                "tool": other,
+                **(
+                    {"carries": carried, "source": f"https://{tool_id}.example/{other}"}
+                    if (
+                        carried := draw(st.lists(st.sampled_from(CARRIES), unique=True, max_size=3))
+                    )
+                    else {}
+                ),
+            }
+            for other in (
+                draw(st.lists(st.sampled_from(others), unique=True, max_size=2)) if others else []
+            )
+        ],
+        "data_role": draw(st.sampled_from(ROLES)),
+        **draw(pricing()),
+        **draw(operations()),
         "sources": [f"https://{tool_id}.example/docs"],
         "as_of": "2026-11-01",
+    }
+
+
+@st.composite
+def pricing(draw: st.DrawFn) -> dict[str, object]:
+    model = draw(st.sampled_from(["none", "free", "consumption", "per-user", "quote"]))
+    if model == "none":
+        return {}
+    low = 0.0 if model == "free" else draw(st.floats(0, 200_000))
+    high = 0.0 if model == "free" else low + draw(st.floats(0, 200_000))
+    out: dict[str, object] = {"model": model, "annual_usd": [low, high], "as_of": "2026-12-01"}
+    if model == "per-user":
+        out["per_user_month_usd"] = draw(st.floats(1, 200))
+    return {"pricing": out}
+
+
+@st.composite
+def operations(draw: st.DrawFn) -> dict[str, object]:
+    if not draw(st.booleans()):
+        return {}
+    return {
+        "operations": {
+            "self_hosted_days": draw(st.floats(0, 150)),
+            "managed_days": draw(st.floats(0, 20)),
+        }
     }
 
 
@@ -134,11 +184,15 @@ def requirements(draw: st.DrawFn, catalog: Catalog) -> Requirements:
                     "tool": t,
                     "commitment": draw(st.sampled_from(["contract", "in-use"])),
                     "until": draw(
-                        st.sampled_from([None, dt.date(2025, 1, 1), dt.date(2030, 1, 1)])
+                        st.sampled_from(
+                            [None, dt.date(2025, 1, 1), dt.date(2027, 3, 1), dt.date(2030, 1, 1)]
+                        )
                     ),
+                    "migration_days": draw(st.none() | st.floats(0, 500)),
                 }
                 for t in existing
             ],
+            "scale": {"size": draw(st.sampled_from(["small", "medium", "large"]))},
             "avoid": {
                 "licenses": draw(st.lists(st.sampled_from(LICENSES), unique=True, max_size=1))
             },
@@ -146,6 +200,7 @@ def requirements(draw: st.DrawFn, catalog: Catalog) -> Requirements:
                 "fit": draw(st.floats(0.1, 1)),
                 "glue": draw(st.floats(0, 1)),
                 "lock_in": draw(st.floats(0, 1)),
+                "cost": draw(st.floats(0, 1)),
             },
         }
     )
