@@ -35,13 +35,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from evaluator.models import DATA_AT_REST_ROLES, Control, DataRole, Stack
+from evaluator.models import DATA_AT_REST_ROLES, Control, Stack
 from evaluator.recommend.space import NeedInfo, Space
 from evaluator.scoring import params
 from evaluator.scoring.cost import budget
 from evaluator.scoring.evaluate import dominates, evaluate_stack
-from evaluator.scoring.gates import meets
-from evaluator.scoring.glue import concern_support, permission_domains, worst_case
+from evaluator.scoring.gates import applies, meets
+from evaluator.scoring.glue import concern_support, data_platform, permission_domains, worst_case
 from evaluator.scoring.results import Connection, StackEvaluation
 from evaluator.scoring.stackview import StackView, carried, connect, effective_level, suite_mates
 
@@ -124,6 +124,7 @@ class Search:
         self.weights = req.weights.normalised()
         self.budget = budget(ctx)
         self.rate = req.rates.person_day_usd
+        self.glue_factor = params.SIZE_OPS_FACTOR[req.scale.size.value]
         self.total = ctx.total_weight
         worst = worst_case(ctx)
         self.norm = 100.0 / worst if worst > 0 else 0.0
@@ -141,12 +142,7 @@ class Search:
                 self.pairs[h[0]].append((h, h[1]))
                 self.pairs[h[1]].append((h, h[0]))
         universe = {c for n in space.needs for c in n.candidates} | set(space.forced)
-        self.stores = sorted(
-            t
-            for t in universe
-            if self.catalog.tools[t].data_role in DATA_AT_REST_ROLES
-            and self.catalog.tools[t].data_role is not DataRole.UNKNOWN
-        )
+        self.stores = sorted(t for t in universe if data_platform(self.catalog.tools[t]))
         self.hub_candidates: dict[str, list[str]] = {
             cap: [
                 t
@@ -360,7 +356,7 @@ class Search:
                 open_needs[t] = open_needs.get(t, 0) + 1
         reuse = 0.0
         annual = sum(s.annual[t] for t in st.tools)
-        annual += glue_points * params.DAYS_PER_POINT * self.rate
+        annual += glue_points * params.DAYS_PER_POINT * self.rate * self.glue_factor
         working = {o for o in st.owners.values() if o is not None}
         for tool, points in s.reuse.items():
             if tool in working or open_needs.get(tool, 0) > 0:
@@ -583,29 +579,27 @@ class Search:
         rest = value - max(options.values())
         children = []
         for t in self._branch_options(st, n):
-            if t is not None and t not in st.tools:
-                if len(st.tools) >= self.s.max_tools or not self._may_join(st, t, k):
-                    continue
             if t not in options:
+                continue
+            if (
+                t is not None
+                and t not in st.tools
+                and (len(st.tools) >= self.s.max_tools or not self._may_join(st, t, k))
+            ):
                 continue
             children.append((rest + options[t], t, t is not None and t not in st.tools))
         children.sort(key=lambda c: (-c[0], c[1] or ""))
         for i, (bound, t, added) in enumerate(children):
             if bound < self.threshold():
                 break
-            try:
-                self._tick(bound)
-            except _Stopped:
-                rest = [c[0] for c in children[i:]]
-                self.unexplored = max(self.unexplored or -math.inf, *rest)
-                raise
+            self._tick(bound)  # a stop here records this child's bound, the largest left
             self._set(st, n.capability, t, added)
             try:
                 self._dfs(st, k + 1)
             except _Stopped:
-                rest = [c[0] for c in children[i + 1 :]]
-                if rest:
-                    self.unexplored = max(self.unexplored or -math.inf, *rest)
+                left = [c[0] for c in children[i + 1 :]]
+                if left:
+                    self.unexplored = max(self.unexplored or -math.inf, *left)
                 raise
             finally:
                 self._unset(st, n.capability, t, added)
@@ -620,7 +614,7 @@ class Search:
     def _unset(st: _State, cap: str, t: str | None, added: bool) -> None:
         del st.owners[cap]
         if added:
-            st.tools.discard(t)  # type: ignore[arg-type]
+            st.tools.discard(t)
 
     def _branch_options(self, st: _State, n: NeedInfo) -> list[str | None]:
         """The owner choices at a node: the best tool in the stack (if any), new tools that
@@ -665,7 +659,10 @@ class Search:
             tool = tools[t]
             if tool.data_role not in DATA_AT_REST_ROLES:
                 continue
-            for control in self.holder_controls:
+            for demanded in self.holder_controls:
+                control = applies(tool, demanded)
+                if control is None:
+                    continue
                 if view is not None:
                     if not meets(view, t, control):
                         return False

@@ -12,7 +12,7 @@ from evaluator.reporting.common import annual
 from evaluator.scoring.results import StackEvaluation
 
 
-def _scores(e: StackEvaluation) -> dict[str, float]:
+def _scores(e: StackEvaluation) -> dict[str, float | str]:
     return {
         "fit": round(e.fit.value, 4),
         "glue": round(e.glue.value, 4),

@@ -113,9 +113,13 @@ def lifecycle_graph(catalog: Catalog) -> nx.DiGraph:
 
 
 def required_handoffs(catalog: Catalog, stages: frozenset[str]) -> tuple[tuple[str, str], ...]:
-    """Handoffs between required stages: data flows from one to the other, directly or through
-    stages the requirements do not need, and not already by way of another required stage (so a
-    chain ingestion -> warehouse -> training is two handoffs, not three)."""
+    """Handoffs between required stages: data flows from one to the other directly (a taxonomy
+    ``feeds`` edge), or through stages the requirements do not need and not already by way of
+    another required stage. A direct flow is always a handoff, also beside a longer path through
+    other required stages: data flows along each branch (the warehouse feeds BI directly even
+    when it also feeds training, whose scores reach BI too); only flows through unneeded stages
+    are reduced (networkx's transitive reduction), so ingestion -> warehouse -> training is two
+    handoffs, not three."""
     graph = lifecycle_graph(catalog)
     flow = nx.DiGraph()
     flow.add_nodes_from(stages & set(graph.nodes))
@@ -125,6 +129,7 @@ def required_handoffs(catalog: Catalog, stages: frozenset[str]) -> tuple[tuple[s
             graph, filter_edge=lambda u, _v, s=source: u == s or u not in stages
         )
         flow.add_edges_from((source, target) for target in nx.descendants(view, source) & stages)
+    direct = {(a, b) for a, b in graph.edges if a in stages and b in stages}
     if nx.is_directed_acyclic_graph(flow):
         flow = nx.transitive_reduction(flow)
-    return tuple(sorted(flow.edges))
+    return tuple(sorted(set(flow.edges) | direct))

@@ -24,7 +24,7 @@ from evaluator.scoring.context import Context
 from evaluator.scoring.fit import contract_active, remaining_years
 from evaluator.scoring.gates import placements
 from evaluator.scoring.results import AnnualCost, Contribution, Score
-from evaluator.scoring.stackview import StackView
+from evaluator.scoring.stackview import StackView, main_capabilities
 
 if TYPE_CHECKING:
     from evaluator.catalog import Catalog
@@ -101,7 +101,7 @@ def infrastructure(tool: Tool, how: str, context: Context) -> tuple[float, float
     ops = tool.operations
     if ops is not None and ops.infrastructure_usd is not None:
         low, high = ops.infrastructure_usd
-    elif tool.capabilities.get("llm-serving", 0) >= 2:
+    elif "llm-serving" in main_capabilities(tool):
         low, high = params.GPU_INFRASTRUCTURE
     else:
         days = (
@@ -154,13 +154,16 @@ def cost_lines(
             )
         )
     if glue_days > 0:
-        amount = glue_days * rate
+        size = req.scale.size.value
+        factor = params.SIZE_OPS_FACTOR[size]
+        amount = glue_days * factor * rate
+        scaled = f" x{factor:g} for size {size}" if factor != 1 else ""
         out.append(
             Line(
                 key="glue",
                 low=amount,
                 high=amount,
-                reason=f"glue: {glue_days:.1f} person-days a year = {_money(amount, context)}",
+                reason=f"glue: {glue_days:.1f} person-days a year{scaled} = {_money(amount, context)}",
             )
         )
     for item in sorted(req.existing, key=lambda e: e.tool):

@@ -71,9 +71,9 @@ def fit_score(view: StackView, context: Context, catalog: Catalog, today: dt.dat
         points = possible * level / 3
         why = "declared" if need.origin == "declared" else "added by governance posture"
         if owner is None:
-            reason = f"not covered (weight {need.weight:g}, {why})"
+            reason = f"not covered (weight {need.weight:.3g}, {why})"
         else:
-            reason = f"{owner} at level {level}/3 (weight {need.weight:g}, {why})"
+            reason = f"{owner} at level {level}/3 (weight {need.weight:.3g}, {why})"
         out.append(
             Contribution(
                 key=f"coverage.{need.capability}", points=points, reason=reason, possible=possible

@@ -18,7 +18,7 @@ from evaluator.scoring import licence, params
 from evaluator.scoring.context import Context
 from evaluator.scoring.fit import level_of
 from evaluator.scoring.results import Gate, Violation
-from evaluator.scoring.stackview import StackView
+from evaluator.scoring.stackview import StackView, main_capabilities
 
 if TYPE_CHECKING:
     from evaluator.catalog import Catalog
@@ -35,10 +35,7 @@ def placements(tool: Tool, allowed: tuple[Deployment, ...] | None) -> tuple[str,
     """Where this tool may run under the deployment policy: the vendor's or cloud's managed
     offering in an allowed place, or the organisation's own infrastructure (on premises or its
     own account in an allowed cloud) for a self-hostable tool."""
-    if allowed is None:
-        allowed_set = set(Deployment)
-    else:
-        allowed_set = set(allowed)
+    allowed_set = set(Deployment) if allowed is None else set(allowed)
     out = [d.value for d in tool.deployment if d is not Deployment.SELF_HOSTED and d in allowed_set]
     if Deployment.SELF_HOSTED in tool.deployment and allowed_set & OWN_INFRASTRUCTURE:
         out.append("self-hosted")
@@ -90,6 +87,23 @@ def tool_gate_violations(tool: Tool, context: Context) -> list[Violation]:
             )
         )
     return out
+
+
+RAW_CAPABILITIES = frozenset({"object-storage", "streaming"})
+"""Raw storage and transport: buckets and event brokers hold files and messages, not tables."""
+
+
+def applies(tool: Tool, control: Control) -> Control | None:
+    """The control a storage demand asks of this tool: on a tool mainly for raw storage or
+    transport (object storage, an event broker), fine-grained access is asked at its own
+    grain, roles on buckets and topics, and lineage is recorded by the engines and catalogs
+    that read it, not by the bucket; every other holder is asked the control as it stands."""
+    if main_capabilities(tool) <= RAW_CAPABILITIES:
+        if control is Control.ACCESS_FINE:
+            return Control.ACCESS_ROLE
+        if control is Control.LINEAGE:
+            return None
+    return control
 
 
 def meets(view: StackView, tool_id: str, control: Control) -> bool:
@@ -163,10 +177,11 @@ def gate_violations(view: StackView, context: Context, catalog: Catalog) -> list
             seen.add(("*", control))
             continue
         for tool_id in holders:
-            if (tool_id, control) in seen:
+            asked = applies(view.tools[tool_id], control)
+            if asked is None or (tool_id, asked) in seen:
                 continue
-            seen.add((tool_id, control))
-            if not meets(view, tool_id, control):
+            seen.add((tool_id, asked))
+            if not meets(view, tool_id, asked):
                 role = view.tools[tool_id].data_role.value
                 keeps = (
                     "whose data role is not recorded"
@@ -177,14 +192,14 @@ def gate_violations(view: StackView, context: Context, catalog: Catalog) -> list
                 )
                 lacks = (
                     "it has no SSO of its own"
-                    if control is Control.SSO
-                    else f"neither it nor a governance tool documented to carry {_concern(control)} to it provides it"
+                    if asked is Control.SSO
+                    else f"neither it nor a governance tool documented to carry {_concern(asked)} to it provides it"
                 )
                 out.append(
                     Violation(
                         gate=gate,
                         subject=tool_id,
-                        message=f"{why} needs {control.value} on {tool_id}, {keeps}; {lacks}",
+                        message=f"{why} needs {asked.value} on {tool_id}, {keeps}; {lacks}",
                     )
                 )
     return out
@@ -196,4 +211,4 @@ def _concern(control: Control) -> str:
     return control.value
 
 
-__all__ = ["data_holders", "deployable", "gate_violations", "meets", "placements"]
+__all__ = ["applies", "data_holders", "deployable", "gate_violations", "meets", "placements"]

@@ -60,16 +60,27 @@ def carries(view: StackView, concern: str, a: str, b: str) -> bool:
     return view.governs(hub, a, hub_capability) and view.governs(hub, b, hub_capability)  # type: ignore[arg-type]
 
 
+SHARED_DATA_CAPABILITIES = ("object-storage", "lakehouse-table-format", "warehouse")
+
+
+def data_platform(tool: Tool) -> bool:
+    """A tool other tools hand data through: it keeps or serves the data (a recorded role) and
+    is a real warehouse, lakehouse or object store (level 2 or more). A model registry or a
+    feature store keeps data too, but nobody routes a pipeline through them."""
+    return (
+        tool.data_role in DATA_AT_REST_ROLES
+        and tool.data_role is not DataRole.UNKNOWN
+        and any(tool.capabilities.get(c, 0) >= 2 for c in SHARED_DATA_CAPABILITIES)
+    )
+
+
 def route(view: StackView, a: str, b: str) -> tuple[Connection, tuple[str, ...]]:
-    """How work passes from a to b: directly, or through a tool of the stack that keeps or
-    serves the data and both work on without custom code (ELT runs in the warehouse, BI reads
-    it: dbt -> Snowflake <- Tableau is native on both sides, whatever dbt and Tableau say of
-    each other)."""
+    """How work passes from a to b: directly, or through a data platform of the stack that both
+    work on without custom code (ELT runs in the warehouse, BI reads it: dbt -> Snowflake <-
+    Tableau is native on both sides, whatever dbt and Tableau say of each other)."""
     best = view.connection(a, b)
     for hub in sorted(view.tools):
-        if hub in (a, b) or view.tools[hub].data_role not in DATA_AT_REST_ROLES:
-            continue
-        if view.tools[hub].data_role is DataRole.UNKNOWN:
+        if hub in (a, b) or not data_platform(view.tools[hub]):
             continue
         left, right = view.connection(a, hub)[0], view.connection(hub, b)[0]
         kind = worse(left, right)

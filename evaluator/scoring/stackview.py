@@ -64,21 +64,29 @@ def suite_mates(a: Tool, b: Tool) -> bool:
     return a.vendor == b.vendor and commercial(a) and commercial(b)
 
 
-OwnerKey = tuple[int, bool, int, bool, str]
+OwnerKey = tuple[int, bool, bool, int, bool, str]
+
+
+def main_capabilities(tool: Tool) -> frozenset[str]:
+    """What a tool is mainly for: its capabilities at its highest level."""
+    top = max(tool.capabilities.values())
+    return frozenset(c for c, lv in tool.capabilities.items() if lv == top)
 
 
 def owner_key(tool: Tool, capability: str, existing: frozenset[str], catalog: Catalog) -> OwnerKey:
     """The owner rule's order, best first: the highest level; then the specialist, the tool a
-    stack adds for that kind of job rather than the broadest platform: first a tool whose main
-    capabilities (those at its highest level) are of the same kind (a governance concern goes
-    to a governance tool, not to the transformation tool that also tracks lineage), then the
-    tool with the fewest capabilities; then a tool already owned; then by id, so the order of
-    tools in a file never matters."""
+    stack adds for that job rather than the broadest platform: first a tool mainly for it (the
+    capability is among those at its highest level: Dataform for transformation over Dataflow,
+    which is mainly for streaming), then a tool mainly for that kind of job (a governance
+    concern goes to a governance tool, not to the transformation tool that also tracks
+    lineage), then the tool with the fewest capabilities; then a tool already owned; then by
+    id, so the order of tools in a file never matters."""
     kinds = catalog.capabilities
-    top = max(tool.capabilities.values())
-    main_kinds = {kinds[c].kind for c, lv in tool.capabilities.items() if lv == top and c in kinds}
+    main = main_capabilities(tool)
+    main_kinds = {kinds[c].kind for c in main if c in kinds}
     return (
         -effective_level(tool, capability),
+        capability not in main,
         kinds[capability].kind not in main_kinds,
         len(tool.capabilities),
         tool.id not in existing,
@@ -219,6 +227,7 @@ __all__ = [
     "carried",
     "connect",
     "effective_level",
+    "main_capabilities",
     "owner_key",
     "suite_mates",
 ]
