@@ -179,7 +179,7 @@ def test_check_fail_on_rank_and_threshold(repo: Path) -> None:
     req = repo / "stacks" / "requirements.yaml"
     req.write_text(
         req.read_text().replace(
-            "weights: {fit: 0.5, glue: 0.25, lock_in: 0.25}",
+            "weights: {fit: 0.5, glue: 0.25, lock_in: 0.25, cost: 0.25}",
             "weights: {fit: 0.3, glue: 0.6, lock_in: 0.1}",
         )
     )
@@ -226,5 +226,5 @@ def test_markdown_diff_is_pinned(repo: Path) -> None:
     git(repo, "commit", "-qam", "avoid Elastic-2.0, weigh lock-in up")
     code, out, err = invoke("diff", "--base", "HEAD~1", "--format", "markdown", *DAY)
     assert code == 0, err
-    assert "now fails: airbyte is licensed Elastic-2.0, which is avoided" in out
+    assert "now fails: airbyte is licensed Elastic-2.0, and every option is avoided" in out
     assert_golden(GOLDEN / "diff.md", out)

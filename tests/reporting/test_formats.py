@@ -37,7 +37,7 @@ def test_evaluation_golden(fmt: Format) -> None:
 
 def test_json_carries_name_scores_viability_violations_and_reasons() -> None:
     data = json.loads(render_comparison(run("example-2"), Format.JSON))
-    assert data["format_version"] == 1
+    assert data["format_version"] == 2
     first = data["stacks"][1]
     assert first["rank"] == 2
     ev = first["evaluation"]
