@@ -27,11 +27,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.synthetic import synthetic_catalog, synthetic_requirements
-from evaluator.recommend.explain import stack_of
 from evaluator.recommend.kernel import owners_of, scorer
 from evaluator.recommend.problem import compile_problem
 from evaluator.recommend.search import search
+
+from benchmarks.synthetic import synthetic_catalog, synthetic_requirements
+from evaluator.recommend.explain import stack_of
 from evaluator.scoring import build_context, evaluate_stack
 
 TODAY = dt.date(2026, 11, 26)

@@ -93,8 +93,8 @@ def synthetic_requirements(catalog: Catalog, seed: int = SEED) -> Requirements:
     warehouse under contract and an orchestrator in use (both passing the per-tool gates and
     meeting the data controls on their own)."""
     import yaml
-
     from evaluator.recommend.problem import compile_problem
+
     from evaluator.scoring import build_context
 
     text = (builtin_stacks_dir() / "requirements.yaml").read_text(encoding="utf-8")

@@ -26,7 +26,9 @@ def catalog() -> Catalog:
 
 
 def req(**fields: Any) -> Requirements:
-    return Requirements.model_validate({"kind": "requirements", "version": 1, "name": "r", **fields})
+    return Requirements.model_validate(
+        {"kind": "requirements", "version": 1, "name": "r", **fields}
+    )
 
 
 def stack(*tools: str, **fields: Any) -> Stack:
@@ -202,9 +204,7 @@ def test_self_hosted_tools_run_in_an_allowed_cloud() -> None:
     )
     e = evaluate(r, stack("dbt-core", "airflow", "mlflow"))
     assert not any(v.gate == "deployment" for v in e.violations)
-    on_prem = req(
-        deployment={"allowed": ["on-premises"]}, capabilities={"warehouse": 3, "bi": 3}
-    )
+    on_prem = req(deployment={"allowed": ["on-premises"]}, capabilities={"warehouse": 3, "bi": 3})
     e = evaluate(on_prem, stack("bigquery", "metabase"))
     assert [v.subject for v in e.violations if v.gate == "deployment"] == ["bigquery"]
 
