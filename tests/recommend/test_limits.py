@@ -4,7 +4,6 @@ given a progress callback reports, at most five times a second."""
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pytest
 
@@ -37,11 +36,9 @@ def test_node_limit_stops_unproven(problem: Problem) -> None:
 
 
 def test_time_limit_is_read_within_64_nodes(problem: Problem) -> None:
-    start = time.perf_counter()
     result = search(problem, top=5, time_limit=0.0)
     assert not result.stats.proven
-    assert result.stats.nodes <= 64 + 1
-    assert time.perf_counter() - start < 5.0
+    assert result.stats.nodes <= 64 + 1  # the work bound; no wall-clock assertion (it flakes)
 
 
 def test_progress_is_reported_and_throttled(problem: Problem) -> None:
