@@ -42,6 +42,13 @@ _SCALAR_WHAT = {
     _TAG + "int": "a whole number",
     _TAG + "float": "a number",
     _TAG + "timestamp": "a date",
+    _TAG + "bool": "true or false",
+}
+_SCALAR_SPELLING = {
+    _TAG + "int": "write digits, such as 42",
+    _TAG + "float": "write a number, such as 0.5",
+    _TAG + "timestamp": "write a date as YYYY-MM-DD",
+    _TAG + "bool": "YAML booleans are true/false, yes/no or on/off",
 }
 _MERGE_TAG = _TAG + "merge"
 
@@ -135,6 +142,7 @@ def decode(raw: bytes, display_name: str) -> str:
 def parse_yaml(text: str, display_name: str, *, max_nodes: int = MAX_NODES) -> ParsedYaml:
     """Parse one YAML document that must be a mapping; all problems are raised together."""
     try:
+        _check_depth(text, display_name)
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         raise InputErrors([_syntax_error(exc, display_name)]) from None
@@ -159,6 +167,29 @@ def parse_yaml(text: str, display_name: str, *, max_nodes: int = MAX_NODES) -> P
         raise InputErrors(builder.errors)
     assert isinstance(data, dict)
     return ParsedYaml(data, PositionMap(builder.keys, builder.values))
+
+
+_OPEN = frozenset({yaml.MappingStartEvent, yaml.SequenceStartEvent})
+_CLOSE = frozenset({yaml.MappingEndEvent, yaml.SequenceEndEvent})
+
+
+def _check_depth(text: str, display_name: str) -> None:
+    """Refuse deep nesting before composing: libyaml composes recursively in C, and some ten
+    thousand nested '[' (one byte each) overflow the C stack and kill the process outright. The
+    event stream is flat, so counting depth on it is safe; the builder's limit (MAX_DEPTH levels
+    below the top mapping) is the same one, this only applies it earlier."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        kind = type(event)
+        if kind in _OPEN:
+            depth += 1
+            if depth > MAX_DEPTH + 1:
+                mark = event.start_mark
+                line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+                message = msg.TOO_DEEP.format(limit=MAX_DEPTH)
+                raise InputErrors([InputError(display_name, line, column, "", message)])
+        elif kind in _CLOSE:
+            depth -= 1
 
 
 # ----------------------------------------------------------------------------- building
@@ -217,10 +248,15 @@ class _Builder:
         try:
             return construct(self.constructor, node)
         except (ValueError, OverflowError, yaml.YAMLError) as exc:
-            what = _SCALAR_WHAT.get(node.tag, "a value")
-            message = msg.BAD_SCALAR.format(value=msg.show(node.value), what=what, reason=exc)
-            self.errors.append(self.error(node, path, message))
-            return None
+            reason = str(exc)
+        except (KeyError, AttributeError, IndexError, TypeError):
+            # PyYAML's constructors assume the resolver already matched the value's shape, which
+            # an explicit tag skips: '!!bool maybe' is a KeyError there, '!!int' an IndexError.
+            reason = _SCALAR_SPELLING.get(node.tag, "it is not written as one")
+        what = _SCALAR_WHAT.get(node.tag, "a value")
+        message = msg.BAD_SCALAR.format(value=msg.show(node.value), what=what, reason=reason)
+        self.errors.append(self.error(node, path, message))
+        return None
 
     def mapping(self, node: MappingNode, path: KeyPath, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -260,9 +296,12 @@ class _Builder:
     def key(self, node: Node, path: KeyPath) -> str | None:
         self.visits += 1
         if isinstance(node, ScalarNode):
+            known = len(self.errors)
             key = self.scalar(node, path)
             if isinstance(key, str):
                 return key
+            if len(self.errors) > known:
+                return None  # the scalar itself was unreadable, and that is already reported
             got = msg.describe(key)
         else:
             got = "a list" if isinstance(node, SequenceNode) else "a mapping"

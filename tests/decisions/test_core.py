@@ -153,6 +153,20 @@ def test_bad_records_are_input_errors() -> None:
         parse_record("---\nstatus: maybe\n---\n", "0001-x.md")
 
 
+def test_deeply_nested_evidence_is_an_input_error(example_record: tuple[Record, str]) -> None:
+    """JSON nested 100,000 deep in the evidence block was a RecursionError in `check`."""
+    record, text = example_record
+    front, body = text.split("\n---\n", 1)
+    fence = "```json stackfit-evidence\n"
+    head = body[: body.index(fence) + len(fence)]
+    deep = head + "[" * 100_000 + "]" * 100_000 + "\n```\n"
+    with pytest.raises(InputErrors, match="stackfit-evidence block"):
+        parse_record(front + "\n---\n" + deep, record.file)
+    deep_object = head + '{"x": ' * 100_000 + "1" + "}" * 100_000 + "\n```\n"
+    with pytest.raises(InputErrors, match="stackfit-evidence block"):
+        parse_record(front + "\n---\n" + deep_object, record.file)
+
+
 def _current(record: Record, snaps: dict[str, StackSnapshot], **changes: object) -> Current:
     m = record.machine
     requirements = as_requirements(core.load_inputs([builtin_stacks_dir()]).requirements)
