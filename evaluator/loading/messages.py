@@ -226,6 +226,12 @@ RECORD_OUTSIDE_REPO = "is outside the repository at {root}; decision records nam
 RECORD_INPUT_GONE = (
     "input {path} of decision {record} no longer exists; supersede or deprecate the decision"
 )
+RECORD_PATH_OUTSIDE = (
+    "{path} leaves the repository at {root} (an absolute path, '..' or a symbolic link out of it); "
+    "a decision record names its inputs by their path inside the repository"
+)
+RECORD_PATH_NOT_FILE = "{path} is not a regular file; a decision record's inputs are YAML files"
+RECORD_PATH_NOT_FOLDER = "{path} is not a folder; catalog dirs name folders of catalog files"
 RECORD_EXISTS = "a decision record with this number was written meanwhile; run the command again"
 NO_DECISIONS_FOLDER = "no such decisions folder"
 GIT_BAD_REVISION = "{rev!r} is not a revision of this repository"

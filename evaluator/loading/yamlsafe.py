@@ -104,15 +104,16 @@ def read_yaml(
     max_nodes: int = MAX_NODES,
 ) -> ParsedYaml:
     """Read and parse one file, raising ``InputErrors`` for anything but a YAML mapping."""
+    from evaluator.fsutil import RefusedFile, read_regular
+
     try:
-        if path.stat().st_size > max_bytes:
-            raise _fail(display_name, _too_large(path.stat().st_size, max_bytes))
-        with path.open("rb") as handle:
-            raw = handle.read(max_bytes + 1)
+        raw = read_regular(path, max_bytes)
+    except RefusedFile as exc:
+        if exc.size is not None:
+            raise _fail(display_name, _too_large(exc.size, max_bytes)) from None
+        raise _fail(display_name, msg.CANNOT_READ.format(reason=exc.strerror)) from None
     except OSError as exc:
         raise _fail(display_name, msg.CANNOT_READ.format(reason=exc.strerror or exc)) from None
-    if len(raw) > max_bytes:
-        raise _fail(display_name, _too_large(len(raw), max_bytes))
     from evaluator.loading import cache
 
     cached = cache.load(raw)
