@@ -10,7 +10,7 @@ from typing import ParamSpec, TypeVar
 
 import typer
 
-from evaluator.errors import InputErrors
+from evaluator.errors import InputError, InputErrors
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -39,12 +39,29 @@ def handles_user_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+CANNOT_WRITE = "cannot write the file: {reason}"
+EXISTS = "already exists; add --force to replace it"
+
+
+def write_file(path: Path, text: str, *, exclusive: bool = False) -> None:
+    """Write a file the user named (see ``fsutil.atomic_write_text`` for what is refused);
+    anything that stops it is an input error (exit 2), never a traceback."""
+    from evaluator.fsutil import atomic_write_text
+
+    try:
+        atomic_write_text(path, text, exclusive=exclusive)
+    except FileExistsError:
+        raise InputErrors([InputError(str(path), None, None, "", EXISTS)]) from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        message = CANNOT_WRITE.format(reason=reason)
+        raise InputErrors([InputError(str(path), None, None, "", message)]) from None
+
+
 def emit(text: str, output: Path | None) -> None:
     """Write a report to a file (atomically) or to stdout."""
     if output is None:
         sys.stdout.write(text)
         return
-    from evaluator.fsutil import atomic_write_text
-
-    atomic_write_text(output, text)
+    write_file(output, text)
     typer.echo(f"wrote {output}", err=True)
