@@ -94,6 +94,8 @@ class PositionMap:
 class ParsedYaml:
     data: dict[str, Any]
     positions: PositionMap
+    nodes: int = 0
+    """Values expanded while building (what ``max_nodes`` bounds); the cache checks it."""
 
 
 def read_yaml(
@@ -116,7 +118,7 @@ def read_yaml(
         raise _fail(display_name, msg.CANNOT_READ.format(reason=exc.strerror or exc)) from None
     from evaluator.loading import cache
 
-    cached = cache.load(raw)
+    cached = cache.load(raw, max_nodes=max_nodes)
     if cached is not None:
         return cached
     parsed = parse_yaml(decode(raw, display_name), display_name, max_nodes=max_nodes)
@@ -167,7 +169,7 @@ def parse_yaml(text: str, display_name: str, *, max_nodes: int = MAX_NODES) -> P
     if builder.errors:
         raise InputErrors(builder.errors)
     assert isinstance(data, dict)
-    return ParsedYaml(data, PositionMap(builder.keys, builder.values))
+    return ParsedYaml(data, PositionMap(builder.keys, builder.values), builder.visits)
 
 
 _OPEN = frozenset({yaml.MappingStartEvent, yaml.SequenceStartEvent})
