@@ -6,10 +6,12 @@ results come back as data for ``report`` to render.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -219,10 +221,18 @@ def _why(exc: Exception) -> str:
 
 def _superseded(records: list[Record], request: DecideRequest, slug: str) -> Record | None:
     if request.supersedes is not None:
-        for r in records:
-            if r.number == request.supersedes:
-                return r
-        message = msg.RECORD_NO_SUCH_NUMBER.format(number=request.supersedes, folder=request.folder)
+        numbered = [r for r in records if r.number == request.supersedes]
+        if len(numbered) == 1:
+            return numbered[0]
+        if numbered:  # written by racing runs of an older stackfit: never pick one at random
+            files = ", ".join(r.file for r in numbered)
+            message = msg.RECORD_AMBIGUOUS_NUMBER.format(
+                number=request.supersedes, count=len(numbered), files=files
+            )
+        else:
+            message = msg.RECORD_NO_SUCH_NUMBER.format(
+                number=request.supersedes, folder=request.folder
+            )
         raise InputErrors([InputError("--supersedes", None, None, "", message)])
     same = [r for r in active(records) if r.machine.question == slug]
     return same[-1] if same else None
@@ -273,7 +283,7 @@ def build_record(request: DecideRequest) -> tuple[str, Record | None, str, Recor
     slug = slugify(request.title)
     records = read_records(request.folder)
     old = _superseded(records, request, slug)
-    number = max((r.number for r in records), default=0) + 1
+    number = _next_number(request.folder)
     file = record_name(number, slug)
     front = FrontMatter(
         status=request.status,
@@ -331,20 +341,64 @@ def write_new(path: Path, text: str) -> None:
         raise InputErrors([InputError(str(path), None, None, "", msg.RECORD_EXISTS)]) from None
 
 
+def _next_number(folder: Path) -> int:
+    """One more than the highest number any file in ``folder`` already uses (``0007-*``, even
+    one that is not a valid record: the number is taken)."""
+    numbers = [0]
+    if folder.is_dir():
+        numbers += [int(p.name[:4]) for p in folder.iterdir() if _NUMBERED.match(p.name)]
+    return max(numbers) + 1
+
+
+_NUMBERED = re.compile(r"^\d{4}-")
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the decisions folder: parallel ``decide`` runs with different
+    titles wrote different file names with the same number (0007 three times). The lock is on
+    the folder itself, so it leaves no lock file behind and dies with a killed process."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: numbering is then not race-free
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 def decide(request: DecideRequest) -> Written:
     """Write the new record, then mark the one it supersedes. The new record's ``supersedes``
     link alone already retires the old one for ``check``, so an interruption between the two
-    writes leaves a consistent state."""
+    writes leaves a consistent state. Both happen under a lock on the folder, so the number
+    chosen and the record superseded are those of the folder as it is when writing."""
     from evaluator.fsutil import atomic_write_text
 
-    file, old, text, record = build_record(request)
-    path = request.folder / file
-    write_new(path, text)
-    old_path = None
-    if old is not None:
-        old_path = request.folder / old.file
-        old_text = old_path.read_text(encoding="utf-8")
-        atomic_write_text(old_path, mark_superseded(old_text, file, str(old_path)))
+    created = not request.folder.exists()
+    try:
+        request.folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        message = f"cannot create the decisions folder: {exc.strerror or exc}"
+        raise InputErrors([InputError(str(request.folder), None, None, "", message)]) from None
+    try:
+        with _locked(request.folder):
+            file, old, text, record = build_record(request)
+            path = request.folder / file
+            write_new(path, text)
+            old_path = None
+            if old is not None:
+                old_path = request.folder / old.file
+                old_text = read_regular(old_path, MAX_RECORD_BYTES).decode("utf-8")
+                atomic_write_text(old_path, mark_superseded(old_text, file, str(old_path)))
+    except BaseException:
+        if created:
+            with contextlib.suppress(OSError):
+                request.folder.rmdir()  # only if still empty: nothing was written
+        raise
     return Written(path, old_path, record)
 
 

@@ -221,6 +221,10 @@ RECORD_BAD_EVIDENCE = (
 RECORD_NO_STATUS = "the front matter has no 'status:' line"
 RECORD_NO_SUCH_STACK = "no stack named {name!r} among the options{hint}; the options are: {names}"
 RECORD_NEEDS_BECAUSE = "{name!r} is {what}; choosing it needs a reason: add --because TEXT"
+RECORD_AMBIGUOUS_NUMBER = (
+    "{count} decision records are numbered {number} ({files}); renumber all but one, then "
+    "run the command again"
+)
 RECORD_NO_SUCH_NUMBER = "no decision record numbered {number} in {folder}"
 RECORD_OUTSIDE_REPO = "is outside the repository at {root}; decision records name inputs by their path in the repository"
 RECORD_INPUT_GONE = (
