@@ -267,7 +267,8 @@ class _Builder:
         # Earlier merge sources win over later ones, explicit keys over all of them (YAML 1.1).
         here = self.values[path]
         for source in reversed(self.merge_sources(merges, path)):
-            result.update(self.build(source, path, depth))
+            # depth + 1: a mapping that merges itself (&r {<<: *r}) must reach the depth limit
+            result.update(self.build(source, path, depth + 1))
         self.values[path] = here
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
