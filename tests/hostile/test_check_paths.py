@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,24 @@ def test_records_that_are_links_out_fifos_or_huge_are_refused(decided: Path) -> 
         "not a regular file"
     )
     assert lines[2] == "decisions/0004-huge.md: cannot read the file: larger than 5,242,880 bytes"
+
+
+def test_diff_refuses_a_huge_blob_without_reading_it(repo: Path) -> None:
+    """A hostile revision can hold a blob of gigabytes; it was read whole, then cut."""
+    from evaluator.decisions import gitio
+    from tests.decisions.test_workflow_cli import git
+
+    huge = repo / "stacks" / "huge.yaml"
+    huge.write_bytes(b"kind: stack\n" + b"#" * (gitio.MAX_BLOB + 10))
+    git(repo, "add", "stacks/huge.yaml")
+    git(repo, "commit", "-qm", "huge")
+    huge.unlink()
+    tracemalloc.start()
+    try:
+        code, out, err = invoke("diff", "--base", "HEAD", "--as-of", "2026-11-26")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert code == 2, out + err
+    assert "stacks/huge.yaml: file is too large (5.0 MiB; the limit is 5 MiB)" in err
+    assert peak < gitio.MAX_BLOB
