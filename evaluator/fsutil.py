@@ -42,7 +42,7 @@ def read_regular(path: Path, max_bytes: int) -> bytes:
     mode = path.stat().st_mode
     if not stat.S_ISREG(mode):
         raise RefusedFile(f"it is {kind_of(mode)}, not a regular file")
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -105,7 +105,7 @@ def atomic_write_text(path: Path, text: str, *, exclusive: bool = False) -> None
     is never replaced: ``FileExistsError`` instead (two runs racing for one name)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:  # a file where a folder should be; FileExistsError means the target
+    except FileExistsError:  # a file where a folder should be (FileExistsError is for the target)
         raise NotADirectoryError(errno.ENOTDIR, "a part of its folder is not a folder") from None
     try:
         st: os.stat_result | None = path.lstat()
@@ -128,7 +128,8 @@ def atomic_write_text(path: Path, text: str, *, exclusive: bool = False) -> None
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]
-        os.fchmod(fd, mode)
+        if hasattr(os, "fchmod"):  # not on Windows before Python 3.13
+            os.fchmod(fd, mode)
         os.fsync(fd)
         if tmp is None:
             # Give the nameless file a name: the target itself when it must not exist yet,
