@@ -14,10 +14,11 @@ class RefusedFile(OSError):
     """A path that is not read: not a regular file, or larger than allowed. ``strerror`` says
     why in words for an error message; ``size`` is set when the file was too large."""
 
-    def __init__(self, reason: str, size: int | None = None) -> None:
+    def __init__(self, reason: str, size: int | None = None, path: Path | None = None) -> None:
         super().__init__(reason)
         self.strerror = reason
         self.size = size
+        self.filename = str(path) if path is not None else None
 
 
 _KINDS = (
@@ -41,14 +42,14 @@ def read_regular(path: Path, max_bytes: int) -> bytes:
     (opened non-blocking), in case the path was swapped in between."""
     mode = path.stat().st_mode
     if not stat.S_ISREG(mode):
-        raise RefusedFile(f"it is {kind_of(mode)}, not a regular file")
+        raise RefusedFile(f"it is {kind_of(mode)}, not a regular file", path=path)
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise RefusedFile(f"it is {kind_of(info.st_mode)}, not a regular file")
+            raise RefusedFile(f"it is {kind_of(info.st_mode)}, not a regular file", path=path)
         if info.st_size > max_bytes:
-            raise RefusedFile("too large", size=info.st_size)
+            raise RefusedFile("too large", size=info.st_size, path=path)
         chunks: list[bytes] = []
         left = max_bytes + 1
         while left > 0:
@@ -61,7 +62,7 @@ def read_regular(path: Path, max_bytes: int) -> bytes:
         os.close(fd)
     data = b"".join(chunks)
     if len(data) > max_bytes:  # it grew after the check
-        raise RefusedFile("too large", size=len(data))
+        raise RefusedFile("too large", size=len(data), path=path)
     return data
 
 
@@ -113,9 +114,9 @@ def atomic_write_text(path: Path, text: str, *, exclusive: bool = False) -> None
         st = None
     if st is not None:
         if stat.S_ISLNK(st.st_mode):
-            raise RefusedFile("it is a symbolic link; name the file it points to")
+            raise RefusedFile("it is a symbolic link; name the file it points to", path=path)
         if not stat.S_ISREG(st.st_mode):
-            raise RefusedFile(f"it is {kind_of(st.st_mode)}, not a regular file")
+            raise RefusedFile(f"it is {kind_of(st.st_mode)}, not a regular file", path=path)
         if exclusive:
             raise FileExistsError(errno.EEXIST, "file exists", str(path))
     mode = stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_umask()

@@ -28,18 +28,24 @@ def handles_user_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except InputErrors as exc:
-            for error in exc.errors:
-                typer.echo(str(error), err=True)
-            count = len(exc.errors)
-            typer.echo(
-                f"{count} error{'s' if count != 1 else ''}; nothing was evaluated.", err=True
-            )
-            raise typer.Exit(EXIT_BAD_INPUT) from None
+            errors = exc.errors
+        except OSError as exc:
+            # A file that cannot be read or written (refused, missing, no permission) is a
+            # problem with the input or the environment, reported like one: never a traceback.
+            where = str(exc.filename) if exc.filename is not None else "stackfit"
+            reason = CANNOT_USE.format(reason=exc.strerror or exc)
+            errors = (InputError(where, None, None, "", reason),)
+        for error in errors:
+            typer.echo(str(error), err=True)
+        count = len(errors)
+        typer.echo(f"{count} error{'s' if count != 1 else ''}; nothing was evaluated.", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
 
     return wrapper
 
 
 CANNOT_WRITE = "cannot write the file: {reason}"
+CANNOT_USE = "cannot read or write the file: {reason}"
 EXISTS = "already exists; add --force to replace it"
 
 

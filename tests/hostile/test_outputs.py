@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,27 @@ def test_save_refuses_to_overwrite_unless_forced(tmp_path: Path) -> None:
         "recommended-1.yaml",
         "recommended-2.yaml",
     ]
+
+
+def test_landscape_import_into_a_fifo_is_refused_not_waited_on(tmp_path: Path) -> None:
+    """`catalog import landscape -o DIR` read an existing import file whole; a FIFO there hung."""
+    landscape = Path(__file__).parent.parent / "catalog_tools" / "landscape" / "lfai-excerpt.yml"
+    out = tmp_path / "org"
+    out.mkdir()
+    os.mkfifo(out / "imported-lfai-excerpt.yaml")
+    done: list[tuple[int, str]] = []
+
+    def run() -> None:
+        result = RUNNER.invoke(
+            app, ["catalog", "import", "landscape", str(landscape), "-o", str(out)]
+        )
+        done.append((result.exit_code, result.stderr))
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout=60)  # a hang detector, not a speed bound
+    assert done, "the import hung on a FIFO"
+    code, err = done[0]
+    assert code == 2, err
+    assert "imported-lfai-excerpt.yaml: cannot read or write the file: it is a named pipe" in err
+    assert stat.S_ISFIFO((out / "imported-lfai-excerpt.yaml").lstat().st_mode)
