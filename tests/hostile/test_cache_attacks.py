@@ -127,3 +127,37 @@ def test_aliases_expanding_past_the_size_bound_are_not_stored(folder: Path, tmp_
     path.write_text(f"a: &a '{text}'\nb: [{', '.join(['*a'] * 1000)}]\n")
     assert len(read_yaml(path, "aliases.yaml").data["b"]) == 1000
     assert not folder.exists() or list(folder.glob("*.json")) == []
+
+
+CORPUS = sorted((Path(__file__).parent.parent / "inputs").rglob("*.yaml"))
+
+
+def outcome(path: Path) -> object:
+    from evaluator.loading.files import load_document
+
+    try:
+        doc = load_document(path, display_name="f.yaml")
+    except InputErrors as exc:
+        return [str(e) for e in exc.errors]
+    return doc.model
+
+
+def test_every_corpus_file_gives_the_same_answer_cached_or_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each pinned input, padded past the caching threshold: no cache, the first cached run
+    (which stores) and the second (which reads the entry) must agree exactly."""
+    folder = tmp_path / "cache"
+    for i, source in enumerate(CORPUS):
+        raw = source.read_bytes()
+        if len(raw) > cache.MIN_BYTES:
+            continue
+        path = tmp_path / f"{i}.yaml"
+        pad = b"\n" + b"# padding to be cached\n" * (cache.MIN_BYTES // 23 + 1)
+        path.write_bytes(raw + (b"" if raw.endswith(b"\n") else b"\n") + pad[1:])
+        monkeypatch.setenv("STACKFIT_NO_CACHE", "1")
+        fresh = outcome(path)
+        monkeypatch.delenv("STACKFIT_NO_CACHE")
+        monkeypatch.setenv("STACKFIT_CACHE_DIR", str(folder))
+        assert outcome(path) == fresh, source.name
+        assert outcome(path) == fresh, source.name
