@@ -19,6 +19,7 @@ from evaluator.cli.options import (
 )
 from evaluator.cli.output import EXISTS, EXIT_CHECK_FAILED, emit, handles_user_errors, write_file
 from evaluator.errors import InputError, InputErrors
+from evaluator.textsafe import log_line
 
 if TYPE_CHECKING:
     from evaluator.recommend.search import Stats
@@ -82,7 +83,7 @@ def recommend(
     today = date_or_today(as_of)
     inputs = load_recommend_inputs(requirements, catalog or [], base)
     for warning in inputs.warnings:
-        typer.echo(warning, err=True)
+        typer.echo(log_line(warning), err=True)
     req, cat, stack = inputs.requirements, inputs.catalog, inputs.base
     result = run(
         req,
