@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from evaluator.textsafe import log_line
+
 
 @dataclass(frozen=True, order=True)
 class InputError:
@@ -31,7 +33,9 @@ class InputError:
         if self.path:
             parts.append(self.path)
         parts.append(self.message)
-        return ": ".join(parts)
+        # One error is one line, whatever the file, key or id holds (a newline in a file name
+        # could forge another error, or a CI '::error' command).
+        return log_line(": ".join(parts))
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         """Order by file then position; dataclass ordering would fail on ``None`` positions."""

@@ -18,30 +18,33 @@ def check_requirements(req_doc: Document, catalog: Catalog) -> list[InputError]:
     """Every capability, regulation and tool id in a requirements file must be in the catalog."""
     req = as_requirements(req_doc)
     caps, tools = catalog.capabilities, catalog.tools
+    hints = msg.Hints()
     errors = [
-        req_doc.error(("capabilities", cap), msg.unknown_ref("capability", cap, caps), at_key=True)
+        req_doc.error(
+            ("capabilities", cap), hints.unknown_ref("capability", cap, caps), at_key=True
+        )
         for cap in req.capabilities
         if cap not in caps
     ]
     errors += [
-        req_doc.error(("regulations", i), msg.unknown_ref("regulation", reg, catalog.regulations))
+        req_doc.error(("regulations", i), hints.unknown_ref("regulation", reg, catalog.regulations))
         for i, reg in enumerate(req.regulations)
         if reg not in catalog.regulations
     ]
     stages = [c.id for c in catalog.stages_in_order()]
     errors += [
-        req_doc.error(("teams", t, "stages", s), msg.unknown_ref("capability", stage, stages))
+        req_doc.error(("teams", t, "stages", s), hints.unknown_ref("capability", stage, stages))
         for t, team in enumerate(req.teams)
         for s, stage in enumerate(team.stages)
         if stage not in caps
     ]
     errors += [
-        req_doc.error(("existing", i, "tool"), msg.unknown_ref("tool", item.tool, tools))
+        req_doc.error(("existing", i, "tool"), hints.unknown_ref("tool", item.tool, tools))
         for i, item in enumerate(req.existing)
         if item.tool not in tools
     ]
     errors += [
-        req_doc.error(("avoid", "tools", i), msg.unknown_ref("tool", tool, tools))
+        req_doc.error(("avoid", "tools", i), hints.unknown_ref("tool", tool, tools))
         for i, tool in enumerate(req.avoid.tools)
         if tool not in tools
     ]
@@ -52,18 +55,19 @@ def check_stack(stack_doc: Document, catalog: Catalog) -> list[InputError]:
     """Tool and capability ids must be known, and roles and integrations must stay in the stack."""
     stack = as_stack(stack_doc)
     known, in_stack = catalog.tools, set(stack.tools)
+    hints = msg.Hints()
     errors = [
-        stack_doc.error(("tools", i), msg.unknown_ref("tool", tool, known))
+        stack_doc.error(("tools", i), hints.unknown_ref("tool", tool, known))
         for i, tool in enumerate(stack.tools)
         if tool not in known
     ]
     for cap, tool in stack.roles.items():
         path: KeyPath = ("roles", cap)
         if cap not in catalog.capabilities:
-            message = msg.unknown_ref("capability", cap, catalog.capabilities)
+            message = hints.unknown_ref("capability", cap, catalog.capabilities)
             errors.append(stack_doc.error(path, message, at_key=True))
         if tool not in known:
-            errors.append(stack_doc.error(path, msg.unknown_ref("tool", tool, in_stack or known)))
+            errors.append(stack_doc.error(path, hints.unknown_ref("tool", tool, in_stack or known)))
         elif tool not in in_stack:
             message = msg.ROLE_NOT_IN_STACK.format(capability=cap, tool=tool)
             errors.append(stack_doc.error(path, message))
@@ -77,7 +81,7 @@ def check_stack(stack_doc: Document, catalog: Catalog) -> list[InputError]:
         for end, tool in (("from", integration.source), ("to", integration.target)):
             path = ("integrations", i, end)
             if tool not in known:
-                errors.append(stack_doc.error(path, msg.unknown_ref("tool", tool, known)))
+                errors.append(stack_doc.error(path, hints.unknown_ref("tool", tool, known)))
             elif tool not in in_stack:
                 errors.append(stack_doc.error(path, msg.ENDPOINT_NOT_IN_STACK.format(tool=tool)))
     return errors

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +23,20 @@ MINI_CATALOG_DIR = INPUTS / "valid" / "catalog"
 def display(path: Path) -> str:
     """File names in expected output are relative to the tests folder, so they are stable."""
     return path.resolve().relative_to(TESTS_DIR).as_posix()
+
+
+def count_calls(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[int]:
+    """Wrap ``owner.name`` so that the returned one-item list counts its calls. Tests of "fast"
+    refusals measure work done this way: a wall-clock bound flakes on a loaded machine."""
+    original = getattr(owner, name)
+    calls = [0]
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls[0] += 1
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls
 
 
 def mini_layer() -> CatalogLayer:

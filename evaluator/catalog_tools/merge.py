@@ -283,8 +283,12 @@ def write_entries(
         return None
     target = target_file(out_dir, source)
     text = catalog_text(entries, source, as_of)
-    if target.exists():
-        current = target.read_text(encoding="utf-8")
+    if target.exists() or target.is_symlink():
+        from evaluator.fsutil import read_regular
+        from evaluator.loading.yamlsafe import MAX_BYTES
+
+        # Only a regular file is read (a FIFO here hung the import); anything else is refused.
+        current = read_regular(target, MAX_BYTES).decode("utf-8")
         appended = current.rstrip("\n") + "\n\n" + dump_entries(entries)
         if _still_valid(appended, target):
             text = appended

@@ -10,7 +10,7 @@ from typing import ParamSpec, TypeVar
 
 import typer
 
-from evaluator.errors import InputErrors
+from evaluator.errors import InputError, InputErrors
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -28,15 +28,40 @@ def handles_user_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except InputErrors as exc:
-            for error in exc.errors:
-                typer.echo(str(error), err=True)
-            count = len(exc.errors)
-            typer.echo(
-                f"{count} error{'s' if count != 1 else ''}; nothing was evaluated.", err=True
-            )
-            raise typer.Exit(EXIT_BAD_INPUT) from None
+            errors = exc.errors
+        except OSError as exc:
+            # A file that cannot be read or written (refused, missing, no permission) is a
+            # problem with the input or the environment, reported like one: never a traceback.
+            where = str(exc.filename) if exc.filename is not None else "stackfit"
+            reason = CANNOT_USE.format(reason=exc.strerror or exc)
+            errors = (InputError(where, None, None, "", reason),)
+        for error in errors:
+            typer.echo(str(error), err=True)
+        count = len(errors)
+        typer.echo(f"{count} error{'s' if count != 1 else ''}; nothing was evaluated.", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
 
     return wrapper
+
+
+CANNOT_WRITE = "cannot write the file: {reason}"
+CANNOT_USE = "cannot read or write the file: {reason}"
+EXISTS = "already exists; add --force to replace it"
+
+
+def write_file(path: Path, text: str, *, exclusive: bool = False) -> None:
+    """Write a file the user named (see ``fsutil.atomic_write_text`` for what is refused);
+    anything that stops it is an input error (exit 2), never a traceback."""
+    from evaluator.fsutil import atomic_write_text
+
+    try:
+        atomic_write_text(path, text, exclusive=exclusive)
+    except FileExistsError:
+        raise InputErrors([InputError(str(path), None, None, "", EXISTS)]) from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        message = CANNOT_WRITE.format(reason=reason)
+        raise InputErrors([InputError(str(path), None, None, "", message)]) from None
 
 
 def emit(text: str, output: Path | None) -> None:
@@ -44,7 +69,5 @@ def emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    from evaluator.fsutil import atomic_write_text
-
-    atomic_write_text(output, text)
+    write_file(output, text)
     typer.echo(f"wrote {output}", err=True)

@@ -17,7 +17,9 @@ from evaluator.cli.options import (
     choice,
     date_or_today,
 )
-from evaluator.cli.output import EXIT_CHECK_FAILED, emit, handles_user_errors
+from evaluator.cli.output import EXISTS, EXIT_CHECK_FAILED, emit, handles_user_errors, write_file
+from evaluator.errors import InputError, InputErrors
+from evaluator.textsafe import log_line
 
 if TYPE_CHECKING:
     from evaluator.recommend.bnb import Stats
@@ -55,6 +57,12 @@ def recommend(
             help="Write each result as a stack file in this folder (compare accepts them).",
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="With --save: replace recommended-N.yaml files already there."
+        ),
+    ] = False,
     time_limit: Annotated[
         float,
         typer.Option(
@@ -80,7 +88,7 @@ def recommend(
     today = date_or_today(as_of)
     inputs = load_recommend_inputs(requirements, catalog or [], base)
     for warning in inputs.warnings:
-        typer.echo(warning, err=True)
+        typer.echo(log_line(warning), err=True)
     req, cat, stack = inputs.requirements, inputs.catalog, inputs.base
     result = run(
         req,
@@ -100,11 +108,15 @@ def recommend(
     render = {"table": report.to_table, "markdown": report.to_markdown, "json": report.to_json}
     emit(render[chosen](result), None)
     if save is not None:
-        from evaluator.fsutil import atomic_write_text
-
-        for x in result.results:
-            path = save / f"recommended-{x.rank}.yaml"
-            atomic_write_text(path, report.stack_yaml(x, result.requirements))
+        files = {save / f"recommended-{x.rank}.yaml": x for x in result.results}
+        if not force:
+            # All or nothing: an edited recommended-2.yaml is not lost to a re-run, and no
+            # half of a new set is written beside the old one.
+            taken = [p for p in files if p.exists() or p.is_symlink()]
+            if taken:
+                raise InputErrors(InputError(str(p), None, None, "", EXISTS) for p in taken)
+        for path, x in files.items():
+            write_file(path, report.stack_yaml(x, result.requirements), exclusive=not force)
             typer.echo(f"wrote {path}", err=True)
     if not result.results:
         raise typer.Exit(EXIT_CHECK_FAILED)

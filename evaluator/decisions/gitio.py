@@ -118,10 +118,15 @@ def list_files(root: Path, commit: str, path: str, *, recursive: bool) -> list[s
 
 
 def read_blob(root: Path, commit: str, path: str) -> Blob:
-    """A file's bytes at ``commit`` (``git show <commit>:<path>``)."""
+    """A file's bytes at ``commit`` (``git show <commit>:<path>``). Its size is asked first:
+    a blob of gigabytes in a hostile revision is refused without being read into memory."""
     try:
+        size = int(_git(root, "cat-file", "-s", f"{commit}:{path}").strip() or b"0")
+        if size > MAX_BLOB:
+            message = msg.TOO_LARGE.format(size=size / msg.MIB, limit=MAX_BLOB / msg.MIB)
+            raise InputErrors([InputError(path, None, None, "", message)])
         data = _git(root, "show", f"{commit}:{path}")
-    except GitError as exc:
+    except (GitError, ValueError) as exc:
         raise InputErrors(
             [InputError(path, None, None, "", msg.GIT_FAILED.format(command="show", reason=exc))]
         ) from None

@@ -55,7 +55,8 @@ def parse_evidence(body: str, name: str) -> dict[str, Evidence]:
         if not isinstance(data, dict):
             raise ValueError("not an object")
         return {str(k): Evidence.model_validate(v) for k, v in data.items()}
-    except (ValueError, ValidationError):
+    except (ValueError, ValidationError, RecursionError):
+        # RecursionError: JSON nested thousands deep (json and pydantic both recurse).
         raise InputErrors([InputError(name, None, None, "", msg.RECORD_BAD_EVIDENCE)]) from None
 
 

@@ -8,7 +8,9 @@ renamed or removed.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import unicodedata
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -121,15 +123,27 @@ class Record(RecordModel):
 
 
 def slugify(title: str, limit: int = 60) -> str:
-    """A file-name slug: lowercase ASCII words joined by '-' (``decision`` when none are left)."""
-    words = re.findall(r"[a-z0-9]+", title.lower())
+    """A file-name slug: lowercase ASCII words joined by '-' (``decision`` when none are left).
+
+    Accents are dropped (``Sélection`` -> ``selection``). Letters with no ASCII form (``データ
+    基盤の選定``) cannot be spelled, so a short hash of the title is added whenever any were
+    dropped: two different Japanese titles must not both become ``decision``, since the slug
+    is the question a new record supersedes."""
+    folded = "".join(
+        c for c in unicodedata.normalize("NFKD", title) if not unicodedata.combining(c)
+    ).lower()
+    words = re.findall(r"[a-z0-9]+", folded)
     slug = ""
     for word in words:
         candidate = f"{slug}-{word}" if slug else word
         if len(candidate) > limit:
             break
         slug = candidate
-    return slug or (words[0][:limit] if words else "decision")
+    slug = slug or (words[0][:limit] if words else "decision")
+    if any(c.isalnum() and not c.isascii() for c in folded):
+        digest = hashlib.sha256(title.strip().encode("utf-8")).hexdigest()[:8]
+        slug = f"{slug[: limit - 9].rstrip('-')}-{digest}"
+    return slug
 
 
 def record_name(number: int, slug: str) -> str:

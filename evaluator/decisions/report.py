@@ -10,6 +10,8 @@ from evaluator.decisions.check import OUTCOME_TEXT, DecisionCheck
 from evaluator.decisions.diffing import NUMERIC, Diff, StackDiff
 from evaluator.decisions.render import num
 from evaluator.reporting.jsonfmt import FORMAT_VERSION, dumps
+from evaluator.textsafe import md_code, one_line
+from evaluator.textsafe import md_text as md
 
 FORMATS = ("table", "markdown", "json")
 
@@ -28,17 +30,22 @@ def _summary(results: Sequence[DecisionCheck]) -> str:
 
 
 def check_text(results: Sequence[DecisionCheck], as_of: dt.date, folder: str) -> str:
-    out = [f"Decisions in {folder}, as of {as_of.isoformat()}: {_summary(results)}"]
+    out = [f"Decisions in {one_line(folder)}, as of {as_of.isoformat()}: {_summary(results)}"]
     for r in results:
         verdict = OUTCOME_TEXT[r.outcome] + (" [FAILED]" if r.failed else "")
-        out += ["", f"{r.file}  {r.title}", f"  chosen: {r.chosen} ({r.status})", f"  {verdict}"]
-        out += [f"  {_tag(f.blocking)}: {f.message}" for f in r.findings]
+        out += [
+            "",
+            one_line(f"{r.file}  {r.title}"),
+            one_line(f"  chosen: {r.chosen} ({r.status})"),
+            f"  {verdict}",
+        ]
+        out += [one_line(f"  {_tag(f.blocking)}: {f.message}") for f in r.findings]
         if r.changed_inputs:
             out.append("  inputs changed:")
-            out += [f"    - {c}" for c in r.changed_inputs]
+            out += [one_line(f"    - {c}") for c in r.changed_inputs]
         if r.reasons:
             out.append("  reasons that moved:")
-            out += [f"    - {line}" for line in r.reasons]
+            out += [one_line(f"    - {line}") for line in r.reasons]
     return "\n".join(out) + "\n"
 
 
@@ -46,21 +53,21 @@ def check_markdown(results: Sequence[DecisionCheck], as_of: dt.date, folder: str
     out = [
         f"## stackfit check: {_summary(results)}",
         "",
-        f"Decisions in `{folder}`, as of {as_of.isoformat()}.",
+        f"Decisions in {md_code(folder)}, as of {as_of.isoformat()}.",
         "",
     ]
     out += ["| Decision | Chosen | Status | Outcome |", "| --- | --- | --- | --- |"]
     for r in results:
         verdict = OUTCOME_TEXT[r.outcome] + (" (**failed**)" if r.failed else "")
-        out.append(f"| {r.file} | {r.chosen} | {r.status} | {verdict} |")
+        out.append(f"| {md(r.file)} | {md(r.chosen)} | {r.status} | {verdict} |")
     for r in results:
         if not (r.findings or r.changed_inputs or r.reasons):
             continue
-        out += ["", f"### {r.file}: {r.title}", ""]
-        out += [f"- **{_tag(f.blocking)}**: {f.message}" for f in r.findings]
-        out += [f"- input: {c}" for c in r.changed_inputs]
+        out += ["", f"### {md(r.file)}: {md(r.title)}", ""]
+        out += [f"- **{_tag(f.blocking)}**: {md(f.message)}" for f in r.findings]
+        out += [f"- input: {md(c)}" for c in r.changed_inputs]
         if r.reasons:
-            out += ["", "Reasons that moved:", ""] + [f"- {line}" for line in r.reasons]
+            out += ["", "Reasons that moved:", ""] + [f"- {md(line)}" for line in r.reasons]
     return "\n".join(out) + "\n"
 
 
@@ -103,6 +110,7 @@ def render_check(results: Sequence[DecisionCheck], as_of: dt.date, folder: str, 
 
 
 def _cell(s: StackDiff, field: str, *, bold: bool = False) -> str:
+    """A cell of the diff table; only numbers and booleans, nothing from a file's text."""
     past, current = s.value(s.past, field), s.value(s.current, field)
 
     def show(v: Any) -> str:
@@ -129,10 +137,10 @@ _COLS = ("rank", "viable", "fit", "glue", "lock_in", "cost", "overall")
 
 def diff_markdown(d: Diff) -> str:
     title = "changes" if d.changed else "no change"
-    out = [f"## stackfit diff: {title} since `{d.base}`", ""]
-    req = d.requirements_current
-    if d.requirements_past is not None and d.requirements_past != req:
-        req = f"{d.requirements_past} → {req}"
+    out = [f"## stackfit diff: {title} since {md_code(d.base)}", ""]
+    req = md(d.requirements_current)
+    if d.requirements_past is not None and d.requirements_past != d.requirements_current:
+        req = f"{md(d.requirements_past)} → {req}"
     out += [
         f"Requirements: {req}. As of {d.as_of}. Fit: higher is better; glue and lock-in: "
         "lower is better.",
@@ -141,27 +149,25 @@ def diff_markdown(d: Diff) -> str:
         "| --- | ---: | --- | ---: | ---: | ---: | ---: |",
     ]
     for s in d.stacks:
-        name = s.name.replace("|", "\\|") + (
-            "" if s.state in ("changed", "unchanged") else f" ({s.state})"
-        )
+        name = md(s.name) + ("" if s.state in ("changed", "unchanged") else f" ({s.state})")
         out.append("| " + " | ".join([name, *(_cell(s, c, bold=True) for c in _COLS)]) + " |")
     for s in d.stacks:
         if s.reasons:
-            out += ["", f"### {s.name}", ""] + [f"- {line}" for line in s.reasons]
+            out += ["", f"### {md(s.name)}", ""] + [f"- {md(line)}" for line in s.reasons]
     return "\n".join(out) + "\n"
 
 
 def diff_text(d: Diff) -> str:
-    out = [f"stackfit diff against {d.base}, as of {d.as_of}"]
+    out = [one_line(f"stackfit diff against {d.base}, as of {d.as_of}")]
     if d.requirements_past is not None and d.requirements_past != d.requirements_current:
-        out.append(f"requirements: {d.requirements_past} -> {d.requirements_current}")
+        out.append(one_line(f"requirements: {d.requirements_past} -> {d.requirements_current}"))
     else:
-        out.append(f"requirements: {d.requirements_current}")
+        out.append(one_line(f"requirements: {d.requirements_current}"))
     for s in d.stacks:
-        out += ["", f"{s.name} ({s.state})"]
+        out += ["", one_line(f"{s.name} ({s.state})")]
         for field in ("rank", "viable", "fit", "glue", "glue_days", "lock_in", "cost", "overall"):
             out.append(f"  {field.replace('_', '-'):<10} {_cell(s, field).replace('→', '->')}")
-        out += [f"  - {line}" for line in s.reasons]
+        out += [one_line(f"  - {line}") for line in s.reasons]
     if not d.changed:
         out += ["", "no change"]
     return "\n".join(out) + "\n"

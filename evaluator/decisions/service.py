@@ -6,12 +6,14 @@ results come back as data for ``report`` to render.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from evaluator import app as core
 from evaluator.decisions import gitio
@@ -42,8 +44,9 @@ from evaluator.decisions.record import (
 from evaluator.decisions.render import render_record
 from evaluator.decisions.snapshot import StackSnapshot, snapshots
 from evaluator.errors import InputError, InputErrors
+from evaluator.fsutil import RefusedFile, read_regular
 from evaluator.loading import messages as msg
-from evaluator.loading.files import as_requirements, as_stack
+from evaluator.loading.files import as_requirements, as_stack, yaml_files
 from evaluator.resources import builtin_stacks_dir
 
 
@@ -90,6 +93,66 @@ def local_path(name: str, root: Path) -> Path:
         return where
 
 
+def confined_path(name: str, root: Path) -> Path | None:
+    """Where a path read from a record is, or None when it would leave the place it must stay
+    in: the repository (or, for ``stackfit:`` names, the shipped stacks). A record arrives in
+    pull requests, so it must not make ``check`` read ``/etc/passwd`` or ``../../secret.yaml``:
+    absolute paths, '..', a NUL and symbolic links leading out are all refused."""
+    if name.startswith(BUILTIN_PREFIX):
+        base = builtin_stacks_dir().resolve()
+        rel = name.removeprefix(BUILTIN_PREFIX + "stacks/")
+        if rel == name:
+            return None
+    else:
+        base, rel = root.resolve(), name
+    parts = PurePosixPath(rel).parts
+    if not rel or "\x00" in rel or "\\" in rel or PurePosixPath(rel).is_absolute() or ".." in parts:
+        return None
+    where = base.joinpath(*parts)
+    try:
+        resolved = where.resolve()
+    except (OSError, RuntimeError):  # a symbolic-link loop
+        return None
+    return where if resolved.is_relative_to(base) else None
+
+
+def _confined_inputs(record: Record, root: Path) -> tuple[list[InputError], set[str]]:
+    """Every path a record names, checked before anything is read: the errors (naming the
+    record and the key, never the content of the file pointed at) and the stack paths that
+    are simply no longer there."""
+    m = record.machine
+    errors: list[InputError] = []
+    gone: set[str] = set()
+
+    def refuse(key: str, template: str, name: str) -> None:
+        message = template.format(path=msg.show(name, limit=80), root=root)
+        errors.append(InputError(record.file, None, None, key, message))
+
+    named = [("inputs.requirements.path", m.inputs.requirements.path)]
+    named += [(f"inputs.stacks[{i}].path", s.path) for i, s in enumerate(m.inputs.stacks)]
+    for key, name in named:
+        where = confined_path(name, root)
+        if where is None:
+            refuse(key, msg.RECORD_PATH_OUTSIDE, name)
+        elif not where.exists():
+            gone.add(name)
+        elif not where.is_file():
+            refuse(key, msg.RECORD_PATH_NOT_FILE, name)
+    for i, name in enumerate(m.inputs.catalog.dirs):
+        key = f"inputs.catalog.dirs[{i}]"
+        where = confined_path(name, root)
+        if where is None or name.startswith(BUILTIN_PREFIX):
+            refuse(key, msg.RECORD_PATH_OUTSIDE, name)
+        elif not where.is_dir():
+            refuse(key, msg.RECORD_PATH_NOT_FOLDER, name)
+        else:
+            base = root.resolve()
+            for found in yaml_files(where, recursive=True):
+                if not found.resolve().is_relative_to(base):
+                    refuse(key, msg.RECORD_PATH_OUTSIDE, found.relative_to(where).as_posix())
+    return errors, gone
+
+
 # --------------------------------------------------------------------------- decide
 
 
@@ -118,32 +181,58 @@ class Written:
     record: Record
 
 
+MAX_RECORD_BYTES = 5 * 1024 * 1024
+"""A record with its evidence is tens of KiB; a 200 MB one is not read."""
+
+
 def read_records(folder: Path) -> list[Record]:
     """Every record in ``folder`` (files named ``NNNN-slug.md``); all problems raised at once."""
     records: list[Record] = []
     errors: list[InputError] = []
     if not folder.is_dir():
         return records
+    inside = folder.resolve()
     for path in sorted(folder.iterdir()):
-        if not RECORD_NAME.match(path.name) or not path.is_file():
+        if not RECORD_NAME.match(path.name):
             continue
         try:
-            records.append(parse_record(path.read_text(encoding="utf-8"), path.name, str(path)))
+            if not path.resolve().is_relative_to(inside):
+                raise RefusedFile("it is a symbolic link out of the decisions folder")
+            text = read_regular(path, MAX_RECORD_BYTES).decode("utf-8")
+            records.append(parse_record(text, path.name, str(path)))
         except InputErrors as exc:
             errors.extend(exc.errors)
-        except (OSError, UnicodeDecodeError) as exc:
-            errors.append(InputError(str(path), None, None, "", msg.CANNOT_READ.format(reason=exc)))
+        except (OSError, RuntimeError, UnicodeDecodeError) as exc:
+            errors.append(
+                InputError(str(path), None, None, "", msg.CANNOT_READ.format(reason=_why(exc)))
+            )
     if errors:
         raise InputErrors(errors)
     return records
 
 
+def _why(exc: Exception) -> str:
+    if isinstance(exc, RefusedFile) and exc.size is not None:
+        return f"larger than {MAX_RECORD_BYTES:,} bytes"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc)
+
+
 def _superseded(records: list[Record], request: DecideRequest, slug: str) -> Record | None:
     if request.supersedes is not None:
-        for r in records:
-            if r.number == request.supersedes:
-                return r
-        message = msg.RECORD_NO_SUCH_NUMBER.format(number=request.supersedes, folder=request.folder)
+        numbered = [r for r in records if r.number == request.supersedes]
+        if len(numbered) == 1:
+            return numbered[0]
+        if numbered:  # written by racing runs of an older stackfit: never pick one at random
+            files = ", ".join(r.file for r in numbered)
+            message = msg.RECORD_AMBIGUOUS_NUMBER.format(
+                number=request.supersedes, count=len(numbered), files=files
+            )
+        else:
+            message = msg.RECORD_NO_SUCH_NUMBER.format(
+                number=request.supersedes, folder=request.folder
+            )
         raise InputErrors([InputError("--supersedes", None, None, "", message)])
     same = [r for r in active(records) if r.machine.question == slug]
     return same[-1] if same else None
@@ -194,7 +283,7 @@ def build_record(request: DecideRequest) -> tuple[str, Record | None, str, Recor
     slug = slugify(request.title)
     records = read_records(request.folder)
     old = _superseded(records, request, slug)
-    number = max((r.number for r in records), default=0) + 1
+    number = _next_number(request.folder)
     file = record_name(number, slug)
     front = FrontMatter(
         status=request.status,
@@ -252,20 +341,64 @@ def write_new(path: Path, text: str) -> None:
         raise InputErrors([InputError(str(path), None, None, "", msg.RECORD_EXISTS)]) from None
 
 
+def _next_number(folder: Path) -> int:
+    """One more than the highest number any file in ``folder`` already uses (``0007-*``, even
+    one that is not a valid record: the number is taken)."""
+    numbers = [0]
+    if folder.is_dir():
+        numbers += [int(p.name[:4]) for p in folder.iterdir() if _NUMBERED.match(p.name)]
+    return max(numbers) + 1
+
+
+_NUMBERED = re.compile(r"^\d{4}-")
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the decisions folder: parallel ``decide`` runs with different
+    titles wrote different file names with the same number (0007 three times). The lock is on
+    the folder itself, so it leaves no lock file behind and dies with a killed process."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: numbering is then not race-free
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 def decide(request: DecideRequest) -> Written:
     """Write the new record, then mark the one it supersedes. The new record's ``supersedes``
     link alone already retires the old one for ``check``, so an interruption between the two
-    writes leaves a consistent state."""
+    writes leaves a consistent state. Both happen under a lock on the folder, so the number
+    chosen and the record superseded are those of the folder as it is when writing."""
     from evaluator.fsutil import atomic_write_text
 
-    file, old, text, record = build_record(request)
-    path = request.folder / file
-    write_new(path, text)
-    old_path = None
-    if old is not None:
-        old_path = request.folder / old.file
-        old_text = old_path.read_text(encoding="utf-8")
-        atomic_write_text(old_path, mark_superseded(old_text, file, str(old_path)))
+    created = not request.folder.exists()
+    try:
+        request.folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        message = f"cannot create the decisions folder: {exc.strerror or exc}"
+        raise InputErrors([InputError(str(request.folder), None, None, "", message)]) from None
+    try:
+        with _locked(request.folder):
+            file, old, text, record = build_record(request)
+            path = request.folder / file
+            write_new(path, text)
+            old_path = None
+            if old is not None:
+                old_path = request.folder / old.file
+                old_text = read_regular(old_path, MAX_RECORD_BYTES).decode("utf-8")
+                atomic_write_text(old_path, mark_superseded(old_text, file, str(old_path)))
+    except BaseException:
+        if created:
+            with contextlib.suppress(OSError):
+                request.folder.rmdir()  # only if still empty: nothing was written
+        raise
     return Written(path, old_path, record)
 
 
@@ -274,13 +407,14 @@ def decide(request: DecideRequest) -> Written:
 
 def current_state(record: Record, root: Path, as_of: dt.date) -> Current:
     m = record.machine
+    refused, gone = _confined_inputs(record, root)
+    if refused:
+        raise InputErrors(refused)
     req = local_path(m.inputs.requirements.path, root)
     chosen = record.chosen_path()
-    missing = [
-        name
-        for name in (m.inputs.requirements.path, chosen or "")
-        if not local_path(name, root).is_file()
-    ]
+    missing = [name for name in (m.inputs.requirements.path, chosen or "") if name in gone]
+    if chosen is None:
+        missing.append("")
     if missing:
         raise InputErrors(
             [
@@ -294,11 +428,7 @@ def current_state(record: Record, root: Path, as_of: dt.date) -> Current:
                 for p in missing
             ]
         )
-    present = {
-        s.path: local_path(s.path, root)
-        for s in m.inputs.stacks
-        if local_path(s.path, root).is_file()
-    }
+    present = {s.path: local_path(s.path, root) for s in m.inputs.stacks if s.path not in gone}
     dirs = [local_path(d, root) for d in m.inputs.catalog.dirs]
     inputs = core.load_inputs(list(present.values()), requirements=req, catalog_dirs=dirs)
     comparison = core.compare_inputs(inputs, today=as_of)

@@ -5,6 +5,12 @@ It stores only what ``parse_yaml`` returned for those same bytes, as JSON (never
 is executed on load), in the user's cache folder. Any problem reading or writing it is ignored:
 stackfit then parses as if there were no cache, so a read-only or missing home still works.
 ``STACKFIT_CACHE_DIR`` moves it; ``STACKFIT_NO_CACHE=1`` turns it off.
+
+The cache must never change a result, so an entry is treated as untrusted input too: the folder
+is used only if it is ours and writable by no one else, an entry only if it is a regular file of
+bounded size, names the digest it is for, matches its own checksum, and holds no more values or
+nesting than a fresh parse would accept. Dates are stored by their key paths beside the data, so
+no text in a file (such as a key ``"\\0date"``) can turn into a date on the way back.
 """
 
 from __future__ import annotations
@@ -13,17 +19,27 @@ import datetime as dt
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from evaluator.loading.yamlsafe import KeyPath, ParsedYaml, Position, PositionMap
+from evaluator.loading.yamlsafe import (
+    MAX_DEPTH,
+    MAX_NODES,
+    KeyPath,
+    ParsedYaml,
+    Position,
+    PositionMap,
+)
 
-FORMAT = 1
+FORMAT = 2
 MIN_BYTES = 32 * 1024
 """Smaller files parse in a few milliseconds; caching them would only add files."""
-_DATE = "\x00date"
-_DATETIME = "\x00datetime"
+SIZE_FACTOR = 8
+"""An entry may be at most this many times its source's size (plus ``SIZE_SLACK``): aliases can
+make the expanded data far larger than the file, and such data is parsed again, not stored."""
+SIZE_SLACK = 1024 * 1024
 
 
 def cache_dir() -> Path | None:
@@ -36,47 +52,154 @@ def cache_dir() -> Path | None:
     return Path(base) / "stackfit" / "yaml"
 
 
-def _file(raw: bytes) -> Path | None:
+def _private(folder: Path) -> bool:
+    """Ours and writable by no one else: an entry others could write could change results."""
+    try:
+        st = folder.stat()
+    except OSError:
+        return False
+    ours = not hasattr(os, "geteuid") or st.st_uid == os.geteuid()
+    return stat.S_ISDIR(st.st_mode) and ours and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _file(raw: bytes) -> tuple[Path, str] | None:
     folder = cache_dir()
     if folder is None or len(raw) < MIN_BYTES:
         return None
     digest = hashlib.sha256(raw).hexdigest()
-    return folder / f"{digest}.v{FORMAT}.json"
+    return folder / f"{digest}.v{FORMAT}.json", digest
 
 
-def _encode(value: Any) -> Any:
+def _limit(raw: bytes) -> int:
+    return SIZE_FACTOR * len(raw) + SIZE_SLACK
+
+
+# ----------------------------------------------------------------------------- dates
+
+
+def _split_dates(value: Any, path: list[Any], dates: list[list[Any]]) -> Any:
+    """``value`` with dates as ISO text, and the key path of each date in ``dates``."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            path.append(key)
+            out[key] = _split_dates(item, path, dates)
+            path.pop()
+        return out
+    if isinstance(value, list):
+        items = []
+        for i, item in enumerate(value):
+            path.append(i)
+            items.append(_split_dates(item, path, dates))
+            path.pop()
+        return items
     if isinstance(value, dt.datetime):
-        return {_DATETIME: value.isoformat()}
+        dates.append([*path, "datetime"])
+        return value.isoformat()
     if isinstance(value, dt.date):
-        return {_DATE: value.isoformat()}
-    raise TypeError(type(value).__name__)
+        dates.append([*path, "date"])
+        return value.isoformat()
+    return value
 
 
-def _decode(obj: dict[str, Any]) -> Any:
-    if len(obj) == 1:
-        if _DATE in obj:
-            return dt.date.fromisoformat(obj[_DATE])
-        if _DATETIME in obj:
-            return dt.datetime.fromisoformat(obj[_DATETIME])
-    return obj
+def _put_dates(data: dict[str, Any], dates: Any) -> None:
+    if not isinstance(dates, list):
+        raise ValueError("dates")
+    for row in dates:
+        if not isinstance(row, list) or len(row) < 2 or row[-1] not in ("date", "datetime"):
+            raise ValueError("date row")
+        *path, kind = row
+        parent: Any = data
+        for part in path[:-1]:
+            parent = parent[part]
+        text = parent[path[-1]]
+        if not isinstance(text, str):
+            raise ValueError("date value")
+        parse = dt.datetime.fromisoformat if kind == "datetime" else dt.date.fromisoformat
+        parent[path[-1]] = parse(text)
+
+
+def _size(value: Any, depth: int = 0) -> int:
+    """Values and keys in ``value``, as the parser counts them; raises past the parser's limits."""
+    if depth > MAX_DEPTH + 1:
+        raise ValueError("too deep")
+    if isinstance(value, dict):
+        return 1 + sum(1 + _size(v, depth + 1) for v in value.values())
+    if isinstance(value, list):
+        return 1 + sum(_size(v, depth + 1) for v in value)
+    return 1
+
+
+# ----------------------------------------------------------------------------- files
+
+
+def _read(path: Path, limit: int) -> bytes | None:
+    """An entry's bytes, if it is a regular file (not a link, FIFO or device) within ``limit``."""
+    from evaluator.fsutil import read_regular
+
+    try:
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return None
+        return read_regular(path, limit)
+    except OSError:
+        return None
+
+
+def _checked(text: bytes, digest: str) -> Any:
+    """The body of an entry written by ``_pack`` for ``digest``; raises if it is not one."""
+    head, _, body = text.partition(b"\n")
+    header = json.loads(head)
+    if (
+        not isinstance(header, dict)
+        or header.get("source") != digest
+        or header.get("body") != hashlib.sha256(body).hexdigest()
+    ):
+        raise ValueError("not this entry")
+    return json.loads(body)
+
+
+def _pack(obj: Any, digest: str, limit: int) -> str | None:
+    """An entry: a header line naming the source digest and the body's checksum, then the
+    body. None when the body would exceed ``limit`` (it is built piece by piece, so an alias
+    repeating a large text 100,000 times is never written out whole)."""
+    pieces: list[str] = []
+    size = 0
+    for piece in json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).iterencode(obj):
+        size += len(piece)
+        if size > limit:
+            return None
+        pieces.append(piece)
+    body = "".join(pieces)
+    header = {"source": digest, "body": hashlib.sha256(body.encode("utf-8")).hexdigest()}
+    return json.dumps(header) + "\n" + body
 
 
 class _LazyPositions(Mapping[KeyPath, Position]):
     """Positions are needed only to report an error: they are read from their own file, and
     turned into a lookup table, on first use."""
 
-    def __init__(self, path: Path, part: str) -> None:
+    def __init__(self, path: Path, digest: str, limit: int, part: str) -> None:
         self._path = path
+        self._digest = digest
+        self._limit = limit
         self._part = part
         self._table: dict[KeyPath, Position] | None = None
 
     def _get(self) -> dict[KeyPath, Position]:
         if self._table is None:
+            self._table = {}  # errors are still reported, without a line and column
+            text = _read(self._path, self._limit)
             try:
-                rows = json.loads(self._path.read_text(encoding="utf-8"))[self._part]
-                self._table = {tuple(row[:-2]): (row[-2], row[-1]) for row in rows}
-            except (OSError, ValueError, KeyError, TypeError, IndexError):
-                self._table = {}  # errors are still reported, without a line and column
+                rows = _checked(text, self._digest)[self._part] if text is not None else []
+                table = {}
+                for row in rows:
+                    line, column = row[-2], row[-1]
+                    if not (isinstance(line, int) and isinstance(column, int)):
+                        raise ValueError("position")
+                    table[tuple(row[:-2])] = (line, column)
+                self._table = table
+            except (ValueError, KeyError, TypeError, IndexError, RecursionError):
+                pass
         return self._table
 
     def __getitem__(self, key: KeyPath) -> Position:
@@ -89,39 +212,63 @@ class _LazyPositions(Mapping[KeyPath, Position]):
         return len(self._get())
 
 
-def load(raw: bytes) -> ParsedYaml | None:
-    """The parse of exactly these bytes, if a previous run stored it."""
-    path = _file(raw)
-    if path is None:
+def load(raw: bytes, *, max_nodes: int = MAX_NODES) -> ParsedYaml | None:
+    """The parse of exactly these bytes, if a previous run stored it and the entry passes
+    every check; otherwise None, and the caller parses."""
+    found = _file(raw)
+    if found is None or not _private(found[0].parent):
         return None
+    path, digest = found
     positions = path.with_suffix(".positions")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"), object_hook=_decode)
-        if not isinstance(data, dict) or not positions.is_file():
-            return None
-    except (OSError, ValueError, TypeError):
+    text = _read(path, _limit(raw))
+    if text is None or not positions.is_file():
         return None
+    try:
+        entry = _checked(text, digest)
+        data, nodes = entry["data"], entry["nodes"]
+        if not isinstance(data, dict) or not isinstance(nodes, int):
+            return None
+        if max(nodes, _size(data)) > max_nodes:
+            return None  # as a fresh parse would refuse it, so must the cache
+        _put_dates(data, entry["dates"])
+    except (ValueError, KeyError, TypeError, IndexError, RecursionError):
+        return None
+    limit = 4 * _limit(raw)
     return ParsedYaml(
         data,
-        PositionMap(_LazyPositions(positions, "keys"), _LazyPositions(positions, "values")),
+        PositionMap(
+            _LazyPositions(positions, digest, limit, "keys"),
+            _LazyPositions(positions, digest, limit, "values"),
+        ),
+        nodes,
     )
 
 
 def store(raw: bytes, parsed: ParsedYaml) -> None:
-    path = _file(raw)
-    if path is None:
+    found = _file(raw)
+    if found is None:
         return
+    path, digest = found
     from evaluator.fsutil import atomic_write_text
 
     def rows(mapping: Mapping[KeyPath, Position]) -> list[list[Any]]:
         return [[*key, line, column] for key, (line, column) in mapping.items()]
 
-    positions = {"keys": rows(parsed.positions.keys), "values": rows(parsed.positions.values)}
     try:
+        dates: list[list[Any]] = []
+        data = _split_dates(parsed.data, [], dates)
+        entry = _pack({"data": data, "dates": dates, "nodes": parsed.nodes}, digest, _limit(raw))
+        positions = {"keys": rows(parsed.positions.keys), "values": rows(parsed.positions.values)}
+        where = _pack(positions, digest, 4 * _limit(raw))
+        if entry is None or where is None:
+            return
+        folder = path.parent
+        if not folder.exists():
+            folder.mkdir(parents=True, mode=0o700)
+        if not _private(folder):
+            return
         # Positions first: a data file without its positions is never used.
-        atomic_write_text(
-            path.with_suffix(".positions"), json.dumps(positions, separators=(",", ":"))
-        )
-        atomic_write_text(path, json.dumps(parsed.data, default=_encode, separators=(",", ":")))
-    except (OSError, TypeError, ValueError):
+        atomic_write_text(path.with_suffix(".positions"), where)
+        atomic_write_text(path, entry)
+    except (OSError, TypeError, ValueError, RecursionError):
         return

@@ -61,8 +61,12 @@ def load_document(path: Path, *, display_name: str | None = None) -> Document:
     try:
         model = model_type.model_validate(data)
     except ValidationError as exc:
+        # 'version' itself was checked above, with a better message; every other key (even
+        # 'version_2' or 'versions') keeps its error, so a failed validation never passes.
         found = schema_errors(exc, model_type, name, positions)
-        errors.extend(e for e in found if not e.path.startswith("version"))
+        version_reported = bool(errors)
+        errors.extend(e for e in found if not (version_reported and e.path == "version"))
+        raise InputErrors(errors) from None
     if errors:
         raise InputErrors(errors)
     return Document(path, name, kind, model, positions)

@@ -59,20 +59,22 @@ def schema_errors(
 ) -> list[InputError]:
     """One ``InputError`` per pydantic error, positioned and worded for a YAML author."""
     out = []
+    hints = msg.Hints()
     for detail in exc.errors(include_url=False):
         loc = tuple(detail["loc"])
         at_key = bool(loc) and loc[-1] == "[key]"
         path: KeyPath = loc[:-1] if at_key else loc
         kind = detail["type"]
         at_key = at_key or kind == "extra_forbidden"
-        out.append(positions.error(file, path, _message(detail, model, path), at_key=at_key))
+        message = _message(detail, model, path, hints)
+        out.append(positions.error(file, path, message, at_key=at_key))
     return out
 
 
-def _message(detail: ErrorDetails, model: type[BaseModel], path: KeyPath) -> str:
+def _message(detail: ErrorDetails, model: type[BaseModel], path: KeyPath, hints: msg.Hints) -> str:
     kind, ctx, got = detail["type"], detail.get("ctx") or {}, detail.get("input")
     if kind == "extra_forbidden":
-        return msg.unknown_key(str(path[-1]), allowed_keys(_type_at(model, path[:-1])))
+        return hints.unknown_key(str(path[-1]), allowed_keys(_type_at(model, path[:-1])))
     if kind == "missing":
         return msg.MISSING_KEY.format(key=path[-1])
     if kind in _EXPECTED:

@@ -42,6 +42,13 @@ _SCALAR_WHAT = {
     _TAG + "int": "a whole number",
     _TAG + "float": "a number",
     _TAG + "timestamp": "a date",
+    _TAG + "bool": "true or false",
+}
+_SCALAR_SPELLING = {
+    _TAG + "int": "write digits, such as 42",
+    _TAG + "float": "write a number, such as 0.5",
+    _TAG + "timestamp": "write a date as YYYY-MM-DD",
+    _TAG + "bool": "YAML booleans are true/false, yes/no or on/off",
 }
 _MERGE_TAG = _TAG + "merge"
 
@@ -87,6 +94,8 @@ class PositionMap:
 class ParsedYaml:
     data: dict[str, Any]
     positions: PositionMap
+    nodes: int = 0
+    """Values expanded while building (what ``max_nodes`` bounds); the cache checks it."""
 
 
 def read_yaml(
@@ -97,18 +106,19 @@ def read_yaml(
     max_nodes: int = MAX_NODES,
 ) -> ParsedYaml:
     """Read and parse one file, raising ``InputErrors`` for anything but a YAML mapping."""
+    from evaluator.fsutil import RefusedFile, read_regular
+
     try:
-        if path.stat().st_size > max_bytes:
-            raise _fail(display_name, _too_large(path.stat().st_size, max_bytes))
-        with path.open("rb") as handle:
-            raw = handle.read(max_bytes + 1)
+        raw = read_regular(path, max_bytes)
+    except RefusedFile as exc:
+        if exc.size is not None:
+            raise _fail(display_name, _too_large(exc.size, max_bytes)) from None
+        raise _fail(display_name, msg.CANNOT_READ.format(reason=exc.strerror)) from None
     except OSError as exc:
         raise _fail(display_name, msg.CANNOT_READ.format(reason=exc.strerror or exc)) from None
-    if len(raw) > max_bytes:
-        raise _fail(display_name, _too_large(len(raw), max_bytes))
     from evaluator.loading import cache
 
-    cached = cache.load(raw)
+    cached = cache.load(raw, max_nodes=max_nodes)
     if cached is not None:
         return cached
     parsed = parse_yaml(decode(raw, display_name), display_name, max_nodes=max_nodes)
@@ -135,6 +145,7 @@ def decode(raw: bytes, display_name: str) -> str:
 def parse_yaml(text: str, display_name: str, *, max_nodes: int = MAX_NODES) -> ParsedYaml:
     """Parse one YAML document that must be a mapping; all problems are raised together."""
     try:
+        _check_depth(text, display_name)
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         raise InputErrors([_syntax_error(exc, display_name)]) from None
@@ -158,7 +169,30 @@ def parse_yaml(text: str, display_name: str, *, max_nodes: int = MAX_NODES) -> P
     if builder.errors:
         raise InputErrors(builder.errors)
     assert isinstance(data, dict)
-    return ParsedYaml(data, PositionMap(builder.keys, builder.values))
+    return ParsedYaml(data, PositionMap(builder.keys, builder.values), builder.visits)
+
+
+_OPEN = frozenset({yaml.MappingStartEvent, yaml.SequenceStartEvent})
+_CLOSE = frozenset({yaml.MappingEndEvent, yaml.SequenceEndEvent})
+
+
+def _check_depth(text: str, display_name: str) -> None:
+    """Refuse deep nesting before composing: libyaml composes recursively in C, and some ten
+    thousand nested '[' (one byte each) overflow the C stack and kill the process outright. The
+    event stream is flat, so counting depth on it is safe; the builder's limit (MAX_DEPTH levels
+    below the top mapping) is the same one, this only applies it earlier."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        kind = type(event)
+        if kind in _OPEN:
+            depth += 1
+            if depth > MAX_DEPTH + 1:
+                mark = event.start_mark
+                line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+                message = msg.TOO_DEEP.format(limit=MAX_DEPTH)
+                raise InputErrors([InputError(display_name, line, column, "", message)])
+        elif kind in _CLOSE:
+            depth -= 1
 
 
 # ----------------------------------------------------------------------------- building
@@ -217,10 +251,15 @@ class _Builder:
         try:
             return construct(self.constructor, node)
         except (ValueError, OverflowError, yaml.YAMLError) as exc:
-            what = _SCALAR_WHAT.get(node.tag, "a value")
-            message = msg.BAD_SCALAR.format(value=msg.show(node.value), what=what, reason=exc)
-            self.errors.append(self.error(node, path, message))
-            return None
+            reason = str(exc)
+        except (KeyError, AttributeError, IndexError, TypeError):
+            # PyYAML's constructors assume the resolver already matched the value's shape, which
+            # an explicit tag skips: '!!bool maybe' is a KeyError there, '!!int' an IndexError.
+            reason = _SCALAR_SPELLING.get(node.tag, "it is not written as one")
+        what = _SCALAR_WHAT.get(node.tag, "a value")
+        message = msg.BAD_SCALAR.format(value=msg.show(node.value), what=what, reason=reason)
+        self.errors.append(self.error(node, path, message))
+        return None
 
     def mapping(self, node: MappingNode, path: KeyPath, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -228,7 +267,8 @@ class _Builder:
         # Earlier merge sources win over later ones, explicit keys over all of them (YAML 1.1).
         here = self.values[path]
         for source in reversed(self.merge_sources(merges, path)):
-            result.update(self.build(source, path, depth))
+            # depth + 1: a mapping that merges itself (&r {<<: *r}) must reach the depth limit
+            result.update(self.build(source, path, depth + 1))
         self.values[path] = here
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
@@ -260,9 +300,12 @@ class _Builder:
     def key(self, node: Node, path: KeyPath) -> str | None:
         self.visits += 1
         if isinstance(node, ScalarNode):
+            known = len(self.errors)
             key = self.scalar(node, path)
             if isinstance(key, str):
                 return key
+            if len(self.errors) > known:
+                return None  # the scalar itself was unreadable, and that is already reported
             got = msg.describe(key)
         else:
             got = "a list" if isinstance(node, SequenceNode) else "a mapping"

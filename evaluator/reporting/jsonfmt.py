@@ -4,6 +4,7 @@ when a field is renamed or removed."""
 from __future__ import annotations
 
 import json
+import math
 from typing import TYPE_CHECKING, Any
 
 from evaluator.scoring.results import Comparison, StackEvaluation
@@ -15,8 +16,11 @@ FORMAT_VERSION = 2
 
 
 def _rounded(value: Any) -> Any:
-    # Two decimals keep the output byte-identical across platforms' float printing.
+    # Two decimals keep the output byte-identical across platforms' float printing. NaN and
+    # infinities are not JSON (Python would print NaN, which other tools refuse): null instead.
     if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
         r = round(value, 2)
         return 0.0 if r == 0 else r
     if isinstance(value, dict):
@@ -26,8 +30,14 @@ def _rounded(value: Any) -> Any:
     return value
 
 
+def _json(data: Any) -> str:
+    """allow_nan=False: a non-finite number that slipped past ``_rounded`` is a bug to raise,
+    never invalid JSON printed with exit 0."""
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
+
+
 def dumps(data: dict[str, Any]) -> str:
-    return json.dumps(_rounded(data), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return _json(_rounded(data))
 
 
 def comparison(c: Comparison, /, robustness: Robustness | None = None) -> str:
@@ -38,7 +48,7 @@ def comparison(c: Comparison, /, robustness: Robustness | None = None) -> str:
     # and its counts are exact integers, so it is reproducible to the digit.
     rounded = _rounded(data)
     rounded["robustness"] = robustness.as_json()
-    return json.dumps(rounded, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return _json(rounded)
 
 
 def evaluation(e: StackEvaluation) -> str:

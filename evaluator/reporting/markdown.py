@@ -18,13 +18,15 @@ from evaluator.reporting.common import (
     weights_line,
 )
 from evaluator.scoring.results import Comparison, Score, StackEvaluation
+from evaluator.textsafe import md_text
 
 if TYPE_CHECKING:
     from evaluator.robustness import Robustness
 
 
 def _esc(text: str) -> str:
-    return text.replace("|", "\\|")
+    """Text from files (names, reasons) as inert Markdown: see ``textsafe.md_text``."""
+    return md_text(text)
 
 
 def comparison(c: Comparison, /, robustness: Robustness | None = None) -> str:
@@ -61,7 +63,7 @@ def comparison(c: Comparison, /, robustness: Robustness | None = None) -> str:
         out.append("")
     out += (
         ["<details><summary>Assumptions</summary>", ""]
-        + [f"- {a}" for a in c.assumptions]
+        + [f"- {_esc(a)}" for a in c.assumptions]
         + ["", "</details>"]
     )
     if robustness is not None:
@@ -84,7 +86,7 @@ def _robustness(r: Robustness) -> list[str]:
         else:
             out += [
                 tabulate(
-                    robust.swap_rows(r.swap),
+                    [[_esc(str(cell)) for cell in row] for row in robust.swap_rows(r.swap)],
                     headers=robust.SWAP_HEADERS,
                     tablefmt="github",
                     disable_numparse=True,
@@ -156,5 +158,5 @@ def evaluation(e: StackEvaluation) -> str:
             disable_numparse=True,
         ),
     ]
-    out += [f"\n> {n}" for n in e.notes]
+    out += [f"\n> {_esc(n)}" for n in e.notes]
     return "\n".join(out) + "\n"

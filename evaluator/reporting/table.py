@@ -18,6 +18,7 @@ from evaluator.reporting.common import (
     weights_line,
 )
 from evaluator.scoring.results import Comparison, Score, StackEvaluation
+from evaluator.textsafe import one_line
 
 if TYPE_CHECKING:
     from evaluator.robustness import Robustness
@@ -28,7 +29,7 @@ def comparison(c: Comparison, /, robustness: Robustness | None = None) -> str:
     rows = [
         [
             r.rank,
-            r.evaluation.name,
+            one_line(r.evaluation.name),
             "yes" if r.evaluation.viable else "NO",
             *score_cells(r.evaluation),
             "*" if r.pareto else "",
@@ -36,7 +37,7 @@ def comparison(c: Comparison, /, robustness: Robustness | None = None) -> str:
         for r in c.stacks
     ]
     out = [
-        f"Requirements: {c.requirements}",
+        one_line(f"Requirements: {c.requirements}"),
         f"As of {c.as_of}; {weights_line(w)}",
         "",
         tabulate(
@@ -51,8 +52,8 @@ def comparison(c: Comparison, /, robustness: Robustness | None = None) -> str:
     ]
     for r in c.stacks:
         e = r.evaluation
-        out += ["", f"{r.rank}. {e.name}" + (f" ({e.source})" if e.source else "")]
-        out += [f"   {line}" for line in headline(e)]
+        out += ["", one_line(f"{r.rank}. {e.name}" + (f" ({e.source})" if e.source else ""))]
+        out += [one_line(f"   {line}") for line in headline(e)]
     if robustness is not None:
         out += _robustness(robustness)
     return "\n".join(out) + "\n"
@@ -88,7 +89,7 @@ def _robustness(r: Robustness) -> list[str]:
 
 
 def _score_block(title: str, score: Score) -> list[str]:
-    rows = [[num(c.points), c.key, c.reason] for c in score.contributions]
+    rows = [[num(c.points), one_line(c.key), one_line(c.reason)] for c in score.contributions]
     body = tabulate(
         rows,
         headers=["points", "term", "reason"],
@@ -101,12 +102,12 @@ def _score_block(title: str, score: Score) -> list[str]:
 
 def evaluation(e: StackEvaluation) -> str:
     out = [
-        f"Stack: {e.name}" + (f" ({e.source})" if e.source else ""),
+        one_line(f"Stack: {e.name}" + (f" ({e.source})" if e.source else "")),
         f"Tools: {', '.join(e.tools)}",
         "",
     ]
     out.append("Viable: yes" if e.viable else "Viable: NO")
-    out += [f"  - [{v.gate}] {v.message}" for v in e.violations]
+    out += [one_line(f"  - [{v.gate}] {v.message}") for v in e.violations]
     out.append("")
     owners = [[cap, tool or "-"] for cap, tool in e.owners.items()]
     out += [
@@ -130,5 +131,5 @@ def evaluation(e: StackEvaluation) -> str:
             disable_numparse=True,
         ),
     ]
-    out += [f"Note: {n}" for n in e.notes]
+    out += [one_line(f"Note: {n}") for n in e.notes]
     return "\n".join(out) + "\n"

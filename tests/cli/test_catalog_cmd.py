@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -190,14 +189,11 @@ def test_real_landscape_through_the_cli(tmp_path: Path, name: str) -> None:
     path = SHARED_DATA / name
     if not path.exists():
         pytest.skip(f"{path} not present")
-    started = time.perf_counter()
     result = runner.invoke(
         app, ["catalog", "import", "landscape", str(path), "-o", str(tmp_path), "--format", "json"]
     )
-    elapsed = time.perf_counter() - started
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["added"]
     assert report["written"]
-    assert elapsed < 10
     assert runner.invoke(app, ["catalog", "lint", str(tmp_path)]).exit_code == 0

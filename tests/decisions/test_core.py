@@ -23,8 +23,17 @@ DAY = dt.date(2026, 11, 26)
 
 def test_slugify() -> None:
     assert slugify("Choose the ML data platform!") == "choose-the-ml-data-platform"
-    assert slugify("Ünïcode — only") == "n-code-only"
+    assert slugify("Ünïcode — only") == "unicode-only"
     assert slugify("???") == "decision"
+    # Titles with no ASCII spelling all became 'decision', so each new record superseded an
+    # unrelated one: a hash of the title now tells them apart (and keeps equal titles equal).
+    a, b = slugify("データ基盤の選定"), slugify("機械学習基盤の選定")
+    assert a.startswith("decision-")
+    assert b.startswith("decision-")
+    assert a != b
+    assert slugify("データ基盤の選定") == a
+    assert slugify("Choose ML 基盤") != slugify("Choose ML 選定")
+    assert len(slugify("word " * 40 + "基盤")) <= 60
     assert len(slugify("word " * 40)) <= 60
 
 
@@ -151,6 +160,20 @@ def test_bad_records_are_input_errors() -> None:
         parse_record("# no front matter\n", "0001-x.md")
     with pytest.raises(InputErrors, match="status"):
         parse_record("---\nstatus: maybe\n---\n", "0001-x.md")
+
+
+def test_deeply_nested_evidence_is_an_input_error(example_record: tuple[Record, str]) -> None:
+    """JSON nested 100,000 deep in the evidence block was a RecursionError in `check`."""
+    record, text = example_record
+    front, body = text.split("\n---\n", 1)
+    fence = "```json stackfit-evidence\n"
+    head = body[: body.index(fence) + len(fence)]
+    deep = head + "[" * 100_000 + "]" * 100_000 + "\n```\n"
+    with pytest.raises(InputErrors, match="stackfit-evidence block"):
+        parse_record(front + "\n---\n" + deep, record.file)
+    deep_object = head + '{"x": ' * 100_000 + "1" + "}" * 100_000 + "\n```\n"
+    with pytest.raises(InputErrors, match="stackfit-evidence block"):
+        parse_record(front + "\n---\n" + deep_object, record.file)
 
 
 def _current(record: Record, snaps: dict[str, StackSnapshot], **changes: object) -> Current:
