@@ -93,22 +93,26 @@ def synthetic_requirements(catalog: Catalog, seed: int = SEED) -> Requirements:
     warehouse under contract and an orchestrator in use (both passing the per-tool gates and
     meeting the data controls on their own)."""
     import yaml
-    from evaluator.recommend.problem import compile_problem
 
     from evaluator.scoring import build_context
+    from evaluator.scoring.gates import tool_gate_violations
 
     text = (builtin_stacks_dir() / "requirements.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(text)
     data["existing"] = []
     req = Requirements.model_validate(data)
-    p = compile_problem(catalog, build_context(req, catalog), _today())
+    context = build_context(req, catalog)
     rnd = random.Random(seed)
     # An organisation under these rules keeps tools that meet the data controls themselves
     # (audit log, fine-grained access, lineage, SSO): otherwise no stack could keep them.
     ok = [
-        t
-        for i, t in enumerate(p.ids)
-        if not p.bad[i] and p.sso[i] and p.audit[i] and p.lineage[i] and p.access[i] >= 3
+        t.id
+        for t in sorted(catalog.tools.values(), key=lambda t: t.id)
+        if not tool_gate_violations(t, context)
+        and t.governance.sso
+        and t.governance.audit
+        and (t.governance.lineage or "openlineage" in t.standards)
+        and t.governance.access_control.value == "fine"
     ]
     rnd.shuffle(ok)
     existing = []
@@ -122,9 +126,3 @@ def synthetic_requirements(catalog: Catalog, seed: int = SEED) -> Requirements:
             existing.append({"tool": tool, "commitment": commitment, "until": "2030-01-01"})
     data["existing"] = existing
     return Requirements.model_validate(data)
-
-
-def _today():  # type: ignore[no-untyped-def]
-    import datetime as dt
-
-    return dt.date(2026, 11, 26)

@@ -72,10 +72,22 @@ def recommend(
             help=(
                 "Stop the search after this many seconds and report the best stacks found, "
                 "marked not proven optimal with how far they may be from the best (what is "
-                "found then depends on the machine's speed); 0 searches until proven."
+                "found then depends on the machine's speed)."
             ),
         ),
     ] = DEFAULT_TIME_LIMIT,
+    node_limit: Annotated[
+        int | None,
+        typer.Option(
+            "--node-limit",
+            min=1,
+            max=100_000_000,
+            help=(
+                "Stop the search after this many nodes: like --time-limit, but the same "
+                "answer on every machine (for reproducible reports and CI)."
+            ),
+        ),
+    ] = None,
     fmt: FormatOpt = "table",
     as_of: AsOfOpt = None,
 ) -> None:
@@ -99,7 +111,8 @@ def recommend(
         max_tools=max_tools,
         allow_drop=allow_drop,
         progress=_progress if sys.stderr.isatty() else None,
-        time_limit=time_limit or None,
+        time_limit=time_limit,
+        node_limit=node_limit,
     )
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K")

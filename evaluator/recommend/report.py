@@ -41,7 +41,7 @@ def _status(r: Recommended) -> str:
     else:
         gap = _gap(r)
         bound = f"no stack scores above {s.bound:.2f}" if s.bound is not None else ""
-        proof = "NOT proven (search stopped at its time limit)" + (
+        proof = "NOT proven (search stopped early)" + (
             f"; {bound}, at most {gap:.2f} above the best found"
             if gap is not None
             else (f"; {bound}" if bound else "")

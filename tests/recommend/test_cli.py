@@ -12,18 +12,24 @@ from evaluator.resources import builtin_stacks_dir
 
 RUNNER = CliRunner()
 AS_OF = ["--as-of", "2026-11-26"]
+NODES = ["--node-limit", "2000"]
+"""The shipped example is not proven within seconds (docs/benchmarks.md); a node limit makes
+every run stop at the same place on every machine."""
 
 
 def run(*args: str) -> tuple[int, str]:
-    result = RUNNER.invoke(app, ["recommend", *args, *AS_OF])
+    result = RUNNER.invoke(app, ["recommend", *args, *AS_OF, *NODES])
     return result.exit_code, result.stdout
 
 
-def test_json_keeps_the_contract_tool_and_is_proven() -> None:
+def test_json_keeps_the_contract_tool_and_states_the_bound() -> None:
     code, out = run("--format", "json", "--top", "3")
     assert code == 0, out
     data = json.loads(out)
-    assert data["search"]["proven_optimal"] is True
+    search = data["search"]
+    assert search["proven_optimal"] is False
+    assert search["bound"] >= data["results"][0]["overall"] - 1e-4
+    assert search["gap"] == round(search["bound"] - data["results"][0]["overall"], 4)
     assert len(data["results"]) == 3
     overall = [r["overall"] for r in data["results"]]
     assert overall == sorted(overall, reverse=True)
@@ -36,7 +42,7 @@ def test_json_keeps_the_contract_tool_and_is_proven() -> None:
 def test_table_and_markdown() -> None:
     code, out = run("--top", "2")
     assert code == 0
-    assert "proven optimal" in out
+    assert "NOT proven (search stopped early); no stack scores above" in out
     assert "runner-up" in out
     code, out = run("--top", "2", "--format", "markdown")
     assert code == 0
@@ -53,12 +59,13 @@ def test_allow_drop_and_max_tools() -> None:
 def test_from_completes_a_partial_stack(tmp_path: Path) -> None:
     partial = tmp_path / "partial.yaml"
     partial.write_text(
-        "kind: stack\nversion: 1\nname: partial\ntools: [airflow, mlflow]\n", encoding="utf-8"
+        "kind: stack\nversion: 1\nname: partial\ntools: [airflow, great-expectations]\n",
+        encoding="utf-8",
     )
     code, out = run("--format", "json", "--top", "2", "--from", str(partial))
     assert code == 0, out
     for r in json.loads(out)["results"]:
-        assert {"airflow", "mlflow", "snowflake"} <= set(r["tools"])
+        assert {"airflow", "great-expectations", "snowflake"} <= set(r["tools"])
 
 
 def test_save_round_trips_through_compare(tmp_path: Path) -> None:
@@ -88,7 +95,7 @@ def test_bad_input_exits_2(tmp_path: Path) -> None:
 
 
 def test_the_report_is_byte_identical_between_runs() -> None:
-    args = ["recommend", "--as-of", "2026-11-26", "--top", "3", "--format", "json"]
+    args = ["recommend", "--as-of", "2026-11-26", "--top", "3", "--format", "json", *NODES]
     first, second = RUNNER.invoke(app, args), RUNNER.invoke(app, args)
     assert first.exit_code == second.exit_code == 0
     assert first.stdout == second.stdout
@@ -102,6 +109,7 @@ def test_time_limit_reports_not_proven() -> None:
     assert data["search"]["proven_optimal"] is False
     code, out = run("--time-limit", "0")
     assert "NOT proven (search stopped early)" in out
+    assert "No viable stack: every stack" not in out
 
 
 def test_time_limit_must_not_be_negative() -> None:

@@ -133,7 +133,8 @@ def test_a_shared_format_carries_no_access_policy() -> None:
         for v in e.violations
     )
     shared = [c.reason for c in e.glue.contributions if c.key == "attach.access-control.sas-viya"]
-    assert shared and "standard" in shared[0]
+    assert shared
+    assert "standard" in shared[0]
 
 
 def test_table_formats_are_governed_through_the_engine() -> None:
