@@ -10,10 +10,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import os
+
 import pytest
+from hypothesis import settings
 
 from evaluator.catalog import Catalog, CatalogLayer, build_catalog, load_layer
 from evaluator.loading.files import load_document
+
+# Hypothesis profiles: "ci" keeps the README's test command within two minutes on two cores;
+# "thorough" is the documented long run (HYPOTHESIS_PROFILE=thorough python -m pytest).
+settings.register_profile("ci", max_examples=60)
+settings.register_profile("thorough", max_examples=600)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 TESTS_DIR = Path(__file__).resolve().parent
 INPUTS = TESTS_DIR / "inputs"

@@ -49,8 +49,8 @@ STACK = '"path": "stacks/aws-native.yaml"'
         (REQ, "{outside}", "inputs.requirements.path"),
         (REQ, "../secret.yaml", "inputs.requirements.path"),
         (REQ, "stacks/../../secret.yaml", "inputs.requirements.path"),
-        (STACK, "{outside}", "inputs.stacks[2].path"),
-        (STACK, "../secret.yaml", "inputs.stacks[2].path"),
+        (STACK, "{outside}", "inputs.stacks[3].path"),
+        (STACK, "../secret.yaml", "inputs.stacks[3].path"),
         (REQ, "stackfit:stacks/../../../../../../../../{outside}", "inputs.requirements.path"),
     ],
 )

@@ -53,7 +53,7 @@ def test_compare_markdown_escapes_names(tmp_path: Path) -> None:
     assert_inert_markdown(result.stdout)
     table = [line for line in result.stdout.splitlines() if line.startswith("|")]
     cells = {len(re.findall(r"(?<!\\)\|", line)) for line in table}
-    assert cells == {10}  # nine columns on every row: no cell broken in two
+    assert cells == {12}  # eleven columns on every row: no cell broken in two
 
 
 def test_compare_table_keeps_one_value_on_one_line(tmp_path: Path) -> None:

@@ -15,7 +15,9 @@ from evaluator.scoring.results import StackEvaluation
 from tests.scoring.strategies import make_catalog, scenarios, stacks
 
 TODAY = dt.date(2026, 11, 26)
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# The example count comes from the Hypothesis profile (tests/conftest.py): "ci" by default,
+# HYPOTHESIS_PROFILE=thorough for the long documented run.
+SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def evaluate(catalog: Catalog, req: Requirements, stack: Stack) -> StackEvaluation:
