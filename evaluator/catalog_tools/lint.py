@@ -25,7 +25,8 @@ from evaluator.errors import InputErrors
 from evaluator.loading import messages as msg
 from evaluator.loading.files import Document
 from evaluator.loading.yamlsafe import KeyPath
-from evaluator.models import Curation
+from evaluator.models import Curation, DataRole
+from evaluator.scoring.stackview import effective_level
 
 STALE_AFTER_DAYS = 365
 MIN_TOOLS_PER_CAPABILITY = 3
@@ -89,7 +90,26 @@ RULES: dict[str, tuple[Severity, str]] = {
         "the last license_history entry has the current licence (no change recorded)",
     ),
     "imported": (Severity.WARNING, "an imported entry nobody has curated yet"),
+    "v2-facts": (
+        Severity.WARNING,
+        "a curated tool without data_role, pricing or operations (model v2 needs all three)",
+    ),
+    "pricing-source": (Severity.WARNING, "pricing without a source"),
+    "self-hosted-days": (
+        Severity.WARNING,
+        "a self-hostable tool whose operations give no self_hosted_days",
+    ),
+    "carries-without-governance": (
+        Severity.ERROR,
+        "an integration carries a concern that neither of its two tools serves",
+    ),
 }
+
+_V2_FIELDS = (
+    ("data_role", "asks storage controls where data rests", "asked them as if it kept data"),
+    ("pricing", "prices every tool of a stack", "priced with a wide default band"),
+    ("operations", "prices the people it takes to run a tool", "charged a default effort"),
+)
 
 
 @dataclass(frozen=True)
@@ -189,11 +209,51 @@ def lint(
     _duplicates(layers, winners, out)
     _integrations(layers, winners, out)
     _coverage(layers, winners, out)
+    _carrying(layers, winners, out)
     for entry in winners:
         _facts(entry, today, out)
     findings = tuple(sorted(set(out.findings), key=Finding.sort_key))
     reported_tools = sum(1 for e in winners if e.file in files)
     return LintReport(findings, reported_tools, len(files))
+
+
+def _v2_facts(entry: ToolEntry, out: _Collector) -> None:
+    """The facts model v2 reads: where data rests, what a tool costs to buy and to run, and
+    which integrations carry a governance concern."""
+    tool = entry.tool
+    for name, use, fallback in _V2_FIELDS:
+        value = getattr(tool, name)
+        if value is None or (name == "data_role" and value is DataRole.UNKNOWN):
+            message = msg.LINT_V2_MISSING.format(field=name, use=use, fallback=fallback)
+            out.tool("v2-facts", entry, (name,), message)
+    if tool.pricing is not None and tool.pricing.source is None:
+        out.tool("pricing-source", entry, ("pricing",), msg.LINT_PRICING_SOURCE)
+    if (
+        tool.operations is not None
+        and tool.self_hostable
+        and tool.operations.self_hosted_days is None
+    ):
+        out.tool("self-hosted-days", entry, ("operations",), msg.LINT_SELF_HOSTED_DAYS)
+
+
+def _carrying(layers: Layers, winners: list[ToolEntry], out: _Collector) -> None:
+    tools = {e.tool.id: e.tool for e in winners}
+    for entry in winners:
+        for index, integration in enumerate(entry.tool.integrations):
+            other = tools.get(integration.tool)
+            if other is None:
+                continue  # reported as unknown-integration
+            for concern in integration.carries:
+                if (
+                    effective_level(entry.tool, concern) == 0
+                    and effective_level(other, concern) == 0
+                ):
+                    message = msg.LINT_CARRIES_NO_GOVERNANCE.format(
+                        other=other.id, concern=concern
+                    )
+                    out.tool(
+                        "carries-without-governance", entry, ("integrations", index), message
+                    )
 
 
 # --------------------------------------------------------------------------- references
@@ -384,6 +444,8 @@ def _facts(entry: ToolEntry, today: dt.date, out: _Collector) -> None:
     imported = tool.curation is Curation.IMPORTED
     if imported:
         out.tool("imported", entry, ("curation",), msg.LINT_IMPORTED)
+    else:
+        _v2_facts(entry, out)
     for part in unknown_ids(tool.license):
         out.tool("license-id", entry, ("license",), msg.LINT_LICENSE_ID.format(part=part))
     if not tool.license_known and not imported:

@@ -230,6 +230,18 @@ LINT_OPEN_CORE_PROPRIETARY = (
 )
 LINT_OPEN_CORE_NOT_OPEN = "open_core.license is proprietary; an open edition needs an open licence"
 LINT_NO_REPO = "licensed {license} but no repo; add the source repository"
+LINT_V2_MISSING = (
+    "no {field}: model v2 {use} (see docs/catalog.md); without it the tool is {fallback}"
+)
+LINT_PRICING_SOURCE = "pricing has no source: say where the price or the estimate comes from"
+LINT_SELF_HOSTED_DAYS = (
+    "deployable self-hosted but operations has no self_hosted_days: running it yourself is "
+    "priced at the default effort"
+)
+LINT_CARRIES_NO_GOVERNANCE = (
+    "integration with {other} carries {concern}, but neither tool serves {concern}: a concern is "
+    "carried by the governance tool that serves it"
+)
 LINT_HISTORY_ORDER = "license_history 'until' {until} is not after the previous one ({previous})"
 LINT_HISTORY_AFTER = "license_history 'until' {until} is after as_of {as_of}"
 LINT_HISTORY_UNCHANGED = (

@@ -147,6 +147,26 @@ BREAKING: dict[str, tuple[Mutation, Mutation]] = {
         lambda d: tool(d, "kafka").update(curation="imported"),
         lambda d: tool(d, "kafka").update(curation="curated"),
     ),
+    "v2-facts": (
+        lambda d: tool(d, "kafka").pop("pricing"),
+        lambda d: tool(d, "kafka").update(pricing={**tool(d, "kafka")["pricing"], "note": "x"}),
+    ),
+    "pricing-source": (
+        lambda d: tool(d, "kafka")["pricing"].pop("source"),
+        lambda d: tool(d, "kafka")["pricing"].update(source="https://kafka.apache.org/x"),
+    ),
+    "self-hosted-days": (
+        lambda d: tool(d, "kafka")["operations"].pop("self_hosted_days"),
+        lambda d: tool(d, "quarry")["operations"].update(managed_days=12),
+    ),
+    "carries-without-governance": (
+        lambda d: tool(d, "kafka")["integrations"].append(
+            {"tool": "lake-sql", "carries": ["audit"], "source": "https://x.example/a"}
+        ),
+        lambda d: tool(d, "kafka")["integrations"].append(
+            {"tool": "lake-sql", "note": "no governance carried"}
+        ),
+    ),
 }
 
 
