@@ -24,4 +24,6 @@ def test_situation_verdicts_are_pinned(name: str) -> None:
         app, ["compare", str(SITUATIONS / name), "--as-of", "2026-12-07", "--format", "markdown"]
     )
     assert result.exit_code == 0, result.stdout
-    assert_golden(GOLDEN / f"{name}.md", result.stdout.replace(str(SITUATIONS), "stacks/situations"))
+    assert_golden(
+        GOLDEN / f"{name}.md", result.stdout.replace(str(SITUATIONS), "stacks/situations")
+    )

@@ -248,12 +248,8 @@ def _carrying(layers: Layers, winners: list[ToolEntry], out: _Collector) -> None
                     effective_level(entry.tool, concern) == 0
                     and effective_level(other, concern) == 0
                 ):
-                    message = msg.LINT_CARRIES_NO_GOVERNANCE.format(
-                        other=other.id, concern=concern
-                    )
-                    out.tool(
-                        "carries-without-governance", entry, ("integrations", index), message
-                    )
+                    message = msg.LINT_CARRIES_NO_GOVERNANCE.format(other=other.id, concern=concern)
+                    out.tool("carries-without-governance", entry, ("integrations", index), message)
 
 
 # --------------------------------------------------------------------------- references

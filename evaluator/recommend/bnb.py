@@ -47,6 +47,12 @@ from evaluator.scoring.stackview import StackView, carried, connect, effective_l
 
 EPS = 1e-7
 CHECK_EVERY = 64
+IMPROVE_SHARE = 0.3
+"""Share of --time-limit kept for improving the stacks found when the tree search stops."""
+IMPROVE_EVALUATIONS = 400
+"""Stacks the improvement scores at most (a fixed count: a node limit stays reproducible)."""
+NEIGHBOUR_CANDIDATES = 4
+"""Per need, how many of its best-ranked candidates a neighbour may bring in."""
 """Nodes between looks at the clock (and progress reports)."""
 
 _CONTROL_HUB = {Control.AUDIT: "audit", Control.LINEAGE: "lineage"}
@@ -541,13 +547,66 @@ class Search:
         st = _State(tools=set(self.s.forced))
         root = self._bound(st, 0)
         self.stats.bound = root
+        if self.time_limit is not None:
+            # Keep a share of the time for improving what the tree search found.
+            self.deadline = self.start + self.time_limit * (1 - IMPROVE_SHARE)
         try:
             self._dfs(st, 0)
         except _Stopped:
             self.stats.proven = False
             self.stats.bound = self.unexplored if self.unexplored is not None else root
+            self._improve()
         self.stats.seconds = time.perf_counter() - self.start
         return SearchResult(self.found, self.scored, self.stats, None)
+
+    # ------------------------------------------------------------------ anytime improvement
+
+    def _improve(self) -> None:
+        """When the tree search stops unproven: hill-climb from the stacks it found, one tool
+        dropped, added or swapped for another candidate of a need at a time, every neighbour
+        scored by evaluate_stack and kept only inside the search space (viable, each added tool
+        owning a need, within --max-tools). At most IMPROVE_EVALUATIONS stacks are scored (so a
+        node limit still gives the same answer on every machine), and never past the time
+        limit."""
+        end = None if self.time_limit is None else self.start + self.time_limit
+        budget = IMPROVE_EVALUATIONS
+        improved = True
+        while improved and budget > 0 and self.found:
+            improved = False
+            for current in list(self.found):
+                for tools in self._neighbours(current.tools):
+                    if budget <= 0 or (end is not None and time.perf_counter() >= end):
+                        return
+                    if tools in self.seen:
+                        continue
+                    budget -= 1
+                    before = self.threshold()
+                    self._score(tools)
+                    if self.threshold() > before or (self.found and self.found[0].tools == tools):
+                        improved = True
+                        break
+                if improved:
+                    break
+
+    def _neighbours(self, tools: tuple[str, ...]) -> list[tuple[str, ...]]:
+        s = self.s
+        forced = set(s.forced)
+        here = set(tools)
+        out: set[tuple[str, ...]] = set()
+        for t in tools:
+            if t not in forced:
+                out.add(tuple(sorted(here - {t})))
+        for n in s.needs:
+            owner = next((t for t in n.candidates if t in here), None)
+            for u in n.candidates[:NEIGHBOUR_CANDIDATES]:
+                if u in here:
+                    continue
+                if len(here) < s.max_tools:
+                    out.add(tuple(sorted(here | {u})))
+                if owner is not None and owner not in forced:
+                    out.add(tuple(sorted((here - {owner}) | {u})))
+        out.discard(())
+        return sorted(out)
 
     def _tick(self, bound: float) -> None:
         self.stats.nodes += 1
@@ -699,16 +758,20 @@ class Search:
         return got
 
     def _leaf(self, st: _State) -> None:
+        self._score(tuple(sorted(st.tools)))
+
+    def _score(self, tools: tuple[str, ...]) -> None:
+        """Score a stack with the model and keep it if it is viable, inside the search space
+        (every tool that need not stay owns a need) and among the best K."""
         from evaluator.recommend.explain import stack_of
 
-        tools = tuple(sorted(st.tools))
         if not tools or tools in self.seen:
             return
         self.seen.add(tools)
         self.stats.leaves += 1
         stack = stack_of(tools, "-", base=self.s.base)
         e = evaluate_stack(stack, self.ctx, self.catalog, today=self.s.today)
-        if not e.viable:
+        if not e.viable or set(e.idle) - set(self.s.forced):
             return
         found = Found(tools, e)
         if not any(dominates(o.evaluation, e) for o in self.scored):

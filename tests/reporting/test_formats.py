@@ -43,7 +43,16 @@ def test_json_carries_name_scores_viability_violations_and_reasons() -> None:
     ev = first["evaluation"]
     assert ev["name"] == "Best of breed"
     assert ev["viable"] is False
-    assert {"fit", "glue", "lock_in", "cost", "annual_cost", "idle", "overall", "violations"} <= set(ev)
+    assert {
+        "fit",
+        "glue",
+        "lock_in",
+        "cost",
+        "annual_cost",
+        "idle",
+        "overall",
+        "violations",
+    } <= set(ev)
     assert ev["fit"]["value"] == 83.7  # docs/scoring.md, worked example 2
     assert [c["key"] for c in ev["fit"]["contributions"]][:2] == [
         "coverage.audit",
