@@ -6,11 +6,10 @@ Tests use their own catalog rather than the shipped one so that expected error t
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import os
 
 import pytest
 from hypothesis import settings
