@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -11,9 +12,13 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from evaluator import app as core
+from evaluator import models
 from evaluator import robustness as rb
+from evaluator.catalog import Catalog, load_catalog
+from evaluator.loading.files import as_requirements, as_stack, load_document
 from evaluator.reporting import Format, render_comparison
 from evaluator.resources import builtin_stacks_dir
+from evaluator.scoring import compare
 from evaluator.scoring.evaluate import overall_score, rank
 from evaluator.scoring.results import (
     AnnualCost,
@@ -23,7 +28,8 @@ from evaluator.scoring.results import (
     Violation,
 )
 from tests.golden import assert_golden
-from tests.scoring.test_worked_examples import run
+from tests.scoring import strategies
+from tests.scoring.test_worked_examples import WORKED, run
 
 GOLDEN = Path(__file__).parent / "reporting" / "golden"
 
@@ -364,6 +370,138 @@ def test_a_single_stack_has_nothing_to_swap() -> None:
     assert r.swap is None
     assert r.winner is not None
     assert r.winner.share == 1.0
+
+
+# ----------------------------------------------------------------------------- catalog levels
+
+TODAY = dt.date(2026, 11, 26)
+StackInputs = list[tuple[models.Stack, str | None]]
+
+
+def worked(example: str) -> tuple[StackInputs, models.Requirements, Catalog]:
+    """The inputs of ``run(example)``, for the functions that re-evaluate them."""
+    catalog = load_catalog([WORKED / "catalog"], builtin=False)
+    req = as_requirements(load_document(WORKED / f"{example}.yaml"))
+    stacks: StackInputs = [
+        (as_stack(load_document(WORKED / f"{s}.yaml")), s) for s in ("suite", "best-of-breed")
+    ]
+    return stacks, req, catalog
+
+
+def every_change_by_full_compare(
+    stacks: StackInputs, req: models.Requirements, catalog: Catalog
+) -> rb.LevelCheck:
+    """What ``level_changes`` must find, the slow way: a full ``compare`` per changed catalog."""
+    winner = compare(stacks, req, catalog, today=TODAY).stacks[0].evaluation.name
+    checked, flips = 0, []
+    for tool_id in sorted({t for s, _ in stacks for t in s.tools}):
+        tool = catalog.tools[tool_id]
+        for capability, level in sorted(tool.capabilities.items()):
+            for to in (level - 1, level + 1):
+                if not 1 <= to <= 3:
+                    continue
+                checked += 1
+                moved = tool.model_copy(
+                    update={"capabilities": {**tool.capabilities, capability: to}}
+                )
+                changed = dataclasses.replace(catalog, tools={**catalog.tools, tool_id: moved})
+                first = compare(stacks, req, changed, today=TODAY).stacks[0].evaluation.name
+                if first != winner:
+                    flips.append(rb.LevelFlip(tool_id, capability, level, to, first))
+    return rb.LevelCheck(winner=winner, checked=checked, flips=tuple(flips))
+
+
+def test_one_step_changes_stay_within_one_to_three() -> None:
+    _, _, catalog = worked("example-1")
+    tool = catalog.tools["suite"].model_copy(
+        update={"capabilities": {"warehouse": 2, "training": 1, "audit": 3}}
+    )
+    assert rb.one_step_changes([tool]) == [
+        ("suite", "audit", 3, 2),
+        ("suite", "training", 1, 2),
+        ("suite", "warehouse", 2, 1),
+        ("suite", "warehouse", 2, 3),
+    ]
+
+
+def test_winner_holds_when_no_one_step_level_change_flips_it() -> None:
+    # Worked example 1: best of breed leads by 9.5 points overall. 13 changes: the suite's
+    # ingestion, warehouse and training at 2 (two each) and its three governance concerns at 3
+    # (one each), the lake's ingestion at 2 (two) and warehouse at 3, the trainer's training at 3.
+    stacks, req, catalog = worked("example-1")
+    check = rb.level_changes(stacks, req, catalog, today=TODAY)
+    assert check == rb.LevelCheck(winner="Best of breed", checked=13, flips=())
+    assert check.holds
+    assert check == every_change_by_full_compare(stacks, req, catalog)
+
+
+def test_a_one_step_level_change_that_flips_the_winner_is_reported() -> None:
+    # Worked example 1 weighed on fit alone: best of breed leads 81.16 to 71.01. A level step
+    # on a need of weight w is worth 100 * w / 13.8 / 3 fit points (13.8: the declared weights
+    # 3 + 4 + 5 plus three posture needs of 0.6), so 12.08 for training (weight 5) and at most
+    # 9.66 for anything else. Only a training step overturns a lead of 10.15: the trainer one
+    # step down, or the suite one step up.
+    stacks, req, catalog = worked("example-1")
+    fit_only = req.model_copy(update={"weights": models.Weights(fit=1, glue=0, lock_in=0, cost=0)})
+    check = rb.level_changes(stacks, fit_only, catalog, today=TODAY)
+    assert check.winner == "Best of breed"
+    assert check.checked == 13
+    assert not check.holds
+    assert check.flips == (
+        rb.LevelFlip("suite", "training", 2, 3, "Suite"),
+        rb.LevelFlip("trainer", "training", 3, 2, "Suite"),
+    )
+    assert check == every_change_by_full_compare(stacks, fit_only, catalog)
+
+
+def test_a_level_change_that_breaks_a_gate_flips_the_winner() -> None:
+    # Worked example 2: the suite wins only because best of breed is not viable. With the
+    # suite's training at 1 it misses the must-have training at level 2, so neither stack is
+    # viable and the higher overall score, best of breed's, ranks first.
+    stacks, req, catalog = worked("example-2")
+    check = rb.level_changes(stacks, req, catalog, today=TODAY)
+    assert check.winner == "Suite"
+    assert check.flips == (rb.LevelFlip("suite", "training", 2, 1, "Best of breed"),)
+    assert check == every_change_by_full_compare(stacks, req, catalog)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_level_changes_match_a_full_compare_of_every_changed_catalog(data: st.DataObject) -> None:
+    # level_changes re-evaluates only the stacks a change can reach (those using the tool, or
+    # all when the requirements own it); a full compare per change must find the same flips.
+    catalog = data.draw(strategies.catalogs())
+    req = data.draw(strategies.requirements(catalog))
+    n = data.draw(st.integers(2, 3))
+    stacks: StackInputs = [
+        (data.draw(strategies.stacks(catalog, name=f"s{i}")), f"s{i}.yaml") for i in range(n)
+    ]
+    check = rb.level_changes(stacks, req, catalog, today=TODAY)
+    assert check == every_change_by_full_compare(stacks, req, catalog)
+
+
+def test_the_level_check_is_in_the_json_of_the_robustness_section() -> None:
+    stacks, req, catalog = worked("example-2")
+    c = compare(stacks, req, catalog, today=TODAY)
+    check = rb.level_changes(stacks, req, catalog, today=TODAY)
+    data = rb.analyse(c, samples=10, levels=check).as_json()["levels"]
+    assert data["checked"] == 13
+    assert data["holds"] is False
+    assert data["flips"] == [
+        {
+            "tool": "suite",
+            "capability": "training",
+            "from": 2,
+            "to": 1,
+            "winner": "Best of breed",
+        }
+    ]
+    assert rb.analyse(c, samples=10).as_json()["levels"] is None
+
+
+def test_no_stacks_no_level_changes() -> None:
+    _, req, catalog = worked("example-1")
+    assert rb.level_changes([], req, catalog, today=TODAY) == rb.LevelCheck(None, 0, ())
 
 
 # ----------------------------------------------------------------------------- reports
