@@ -513,9 +513,33 @@ def section(markdown: str) -> str:
 
 @pytest.mark.parametrize("example", ["example-1", "example-2"])
 def test_robustness_section_markdown_golden(example: str) -> None:
+    # Example 1: the winner holds under every level change; example 2: one change flips it.
     c = run(example)
-    text = render_comparison(c, Format.MARKDOWN, rb.analyse(c))
+    levels = rb.level_changes(*worked(example), today=TODAY)
+    text = render_comparison(c, Format.MARKDOWN, rb.analyse(c, levels=levels))
     assert_golden(GOLDEN / f"robustness-{example}.md", section(text))
+
+
+def test_every_format_shows_the_level_check() -> None:
+    c = run("example-2")
+    flipped = rb.analyse(c, samples=100, levels=rb.level_changes(*worked("example-2"), today=TODAY))
+    held = rb.analyse(c, samples=100, levels=rb.LevelCheck("Suite", 13, ()))
+    table = render_comparison(c, Format.TABLE, flipped)
+    assert "1 of 13 one-step level changes puts another stack first instead of Suite" in table
+    row = next(line.split() for line in table.splitlines() if line.strip().startswith("suite "))
+    assert row == ["suite", "training", "2", "1", "Best", "of", "breed"]
+    assert "The winner, Suite, holds under all 13 one-step level changes" in render_comparison(
+        c, Format.TABLE, held
+    )
+    markdown = render_comparison(c, Format.MARKDOWN, flipped)
+    assert "| suite  | training     |       2 |              1 | Best of breed |" in markdown
+    data = json.loads(render_comparison(c, Format.JSON, flipped))["robustness"]["levels"]
+    assert (data["checked"], data["holds"], len(data["flips"])) == (13, False, 1)
+    # Without the check, the reports leave it out (JSON: null).
+    plain = rb.analyse(c, samples=100)
+    assert "Catalog levels" not in render_comparison(c, Format.TABLE, plain)
+    assert "Catalog levels" not in render_comparison(c, Format.MARKDOWN, plain)
+    assert json.loads(render_comparison(c, Format.JSON, plain))["robustness"]["levels"] is None
 
 
 def test_reports_without_robustness_are_unchanged() -> None:
