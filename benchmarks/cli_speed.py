@@ -9,7 +9,8 @@ the median to two baselines measured in the same run on the same machine: a bare
 (``python -c pass``) and an interpreter that imports stackfit's dependencies
 (``import typer, pydantic, yaml, networkx, tabulate``). Ratios travel between machines better than
 seconds do. Rank acceptability is timed in-process on a synthetic comparison of 20 viable stacks
-with 10,000 weightings (the issue's size), median of the repeats.
+with 10,000 weightings (the issue's size), and the one-step catalog level check of
+``--robustness`` on the shipped example, medians of the repeats.
 
 Goals (issue 5): ``stackfit --help`` under 0.2 s, ``stackfit compare`` on the shipped example
 under 0.5 s, rank acceptability over 20 stacks and 10,000 weightings at most 0.2 s.
@@ -70,26 +71,30 @@ def wall(cmds: list[list[str]], repeats: int, cwd: str) -> list[list[tuple[float
 def synthetic_comparison(n: int, seed: int = 1):  # type: ignore[no-untyped-def]
     """``n`` viable stacks with random scores, ranked as the evaluator ranks them."""
     from evaluator.scoring.evaluate import overall_score, rank
-    from evaluator.scoring.results import Comparison, Score, StackEvaluation
+    from evaluator.scoring.results import AnnualCost, Comparison, Score, StackEvaluation
 
     rnd = random.Random(seed)
-    weights = (0.5, 0.25, 0.25)
+    weights = (0.4, 0.2, 0.2, 0.2)
     evaluations = []
     for i in range(n):
         fit, glue, lock = rnd.uniform(50, 95), rnd.uniform(0, 60), rnd.uniform(0, 80)
+        cost = rnd.uniform(10, 70)
         evaluations.append(
             StackEvaluation(
                 name=f"stack {i:02d}",
                 source=None,
                 tools=(),
                 owners={},
+                idle=(),
                 viable=True,
                 violations=(),
                 fit=Score(value=fit, contributions=()),
                 glue=Score(value=glue, contributions=()),
                 glue_person_days=0.0,
                 lock_in=Score(value=lock, contributions=()),
-                overall=overall_score(fit, glue, lock, weights),
+                cost=Score(value=cost, contributions=()),
+                annual_cost=AnnualCost(low=0.0, high=0.0, currency="USD"),
+                overall=overall_score(fit, glue, lock, cost, weights),
                 handoffs=(),
                 notes=(),
             )
@@ -97,10 +102,28 @@ def synthetic_comparison(n: int, seed: int = 1):  # type: ignore[no-untyped-def]
     return Comparison(
         requirements="synthetic",
         as_of="2026-11-26",
-        weights=dict(zip(("fit", "glue", "lock_in"), weights, strict=True)),
+        weights=dict(zip(("fit", "glue", "lock_in", "cost"), weights, strict=True)),
         assumptions=(),
         stacks=tuple(rank(evaluations)),
     )
+
+
+def level_check_times(repeats: int) -> list[float]:
+    """The one-step catalog level check on the shipped example, in-process (inputs loaded once)."""
+    import datetime as dt
+
+    from evaluator import app as core
+    from evaluator.resources import builtin_stacks_dir
+
+    inputs = core.load_inputs([builtin_stacks_dir()])
+    today = dt.date(2026, 11, 26)
+    core.level_check(inputs, today=today)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        core.level_check(inputs, today=today)
+        times.append(time.perf_counter() - start)
+    return times
 
 
 def robustness_times(repeats: int, stacks: int = 20, samples: int = 10_000) -> list[float]:
@@ -170,6 +193,16 @@ def main() -> None:
             min(rob),
             None,
             0.2,
+        )
+    )
+    levels = level_check_times(args.repeats)
+    rows.append(
+        (
+            "one-step catalog level check, shipped example (in-process)",
+            statistics.median(levels),
+            min(levels),
+            None,
+            None,
         )
     )
     bare = medians["baseline: python -c pass"]

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evaluator.catalog import BUILTIN_LABEL, Catalog, CatalogLayer, build_catalog, load_layer
 from evaluator.errors import InputError, InputErrors
@@ -19,6 +20,9 @@ from evaluator.resolve import check_requirements, check_stack
 from evaluator.resources import builtin_catalog_dir, builtin_stacks_dir
 from evaluator.scoring import compare
 from evaluator.scoring.results import Comparison
+
+if TYPE_CHECKING:
+    from evaluator.robustness import LevelCheck
 
 COMMAND_LINE_LAYER = "command line"
 
@@ -105,6 +109,18 @@ def _check_unique_names(stacks: Sequence[Document], errors: list[InputError]) ->
 
 def compare_inputs(inputs: Inputs, *, today: dt.date) -> Comparison:
     return compare(
+        [(as_stack(d), d.display_name) for d in inputs.stacks],
+        as_requirements(inputs.requirements),
+        inputs.catalog,
+        today=today,
+    )
+
+
+def level_check(inputs: Inputs, *, today: dt.date) -> LevelCheck:
+    """Whether the winner of ``compare_inputs`` holds with any one catalog level one step off."""
+    from evaluator.robustness import level_changes
+
+    return level_changes(
         [(as_stack(d), d.display_name) for d in inputs.stacks],
         as_requirements(inputs.requirements),
         inputs.catalog,

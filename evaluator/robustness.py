@@ -31,16 +31,38 @@ bit may differ between C libraries); each score is ``w0*u0 + w1*u1 + w2*u2 + w3*
 order, and shares are integer counts divided by ``samples``. No numpy: the loop is a dot product and an argmax over
 precomputed score vectors, fast enough in pure Python (about 16 ms for 20 stacks and 10,000
 weightings; see ``benchmarks/cli_speed.py``).
+
+**Does the winner hold when the catalog is one step off?** (issue #12) Capability levels in the
+catalog are curated judgements, so each one is tried one step off: every level of every tool
+used by a compared stack moved down and up one step within 1..3 (a level is never moved to 0,
+which would say the tool lacks the capability altogether, and a capability a tool does not
+declare is left alone), one change at a time, and the stacks re-evaluated and re-ranked. The
+changes under which another stack ranks first are reported, in order of tool, capability and
+new level. Only the stacks a change can reach are re-evaluated, against the requirements compiled
+once (they read the catalog's capabilities, never a tool's levels): a stack's scores read a
+tool's entry when the stack uses the tool, and when the requirements list it as already owned
+(its name in the reuse terms, its price for a contract dropped early; not its levels today, so
+that case is re-evaluated only to stay right if the model starts reading them). For the shipped
+example that is 350 stack evaluations for 224 changes instead of 896; ``tests/test_robustness.py``
+checks the result against a full ``compare`` per change.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import math
 import random
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from evaluator.scoring.context import build_context
+from evaluator.scoring.evaluate import evaluate_stack, rank
+
 if TYPE_CHECKING:
+    from evaluator.catalog import Catalog
+    from evaluator.models import Requirements, Stack, Tool
     from evaluator.scoring.results import Comparison, StackEvaluation
 
 DEFAULT_SEED = 20261126
@@ -50,6 +72,10 @@ DEFAULT_FRAGILE_BELOW = 0.5
 wins more often than it does, or no stack wins a majority and the choice rests on the weights."""
 
 WEIGHTS = ("fit", "glue", "lock_in", "cost")
+LEVEL_METHOD = (
+    "every capability level of every tool in a compared stack moved one step within 1..3, "
+    "one at a time"
+)
 Vector = tuple[float, ...]
 
 
@@ -97,6 +123,51 @@ class Acceptability:
 
 
 @dataclass(frozen=True)
+class LevelFlip:
+    """One catalog level moved one step, under which another stack ranks first."""
+
+    tool: str
+    capability: str
+    from_level: int
+    to_level: int
+    winner: str
+    """The stack that ranks first with the level moved."""
+
+
+@dataclass(frozen=True)
+class LevelCheck:
+    """Whether the winner holds when any one catalog level is one step off."""
+
+    winner: str | None
+    checked: int
+    """How many one-step level changes were tried."""
+    flips: tuple[LevelFlip, ...]
+    """The changes that put another stack first, by tool, capability and new level."""
+
+    @property
+    def holds(self) -> bool:
+        return not self.flips
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "method": LEVEL_METHOD,
+            "winner": self.winner,
+            "checked": self.checked,
+            "holds": self.holds,
+            "flips": [
+                {
+                    "tool": f.tool,
+                    "capability": f.capability,
+                    "from": f.from_level,
+                    "to": f.to_level,
+                    "winner": f.winner,
+                }
+                for f in self.flips
+            ],
+        }
+
+
+@dataclass(frozen=True)
 class Robustness:
     seed: int
     samples: int
@@ -105,6 +176,9 @@ class Robustness:
     swap: Swap | None
     acceptability: tuple[Acceptability, ...]
     """In the comparison's rank order."""
+    levels: LevelCheck | None = None
+    """One-step catalog level changes; None when not checked (it needs the stacks and catalog,
+    not only the comparison)."""
 
     @property
     def winner(self) -> Acceptability | None:
@@ -164,6 +238,7 @@ class Robustness:
                     for c in swap.changes
                 ],
             },
+            "levels": None if self.levels is None else self.levels.as_json(),
         }
 
 
@@ -304,8 +379,10 @@ def analyse(
     samples: int = DEFAULT_SAMPLES,
     seed: int = DEFAULT_SEED,
     fragile_below: float = DEFAULT_FRAGILE_BELOW,
+    levels: LevelCheck | None = None,
 ) -> Robustness:
-    """Both robustness answers for a comparison."""
+    """The weight answers for a comparison, with ``levels`` (from ``level_changes`` on the
+    inputs of the same comparison) when the caller checked them."""
     return Robustness(
         seed=seed,
         samples=samples,
@@ -313,7 +390,63 @@ def analyse(
         weights=dict(zip(WEIGHTS, _weights(comparison), strict=True)),
         swap=weight_changes(comparison),
         acceptability=rank_acceptability(comparison, samples=samples, seed=seed),
+        levels=levels,
     )
+
+
+# ----------------------------------------------------------------------------- catalog levels
+
+
+def one_step_changes(tools: Iterable[Tool]) -> list[tuple[str, str, int, int]]:
+    """``(tool, capability, from, to)`` for every declared level moved one step within 1..3,
+    sorted by tool, capability and new level."""
+    out = []
+    for tool in tools:
+        for capability, level in tool.capabilities.items():
+            out += [
+                (tool.id, capability, level, to) for to in (level - 1, level + 1) if 1 <= to <= 3
+            ]
+    return sorted(out)
+
+
+def with_level(catalog: Catalog, tool_id: str, capability: str, level: int) -> Catalog:
+    """A copy of ``catalog`` in which one tool serves one capability at another level."""
+    tool = catalog.tools[tool_id]
+    moved = tool.model_copy(update={"capabilities": {**tool.capabilities, capability: level}})
+    return dataclasses.replace(catalog, tools={**catalog.tools, tool_id: moved})
+
+
+def level_changes(
+    stacks: Sequence[tuple[Stack, str | None]],
+    requirements: Requirements,
+    catalog: Catalog,
+    *,
+    today: dt.date,
+) -> LevelCheck:
+    """Re-rank ``stacks`` (with their sources, as ``scoring.compare`` takes them) with each
+    catalog level of each tool they use one step off; report the changes that move the winner."""
+    context = build_context(requirements, catalog)
+    base = [evaluate_stack(s, context, catalog, today=today, source=src) for s, src in stacks]
+    if not base:
+        return LevelCheck(winner=None, checked=0, flips=())
+    winner = rank(base)[0].evaluation.name
+    owned = {e.tool for e in requirements.existing}
+    used = sorted({t for s, _ in stacks for t in s.tools})
+    changes = one_step_changes(catalog.tools[t] for t in used)
+    flips = []
+    for tool_id, capability, before, after in changes:
+        changed = with_level(catalog, tool_id, capability, after)
+        reach_all = tool_id in owned
+        evaluations = [
+            evaluate_stack(s, context, changed, today=today, source=src)
+            if reach_all or tool_id in s.tools
+            else e
+            for (s, src), e in zip(stacks, base, strict=True)
+        ]
+        first = rank(evaluations)[0].evaluation.name
+        if first != winner:
+            flips.append(LevelFlip(tool_id, capability, before, after, first))
+    return LevelCheck(winner=winner, checked=len(changes), flips=tuple(flips))
 
 
 def _weights(comparison: Comparison) -> Vector:

@@ -44,7 +44,7 @@ RobustnessOpt = Annotated[
     bool,
     typer.Option(
         "--robustness",
-        help="Add how robust the ranking is to the weights: the change of each weight that swaps the top two, and the share of uniformly drawn weightings under which each stack ranks first (fragile winner flagged).",
+        help="Add how robust the ranking is to the weights: the change of each weight that swaps the top two, and the share of uniformly drawn weightings under which each stack ranks first (fragile winner flagged); and whether the winner holds when any one catalog capability level is one step off.",
     ),
 ]
 SamplesOpt = Annotated[
@@ -98,7 +98,8 @@ def compare(
     if not robustness and (samples, seed, fragile_below) != (None, None, None):
         raise usage_error("--samples, --seed and --fragile-below need --robustness")
     inputs = core.load_inputs(paths or [], requirements=requirements, catalog_dirs=catalog or [])
-    comparison = core.compare_inputs(inputs, today=date_or_today(as_of))
+    today = date_or_today(as_of)
+    comparison = core.compare_inputs(inputs, today=today)
     robust = None
     if robustness:
         from evaluator import robustness as rb
@@ -108,6 +109,7 @@ def compare(
             samples=rb.DEFAULT_SAMPLES if samples is None else samples,
             seed=rb.DEFAULT_SEED if seed is None else seed,
             fragile_below=rb.DEFAULT_FRAGILE_BELOW if fragile_below is None else fragile_below,
+            levels=core.level_check(inputs, today=today),
         )
     emit(render_comparison(comparison, chosen, robust), output)
 

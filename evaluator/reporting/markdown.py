@@ -110,6 +110,20 @@ def _robustness(r: Robustness) -> list[str]:
         "",
         f"**{_esc(robust.verdict(r))}**",
     ]
+    if r.levels is not None:
+        out += ["", f"**{_esc(robust.levels_title())}**", "", _esc(robust.levels_text(r.levels))]
+        if r.levels.flips:
+            rows = [[_esc(cell) for cell in row] for row in robust.level_rows(r.levels)]
+            out += [
+                "",
+                tabulate(
+                    rows,
+                    headers=robust.LEVEL_HEADERS,
+                    tablefmt="github",
+                    disable_numparse=True,
+                    colalign=("left", "left", "right", "right", "left"),
+                ),
+            ]
     return out
 
 

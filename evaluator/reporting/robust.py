@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from evaluator.reporting.common import num
 
 if TYPE_CHECKING:
-    from evaluator.robustness import Robustness, Swap
+    from evaluator.robustness import LevelCheck, Robustness, Swap
 
 WEIGHT_LABELS = {"fit": "fit", "glue": "glue", "lock_in": "lock-in", "cost": "cost"}
 SWAP_HEADERS = ["weight", "now", "ties at", "change", "weights then (fit, glue, lock-in, cost)"]
@@ -16,6 +16,7 @@ SWAP_NOTE = (
     "swap (a third stack may overtake both earlier)."
 )
 ACCEPT_HEADERS = ["rank", "stack", "first under", "share"]
+LEVEL_HEADERS = ["tool", "capability", "level", "one step off", "first then"]
 
 
 def weights_text(weights: dict[str, float]) -> str:
@@ -78,3 +79,31 @@ def verdict(r: Robustness) -> str:
     if best is not None and best.name != winner.name:
         text += f"; {best.name} ranks first most often ({pct(best.share)})"
     return text + "."
+
+
+def levels_title() -> str:
+    return "Catalog levels: does the winner hold when any one level is one step off?"
+
+
+def levels_text(check: LevelCheck) -> str:
+    from evaluator.robustness import LEVEL_METHOD
+
+    if check.winner is None:
+        return "No stacks to rank."
+    if check.holds:
+        return (
+            f"The winner, {check.winner}, holds under all {check.checked:,} one-step level "
+            f"changes ({LEVEL_METHOD})."
+        )
+    n = len(check.flips)
+    return (
+        f"{n:,} of {check.checked:,} one-step level change{'s' if check.checked != 1 else ''} "
+        f"put{'s' if n == 1 else ''} another stack first instead of {check.winner} "
+        f"({LEVEL_METHOD}):"
+    )
+
+
+def level_rows(check: LevelCheck) -> list[list[str]]:
+    return [
+        [f.tool, f.capability, str(f.from_level), str(f.to_level), f.winner] for f in check.flips
+    ]

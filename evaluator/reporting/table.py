@@ -85,6 +85,17 @@ def _robustness(r: Robustness) -> list[str]:
     out += ["", robust.acceptability_title(r) + ":"]
     out += [f"   {line}" for line in body.splitlines()]
     out += ["", robust.verdict(r)]
+    if r.levels is not None:
+        out += ["", robust.levels_title(), f"   {robust.levels_text(r.levels)}"]
+        if r.levels.flips:
+            body = tabulate(
+                robust.level_rows(r.levels),
+                headers=robust.LEVEL_HEADERS,
+                tablefmt="simple",
+                disable_numparse=True,
+                colalign=("left", "left", "right", "right", "left"),
+            )
+            out += [f"   {line}" for line in body.splitlines()]
     return out
 
 

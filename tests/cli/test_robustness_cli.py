@@ -73,3 +73,23 @@ def test_help_states_the_defaults_of_the_robustness_module() -> None:
     assert f"default {rb.DEFAULT_SAMPLES}" in text
     assert f"default {rb.DEFAULT_SEED}" in text
     assert f"default {rb.DEFAULT_FRAGILE_BELOW}" in text
+
+
+def test_every_format_says_whether_the_winner_holds_with_a_level_one_step_off() -> None:
+    result = runner.invoke(app, [*BASE, "--robustness", "--samples", "100", "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    section = json.loads(result.stdout)["robustness"]
+    levels = section["levels"]
+    assert levels["winner"] == section["winner"]
+    assert levels["checked"] > 0
+    assert levels["holds"] is (levels["flips"] == [])
+    verdict = (
+        rf"holds under all {levels['checked']:,} one-step level changes"
+        if levels["holds"]
+        else rf"{len(levels['flips']):,} of {levels['checked']:,} one-step level changes"
+    )
+    for fmt in ("table", "markdown"):
+        text = runner.invoke(app, [*BASE, "--robustness", "--samples", "100", "-f", fmt])
+        assert text.exit_code == 0, text.stderr
+        assert "Catalog levels: does the winner hold" in text.stdout
+        assert re.search(verdict, text.stdout), fmt
