@@ -148,6 +148,13 @@ def parse_yaml(text: str, display_name: str, *, max_nodes: int = MAX_NODES) -> P
         _check_depth(text, display_name)
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
+        if "nesting depth" in (exc.problem or ""):
+            # libyaml 0.2.5+ (PyYAML 6.0.4 wheels) caps flow nesting itself while scanning ahead,
+            # before the depth check sees the events: the same refusal, in our words.
+            mark = exc.problem_mark
+            line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+            message = msg.TOO_DEEP.format(limit=MAX_DEPTH)
+            raise InputErrors([InputError(display_name, line, column, "", message)]) from None
         raise InputErrors([_syntax_error(exc, display_name)]) from None
     except yaml.reader.ReaderError as exc:
         raise InputErrors([_reader_error(exc, text, display_name)]) from None

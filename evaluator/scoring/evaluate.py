@@ -27,18 +27,18 @@ def overall_score(
     wf, wg, wl, wc = weights
     return Score.of(
         [
-            Contribution(key="fit", points=wf * fit, reason=f"fit {fit:.1f} x weight {wf:.2f}"),
-            Contribution(
+            Contribution.trusted(key="fit", points=wf * fit, reason=f"fit {fit:.1f} x weight {wf:.2f}"),
+            Contribution.trusted(
                 key="glue",
                 points=wg * (100 - glue),
                 reason=f"(100 - glue {glue:.1f}) x weight {wg:.2f}",
             ),
-            Contribution(
+            Contribution.trusted(
                 key="lock_in",
                 points=wl * (100 - lock_in),
                 reason=f"(100 - lock-in {lock_in:.1f}) x weight {wl:.2f}",
             ),
-            Contribution(
+            Contribution.trusted(
                 key="cost",
                 points=wc * (100 - cost),
                 reason=f"(100 - cost {cost:.1f}) x weight {wc:.2f}",
@@ -104,11 +104,29 @@ def evaluate_stack(
     )
 
 
+def _key(e: StackEvaluation) -> tuple[float, float, float, float]:
+    """The four scores, each oriented so that higher is better."""
+    return (e.fit.value, -e.glue.value, -e.lock_in.value, -e.cost.value)
+
+
+def _beats(ka: tuple[float, ...], kb: tuple[float, ...]) -> bool:
+    return all(x >= y for x, y in zip(ka, kb, strict=True)) and ka != kb
+
+
 def dominates(a: StackEvaluation, b: StackEvaluation) -> bool:
     """a is at least as good as b on fit, glue, lock-in and cost, and better on one."""
-    ka = (a.fit.value, -a.glue.value, -a.lock_in.value, -a.cost.value)
-    kb = (b.fit.value, -b.glue.value, -b.lock_in.value, -b.cost.value)
-    return all(x >= y for x, y in zip(ka, kb, strict=True)) and ka != kb
+    return _beats(_key(a), _key(b))
+
+
+def pareto_keys(evaluations: Sequence[StackEvaluation]) -> set[tuple[float, float, float, float]]:
+    """The score vectors no other stack beats. Distinct vectors are swept in decreasing order,
+    so a vector can only be beaten by one already on the front: the work is the number of
+    distinct vectors times the front's size, not the square of the number of stacks."""
+    front: list[tuple[float, float, float, float]] = []
+    for k in sorted({_key(e) for e in evaluations}, reverse=True):
+        if not any(_beats(f, k) for f in front):
+            front.append(k)
+    return set(front)
 
 
 def rank(evaluations: Sequence[StackEvaluation]) -> list[RankedStack]:
@@ -117,8 +135,9 @@ def rank(evaluations: Sequence[StackEvaluation]) -> list[RankedStack]:
         evaluations,
         key=lambda e: (not e.viable, -round(e.overall.value, 9), e.name, e.source or ""),
     )
+    front = pareto_keys(evaluations)
     return [
-        RankedStack(rank=i, pareto=not any(dominates(o, e) for o in evaluations), evaluation=e)
+        RankedStack(rank=i, pareto=_key(e) in front, evaluation=e)
         for i, e in enumerate(ordered, start=1)
     ]
 

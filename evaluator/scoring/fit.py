@@ -75,7 +75,7 @@ def fit_score(view: StackView, context: Context, catalog: Catalog, today: dt.dat
         else:
             reason = f"{owner} at level {level}/3 (weight {need.weight:.3g}, {why})"
         out.append(
-            Contribution(
+            Contribution.trusted(
                 key=f"coverage.{need.capability}", points=points, reason=reason, possible=possible
             )
         )
@@ -92,5 +92,5 @@ def fit_score(view: StackView, context: Context, catalog: Catalog, today: dt.dat
             points, reason = 0.0, f"keeps {name} ({state}) but gives it no work: no reuse credit"
         else:
             points, reason = 0.0, f"does not reuse {name} ({state})"
-        out.append(Contribution(key=f"reuse.{item.tool}", points=points, reason=reason))
+        out.append(Contribution.trusted(key=f"reuse.{item.tool}", points=points, reason=reason))
     return Score.of(out)

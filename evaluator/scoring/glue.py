@@ -204,7 +204,7 @@ def glue_score(view: StackView, context: Context) -> tuple[Score, float, list[Ha
         pair = f"{h.source_stage} -> {h.target_stage} ({h.source_tool} -> {h.target_tool})"
         via = f" via {', '.join(h.via)}" if h.via else ""
         out.append(
-            Contribution(
+            Contribution.trusted(
                 key=f"handoff.{h.source_stage}.{h.target_stage}",
                 points=params.CONNECTION_POINTS[h.connection] * norm,
                 reason=f"{pair}: {h.connection}{via}",
@@ -212,7 +212,7 @@ def glue_score(view: StackView, context: Context) -> tuple[Score, float, list[Ha
         )
         for concern in h.broken_concerns:
             out.append(
-                Contribution(
+                Contribution.trusted(
                     key=f"concern.{concern}.{h.source_stage}.{h.target_stage}",
                     points=params.concern_points(concern, context.posture) * norm,
                     reason=f"{pair}: {concern} does not carry across",
@@ -220,7 +220,7 @@ def glue_score(view: StackView, context: Context) -> tuple[Score, float, list[Ha
             )
         if h.team_boundary:
             out.append(
-                Contribution(
+                Contribution.trusted(
                     key=f"team.{h.source_stage}.{h.target_stage}",
                     points=params.TEAM_HANDOFF_POINTS * norm,
                     reason=f"{pair}: handoff between teams in different tools",
@@ -238,7 +238,7 @@ def glue_score(view: StackView, context: Context) -> tuple[Score, float, list[Ha
             points = params.ATTACHMENT_FACTOR * params.CONNECTION_POINTS[kind] * norm
             detail = f" via {', '.join(links)}" if links else ""
             out.append(
-                Contribution(
+                Contribution.trusted(
                     key=f"attach.{concern}.{tool}",
                     points=points,
                     reason=f"{concern} ({hub}) reaches {tool}: {kind}{detail}",
@@ -248,7 +248,7 @@ def glue_score(view: StackView, context: Context) -> tuple[Score, float, list[Ha
     for domain in domains[1:]:
         points = params.PERMISSION_SYSTEM_POINTS * (0.5 + context.posture) * norm
         out.append(
-            Contribution(
+            Contribution.trusted(
                 key=f"permissions.{domain[0]}",
                 points=points,
                 reason=f"separate permission system to manage: {', '.join(domain)}",

@@ -81,14 +81,14 @@ def lock_in_score(view: StackView, context: Context) -> Score:
             named = ", ".join(f"{name} {value:.2f}" for name, value in factors)
             reason = f"{tool_id}: carries {share:.0%} of the work x closedness {closed:.2f} ({named}) x vendor concentration {multiplier:.2f}"
         out.append(
-            Contribution(
+            Contribution.trusted(
                 key=f"tool.{tool_id}", points=100.0 * share * closed * multiplier, reason=reason
             )
         )
     if by_vendor:
         top = max(sorted(by_vendor), key=lambda v: by_vendor[v])
         out.append(
-            Contribution(
+            Contribution.trusted(
                 key="concentration",
                 points=0.0,
                 reason=f"vendor concentration HHI {hhi:.2f} (largest: {top} with {by_vendor[top]:.0%} of the work) gives the x{multiplier:.2f} above",

@@ -7,7 +7,7 @@ here are part of the documented JSON contract.
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict
 
@@ -17,6 +17,12 @@ Gate = Literal["must-have", "deployment", "avoid", "sensitivity", "regulation"]
 
 class Result(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @classmethod
+    def trusted(cls, **data: Any) -> Self:
+        """Build from values the model itself computed (no user input): skips validation,
+        which is most of the time of scoring thousands of stacks."""
+        return cls.model_construct(**data)  # type: ignore[return-value]
 
 
 class Contribution(Result):
@@ -36,7 +42,7 @@ class Score(Result):
     @classmethod
     def of(cls, contributions: list[Contribution]) -> Score:
         # fsum is correctly rounded, so the total does not depend on the order of terms.
-        return cls(
+        return cls.model_construct(
             value=math.fsum(c.points for c in contributions), contributions=tuple(contributions)
         )
 

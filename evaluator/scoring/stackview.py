@@ -67,10 +67,18 @@ def suite_mates(a: Tool, b: Tool) -> bool:
 OwnerKey = tuple[int, bool, bool, bool, int, str]
 
 
+_MAIN: dict[int, tuple[Tool, frozenset[str]]] = {}
+
+
 def main_capabilities(tool: Tool) -> frozenset[str]:
-    """What a tool is mainly for: its capabilities at its highest level."""
-    top = max(tool.capabilities.values())
-    return frozenset(c for c, lv in tool.capabilities.items() if lv == top)
+    """What a tool is mainly for: its capabilities at its highest level (remembered per tool
+    object: catalogs are frozen)."""
+    got = _MAIN.get(id(tool))
+    if got is None or got[0] is not tool:
+        top = max(tool.capabilities.values())
+        got = (tool, frozenset(c for c, lv in tool.capabilities.items() if lv == top))
+        _MAIN[id(tool)] = got
+    return got[1]
 
 
 def owner_key(tool: Tool, capability: str, existing: frozenset[str], catalog: Catalog) -> OwnerKey:

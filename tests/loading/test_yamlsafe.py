@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -144,9 +145,11 @@ def test_recursive_alias_and_deep_nesting() -> None:
     assert "nested more than 64 levels" in errors("a: " + "[" * 70 + "]" * 70)[0]
     # libyaml composes recursively in C: 100,000 '[' overflowed the C stack (a segfault, the
     # whole run lost), and libyaml versions differ on whether they cap nesting themselves.
-    deep = "f.yaml:1:68: values are nested more than 64 levels deep"
-    assert errors("a: " + "[" * 5000 + "]" * 5000) == [deep]
-    assert errors("a: " + "[" * 100_000 + "]" * 100_000) == [deep]
+    # The refusal comes from our event count (at the 66th '[', column 68) or, with libyaml
+    # 0.2.5+, from its own cap while it scans ahead: one located error, in our words, either way.
+    for n in (5000, 100_000):
+        (deep,) = errors("a: " + "[" * n + "]" * n)
+        assert re.fullmatch(r"f\.yaml:1:\d+: values are nested more than 64 levels deep", deep)
     assert errors("a: " + "{a: " * 100_000 + "1" + "}" * 100_000)[0].endswith("64 levels deep")
 
 

@@ -314,3 +314,22 @@ def test_an_integration_carrying_a_concern_never_makes_a_stack_less_viable(
     }
     if before.viable:
         assert after.viable
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(*(st.sampled_from([0.0, 1.0, 2.0, 50.5]) for _ in range(4))),
+        min_size=1,
+        max_size=15,
+    )
+)
+def test_the_pareto_sweep_equals_the_definition(vectors: list[tuple[float, ...]]) -> None:
+    """rank() marks the front with a sorted sweep; it must equal "no other stack beats it"."""
+    from evaluator.scoring.evaluate import _beats
+
+    front: list[tuple[float, ...]] = []
+    for k in sorted(set(vectors), reverse=True):
+        if not any(_beats(f, k) for f in front):
+            front.append(k)
+    assert set(front) == {v for v in vectors if not any(_beats(o, v) for o in vectors)}
