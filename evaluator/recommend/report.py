@@ -9,6 +9,7 @@ import yaml
 
 from evaluator.recommend.explain import Recommendation, Recommended
 from evaluator.reporting.common import annual
+from evaluator.textsafe import md_text, one_line
 from evaluator.scoring.results import StackEvaluation
 
 
@@ -99,9 +100,9 @@ def to_json(r: Recommended) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _header(r: Recommended) -> list[str]:
+def _header(r: Recommended, name: str | None = None) -> list[str]:
     return [
-        f"Requirements: {r.requirements}",
+        f"Requirements: {one_line(r.requirements) if name is None else name}",
         f"As of {r.as_of}; {_status(r)}",
         f"Search space: {r.search_space}.",
     ]
@@ -184,7 +185,8 @@ def to_table(r: Recommended) -> str:
 
 
 def to_markdown(r: Recommended) -> str:
-    lines = [f"# Recommended stacks: {r.requirements}", "", *(f"{h}  " for h in _header(r)), ""]
+    name = md_text(r.requirements)
+    lines = [f"# Recommended stacks: {name}", "", *(f"{h}  " for h in _header(r, name)), ""]
     if r.infeasible or not r.results:
         lines.append(_none_found(r))
         return "\n".join(lines) + "\n"

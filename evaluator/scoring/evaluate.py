@@ -27,7 +27,9 @@ def overall_score(
     wf, wg, wl, wc = weights
     return Score.of(
         [
-            Contribution.trusted(key="fit", points=wf * fit, reason=f"fit {fit:.1f} x weight {wf:.2f}"),
+            Contribution.trusted(
+                key="fit", points=wf * fit, reason=f"fit {fit:.1f} x weight {wf:.2f}"
+            ),
             Contribution.trusted(
                 key="glue",
                 points=wg * (100 - glue),

@@ -102,3 +102,21 @@ def test_a_file_named_like_a_workflow_command_cannot_start_a_line(
     result = RUNNER.invoke(app, ["validate", "::error::forged.yaml"])
     assert result.exit_code == 2
     assert not any(line.startswith("::") for line in result.stderr.splitlines())
+
+
+def test_recommend_markdown_escapes_the_requirements_name(tmp_path: Path) -> None:
+    req = tmp_path / "requirements.yaml"
+    req.write_text(
+        'kind: requirements\nversion: 1\nname: "x\\n# Injected <img src=x> @org/admins"\n'
+        "capabilities: {warehouse: 3}\n",
+        encoding="utf-8",
+    )
+    args = ["recommend", "-r", str(req), "--as-of", "2026-11-26", "--node-limit", "50"]
+    result = RUNNER.invoke(app, [*args, "-f", "markdown"])
+    assert result.exit_code in (0, 1), result.output
+    assert not any(line.startswith("# Injected") for line in result.stdout.splitlines())
+    assert "<img" not in result.stdout
+    assert "@org/admins" not in result.stdout
+    assert md_text("x\n# Injected <img src=x> @org/admins") in result.stdout
+    table = RUNNER.invoke(app, args)
+    assert not any(line.startswith("# Injected") for line in table.stdout.splitlines())
