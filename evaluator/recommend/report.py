@@ -9,8 +9,8 @@ import yaml
 
 from evaluator.recommend.explain import Recommendation, Recommended
 from evaluator.reporting.common import annual
-from evaluator.textsafe import md_text, one_line
 from evaluator.scoring.results import StackEvaluation
+from evaluator.textsafe import md_text, one_line
 
 
 def _scores(e: StackEvaluation) -> dict[str, float | str]:
