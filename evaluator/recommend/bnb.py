@@ -47,13 +47,15 @@ from evaluator.scoring.stackview import StackView, carried, connect, effective_l
 
 EPS = 1e-7
 CHECK_EVERY = 64
+"""Nodes between looks at the clock (and progress reports)."""
 IMPROVE_SHARE = 0.3
 """Share of --time-limit kept for improving the stacks found when the tree search stops."""
 IMPROVE_EVALUATIONS = 400
 """Stacks the improvement scores at most (a fixed count: a node limit stays reproducible)."""
 NEIGHBOUR_CANDIDATES = 4
 """Per need, how many of its best-ranked candidates a neighbour may bring in."""
-"""Nodes between looks at the clock (and progress reports)."""
+SEED_PLATFORMS = 8
+"""How many single tools meeting every must-have are scored before the tree search."""
 
 _CONTROL_HUB = {Control.AUDIT: "audit", Control.LINEAGE: "lineage"}
 
@@ -148,6 +150,7 @@ class Search:
                 self.pairs[h[0]].append((h, h[1]))
                 self.pairs[h[1]].append((h, h[0]))
         universe = {c for n in space.needs for c in n.candidates} | set(space.forced)
+        self.universe = frozenset(universe)
         self.stores = sorted(t for t in universe if data_platform(self.catalog.tools[t]))
         self.hub_candidates: dict[str, list[str]] = {
             cap: [
@@ -547,6 +550,8 @@ class Search:
         st = _State(tools=set(self.s.forced))
         root = self._bound(st, 0)
         self.stats.bound = root
+        for seed in self._seeds():
+            self._score(seed)
         if self.time_limit is not None:
             # Keep a share of the time for improving what the tree search found.
             self.deadline = self.start + self.time_limit * (1 - IMPROVE_SHARE)
@@ -560,6 +565,40 @@ class Search:
         return SearchResult(self.found, self.scored, self.stats, None)
 
     # ------------------------------------------------------------------ anytime improvement
+
+    def _seeds(self) -> list[tuple[str, ...]]:
+        """Stacks scored before the tree search, so it starts with an incumbent a practitioner
+        would put on the shortlist: each platform that alone meets every must-have (with the
+        tools that must stay), best coverage first, and a greedy stack that keeps using a tool
+        already chosen wherever it serves a need."""
+        s = self.s
+        forced = set(s.forced)
+        weight: dict[str, float] = {}
+        for n in s.needs:
+            for t in n.candidates:
+                weight[t] = weight.get(t, 0.0) + n.weight * s.level[(n.capability, t)]
+        musts = [n for n in s.needs if n.must]
+        alone = [
+            t
+            for t in sorted(weight, key=lambda t: (-weight[t], t))
+            if all(s.level.get((n.capability, t), 0) >= n.min_level for n in musts)
+        ][:SEED_PLATFORMS]
+        seeds = [tuple(sorted(forced | {t})) for t in alone]
+        greedy = set(forced)
+        for n in s.needs:
+            if any(t in greedy for t in n.candidates):
+                continue
+            usable = [
+                t
+                for t in n.candidates
+                if s.level[(n.capability, t)] >= (n.min_level if n.must else 1)
+            ]
+            if usable and len(greedy) < s.max_tools:
+                greedy.add(
+                    max(usable, key=lambda t: (weight[t] - s.annual[t] / self.budget * 10, t))
+                )
+        seeds.append(tuple(sorted(greedy)))
+        return seeds
 
     def _improve(self) -> None:
         """When the tree search stops unproven: hill-climb from the stacks it found, one tool
@@ -765,7 +804,9 @@ class Search:
         (every tool that need not stay owns a need) and among the best K."""
         from evaluator.recommend.explain import stack_of
 
-        if not tools or tools in self.seen:
+        if not tools or tools in self.seen or len(tools) > self.s.max_tools:
+            return
+        if not set(self.s.forced) <= set(tools) or not set(tools) <= self.universe:
             return
         self.seen.add(tools)
         self.stats.leaves += 1
