@@ -290,7 +290,12 @@ class Pricing(Model):
     per_user_month_usd: Money | None = Field(
         default=None,
         description="Public list price per named user and month, when the product is sold so; "
-        "with the requirements' scale.users it replaces the band.",
+        "with the requirements' scale.users (or scale.developers) it replaces the band.",
+    )
+    seats: Literal["users", "developers"] = Field(
+        default="users",
+        description="Who needs a seat: every user (BI viewers, identity), or only the "
+        "developers who build with it (dbt Cloud, LLM tracing).",
     )
     estimated: bool = Field(
         default=True,
@@ -472,6 +477,12 @@ class Scale(Model):
     size: Size = Size.MEDIUM
     users: int | None = Field(
         default=None, ge=1, le=10_000_000, description="Named users of per-user priced tools."
+    )
+    developers: int | None = Field(
+        default=None,
+        ge=1,
+        le=1_000_000,
+        description="Data and ML engineers who need a seat in tools sold per developer.",
     )
     budget_usd: Money | None = Field(
         default=None,

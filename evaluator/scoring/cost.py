@@ -67,10 +67,11 @@ def price(tool: Tool, context: Context, stated: Existing | None) -> tuple[float,
         return low * factor, high * factor, f"price unknown: default band for {size} size"
     if p.model is PricingModel.FREE:
         return 0.0, 0.0, "free software"
-    if p.model is PricingModel.PER_USER and req.scale.users is not None:
+    seats = req.scale.developers if p.seats == "developers" else req.scale.users
+    if p.model is PricingModel.PER_USER and seats is not None:
         assert p.per_user_month_usd is not None  # the model validator requires it
-        amount = p.per_user_month_usd * 12 * req.scale.users
-        return amount, amount, f"{req.scale.users} users x list price"
+        amount = p.per_user_month_usd * 12 * seats
+        return amount, amount, f"{seats} {p.seats} x list price"
     kind = "estimate" if p.estimated else "list price"
     return (
         p.annual_usd[0] * factor,
