@@ -115,6 +115,10 @@ class Discovered:
     """Every requirements file found, including ones not chosen."""
 
 
+MAX_FILES = 2_000
+"""Files one command reads at most (a stack, requirements or catalog file each)."""
+
+
 def discover(
     paths: Sequence[Path], *, requirements: Path | None = None, recursive: bool = False
 ) -> Discovered:
@@ -140,6 +144,12 @@ def discover(
         else:
             errors.append(InputError(str(path), None, None, "", msg.NO_SUCH_PATH))
     unique = list({p.resolve(): p for p in reversed(ordered)}.values())[::-1]
+    if len(unique) > MAX_FILES:
+        # Refused before reading any: a comparison of thousands of stacks is no review document,
+        # and each costs a few milliseconds and a few dozen kilobytes to score.
+        message = msg.TOO_MANY_FILES.format(count=len(unique), limit=MAX_FILES)
+        where = ", ".join(str(p) for p in paths)
+        return Discovered((), None, (), (*errors, InputError(where, None, None, "", message)))
     documents, load_errors = load_many(unique)
     errors.extend(load_errors)
     by_kind: dict[str, list[Document]] = {kind: [] for kind in KINDS}

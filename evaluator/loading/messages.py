@@ -288,3 +288,8 @@ RECOMMEND_ROLES_IGNORED = (
     "note: {file} assigns roles; recommend keeps its tools and declared integrations but lets "
     "the scoring model's default owner rule pick who serves each capability"
 )
+
+TOO_MANY_FILES = (
+    "{count:,} files to read, more than the {limit:,} one comparison takes; split the folder "
+    "(or use `stackfit recommend` to search the catalog)"
+)
