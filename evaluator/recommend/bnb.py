@@ -653,7 +653,11 @@ class Search:
             self._stop(bound)
         if self.stats.nodes % CHECK_EVERY == 0:
             if self.deadline is not None and time.perf_counter() >= self.deadline:
-                self._stop(bound)
+                end = None if self.time_limit is None else self.start + self.time_limit
+                if not self.found and end is not None and self.deadline < end:
+                    self.deadline = end  # nothing to improve yet: the tree search goes on
+                else:
+                    self._stop(bound)
             if self.progress is not None:
                 best = self.found[0].evaluation.overall.value if self.found else None
                 self.progress(self.stats, best)
