@@ -31,10 +31,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import itertools
 import json
-import os
-import platform
 import random
 import re
 import statistics
@@ -48,6 +45,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import yaml
 
+from benchmarks.exhaustive import exhaustive as reference
+from benchmarks.recommend_bench import machine
 from evaluator.catalog import Catalog, load_catalog
 from evaluator.loading.files import load_document
 from evaluator.models import Commitment, Requirements
@@ -376,26 +375,9 @@ def sub_catalog(case: Case, catalog: Catalog, size: int) -> Catalog:
 
 
 def exhaustive(case: Case, catalog: Catalog, top: int) -> list[tuple[tuple[str, ...], float]]:
-    """Every stack of the search space scored by evaluate_stack (tests/recommend/test_exact.py's
-    definition): the tools under a running contract, any subset of the others each owning a
-    need, viable, within the cap."""
-    req = case.requirements
-    context = build_context(req, catalog)
-    forced = forced_tools(req)
-    others = sorted(set(catalog.tools) - forced)
-    out = []
-    for n in range(len(others) + 1):
-        for extra in itertools.combinations(others, n):
-            tools = sorted(forced | set(extra))
-            if not tools or (case.max_tools is not None and len(tools) > case.max_tools):
-                continue
-            e = evaluate_stack(stack_of(tools, "x"), context, catalog, today=TODAY)
-            owning = {o for o in e.owners.values() if o is not None}
-            if not e.viable or not set(extra) <= owning:
-                continue
-            out.append((tuple(tools), e.overall.value))
-    out.sort(key=lambda x: (-round(x[1], 9), x[0]))
-    return out[:top]
+    """Every stack of the search space scored by evaluate_stack (benchmarks/exhaustive.py, the
+    definition the exactness tests use too)."""
+    return reference(catalog, case.requirements, today=TODAY, top=top, max_tools=case.max_tools)
 
 
 def exhaustive_checks(cases: list[Case], catalog: Catalog) -> bool:
@@ -440,18 +422,6 @@ def exhaustive_checks(cases: list[Case], catalog: Catalog) -> bool:
 
 
 # --------------------------------------------------------------------------- report
-
-
-def machine() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}"
 
 
 def load() -> str:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import itertools
 import os
 import platform
 import statistics
@@ -27,13 +26,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.exhaustive import exhaustive
 from benchmarks.synthetic import synthetic_catalog, synthetic_requirements
 from evaluator.catalog import Catalog, load_catalog
 from evaluator.loading.files import load_document
 from evaluator.models import Requirements
-from evaluator.recommend.explain import recommend, stack_of
+from evaluator.recommend.explain import recommend
 from evaluator.resources import builtin_stacks_dir
-from evaluator.scoring import build_context, evaluate_stack
 
 TODAY = dt.date(2026, 12, 7)
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,22 +74,12 @@ def exhaustive_check(n: int) -> dict[str, object]:
     for need in data["capabilities"].values():
         need.update(must=False, min_level=1)
     req = type(req).model_validate(data)
-    context = build_context(req, catalog)
     start = time.perf_counter()
     result = recommend(req, catalog, today=TODAY, top=5, explain=False)
     t_search = time.perf_counter() - start
     start = time.perf_counter()
-    scored = []
-    ids = sorted(catalog.tools)
-    for k in range(1, len(ids) + 1):
-        for tools in itertools.combinations(ids, k):
-            e = evaluate_stack(stack_of(tools, "x"), context, catalog, today=TODAY)
-            owning = {o for o in e.owners.values() if o is not None}
-            if e.viable and set(tools) <= owning:
-                scored.append((tuple(tools), e.overall.value))
+    want = [t for t, _ in exhaustive(catalog, req, today=TODAY, top=5)]
     t_all = time.perf_counter() - start
-    scored.sort(key=lambda x: (-round(x[1], 9), x[0]))
-    want = [t for t, _ in scored[:5]]
     got = [r.stack.tools for r in result.results]
     return {
         "tools": n,

@@ -4,12 +4,12 @@ same search space scored by evaluate_stack, and its bound is never below a stack
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import os
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from benchmarks.exhaustive import exhaustive as reference
 from evaluator.catalog import Catalog
 from evaluator.models import Requirements
 from evaluator.recommend.bnb import Search, _State
@@ -37,29 +37,9 @@ def exhaustive(
     max_tools: int | None = None,
 ) -> list[tuple[tuple[str, ...], float]]:
     """Every stack of the search space, scored by evaluate_stack: the reference answer."""
-    context = build_context(req, catalog)
-    contracts = set()
-    if not allow_drop:
-        contracts = {
-            e.tool
-            for e in req.existing
-            if e.commitment.value == "contract" and (e.until is None or e.until >= TODAY)
-        }
-    forced = set(base) | contracts
-    others = sorted(set(catalog.tools) - forced)
-    out = []
-    for n in range(len(others) + 1):
-        for extra in itertools.combinations(others, n):
-            tools = sorted(forced | set(extra))
-            if not tools or (max_tools is not None and len(tools) > max_tools):
-                continue
-            e = evaluate_stack(stack_of(tools, "x"), context, catalog, today=TODAY)
-            owning = {o for o in e.owners.values() if o is not None}
-            if not e.viable or not set(extra) <= owning:
-                continue
-            out.append((tuple(tools), e.overall.value))
-    out.sort(key=lambda x: (-round(x[1], 9), x[0]))
-    return out[:top]
+    return reference(
+        catalog, req, today=TODAY, top=top, base=base, allow_drop=allow_drop, max_tools=max_tools
+    )
 
 
 def check(
