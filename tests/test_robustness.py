@@ -171,7 +171,7 @@ def test_pinned_share_on_the_shipped_example() -> None:
     assert r.seed == 20261126
     assert r.swap is not None
     assert r.swap.blocked == (
-        "Snowflake with Dataiku is not viable, so no weighting ranks it above Databricks end to end"
+        "Open lakehouse is not viable, so no weighting ranks it above Databricks end to end"
     )
 
 

@@ -64,7 +64,7 @@ def suite_mates(a: Tool, b: Tool) -> bool:
     return a.vendor == b.vendor and commercial(a) and commercial(b)
 
 
-OwnerKey = tuple[int, bool, bool, bool, int, str]
+OwnerKey = tuple[int, bool, bool, int, bool, str]
 
 
 _MAIN: dict[int, tuple[Tool, frozenset[str]]] = {}
@@ -87,10 +87,10 @@ def owner_key(tool: Tool, capability: str, existing: frozenset[str], catalog: Ca
     capability is among those at its highest level: Dataform for transformation over Dataflow,
     which is mainly for streaming), then a tool mainly for that kind of job (a governance
     concern goes to a governance tool, not to the transformation tool that also tracks
-    lineage); then a tool the organisation already has (Snowflake under contract stays the
-    warehouse beside an added Trino); then the tool with the fewest capabilities (the
-    specialist over the platform); then by id, so the order of tools in a file never
-    matters."""
+    lineage); then the tool with the fewest capabilities: the one the stack added for that
+    job, not the broadest platform, even one the organisation already has (dbt Cloud added
+    beside a Snowflake under contract does the transformation); then a tool already owned;
+    then by id, so the order of tools in a file never matters."""
     kinds = catalog.capabilities
     main = main_capabilities(tool)
     main_kinds = {kinds[c].kind for c in main if c in kinds}
@@ -98,8 +98,8 @@ def owner_key(tool: Tool, capability: str, existing: frozenset[str], catalog: Ca
         -effective_level(tool, capability),
         capability not in main,
         kinds[capability].kind not in main_kinds,
-        tool.id not in existing,
         len(tool.capabilities),
+        tool.id not in existing,
         tool.id,
     )
 

@@ -104,6 +104,20 @@ def test_specialists_own_the_jobs_they_were_added_for() -> None:
     assert not e.idle
 
 
+def test_a_specialist_added_beside_an_existing_platform_does_its_job() -> None:
+    """Snowflake under contract and dbt Cloud added for transformation: dbt Cloud transforms
+    (issue #12, case 2), and Snowflake keeps the warehouse and its reuse credit."""
+    r = req(
+        capabilities={"warehouse": 5, "transformation": 4},
+        existing=[{"tool": "snowflake", "commitment": "contract", "until": "2028-01-01"}],
+    )
+    e = evaluate(r, stack("snowflake", "dbt-cloud"))
+    assert e.owners["transformation"] == "dbt-cloud"
+    assert e.owners["warehouse"] == "snowflake"
+    assert not e.idle
+    assert {c.key: c.points for c in e.fit.contributions}["reuse.snowflake"] > 0
+
+
 def test_an_existing_tool_that_does_nothing_earns_no_reuse_credit() -> None:
     r = req(
         capabilities={"warehouse": 5, "bi": 3},
