@@ -41,9 +41,14 @@ from evaluator.scoring import params
 from evaluator.scoring.cost import budget
 from evaluator.scoring.evaluate import dominates, evaluate_stack
 from evaluator.scoring.gates import applies, meets
-from evaluator.scoring.glue import concern_support, data_platform, permission_domains, worst_case
+from evaluator.scoring.glue import (
+    carried_by_themselves,
+    data_platform,
+    permission_domains,
+    worst_case,
+)
 from evaluator.scoring.results import Connection, StackEvaluation
-from evaluator.scoring.stackview import StackView, carried, connect, effective_level, suite_mates
+from evaluator.scoring.stackview import StackView, carried, connect, effective_level
 
 EPS = 1e-7
 CHECK_EVERY = 64
@@ -238,17 +243,9 @@ class Search:
         return got
 
     def _self_carried(self, concern: str, a: str, b: str) -> bool:
-        """What glue.carries grants without a hub: both tools support the concern and are
-        wired together (final whatever else joins)."""
-        ta, tb = self.catalog.tools[a], self.catalog.tools[b]
-        if not (concern_support(ta)[concern] and concern_support(tb)[concern]):
-            return False
-        kind = self._link(a, b)[0]
-        if concern == "identity" or kind in ("same", "native") or suite_mates(ta, tb):
-            return True
-        return (
-            concern == "lineage" and "openlineage" in ta.standards and "openlineage" in tb.standards
-        )
+        """What the model grants without a hub (final whatever else joins)."""
+        t = self.catalog.tools
+        return carried_by_themselves(concern, t[a], t[b], self._link(a, b)[0])
 
     def _could_carry(self, cap: str, a: str, b: str) -> bool:
         """Whether some tool of the space could be the hub for cap and carry it to a and b."""

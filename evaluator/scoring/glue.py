@@ -38,19 +38,25 @@ def _flag(concern: str, tool: Tool) -> bool:
     return concern_support(tool)[concern]
 
 
+def carried_by_themselves(concern: str, ta: Tool, tb: Tool, kind: Connection) -> bool:
+    """The part of ``carries`` no hub is needed for: both tools support the concern and are
+    wired together (native, one suite; identity: SSO on both sides; lineage: OpenLineage on
+    both sides). The search's bound reads it too."""
+    if not (_flag(concern, ta) and _flag(concern, tb)):
+        return False
+    if concern == "identity" or kind in ("same", "native") or suite_mates(ta, tb):
+        return True
+    return concern == "lineage" and "openlineage" in ta.standards and "openlineage" in tb.standards
+
+
 def carries(view: StackView, concern: str, a: str, b: str) -> bool:
     """A concern carries across a boundary when both tools support it and are wired together
     (native integration or one vendor's suite; for lineage, OpenLineage on both sides; for
     identity, SSO on both sides), or when the stack's tool for that concern reaches both: for
     lineage, audit and identity (access control) through integrations documented to carry it,
     for automation (the orchestrator) through any integration that needs no custom code."""
-    ta, tb = view.tools[a], view.tools[b]
-    if _flag(concern, ta) and _flag(concern, tb):
-        kind, _ = view.connection(a, b)
-        if concern == "identity" or kind in ("same", "native") or suite_mates(ta, tb):
-            return True
-        if concern == "lineage" and "openlineage" in ta.standards and "openlineage" in tb.standards:
-            return True
+    if carried_by_themselves(concern, view.tools[a], view.tools[b], view.connection(a, b)[0]):
+        return True
     hub_capability = params.CONCERN_HUB.get(concern)
     hub = view.hub(hub_capability) if hub_capability else None
     if hub is None:
