@@ -303,45 +303,80 @@ def run_case(case: Case, catalog: Catalog, limit: float) -> dict[str, Any]:
         "infeasible": r.infeasible,
         "sanity": None,
     }
-    if s.proven and not r.results:
-        # Proven that no viable stack exists: try a few by hand.
-        fails = []
-        for stack in sanity_stacks(case, catalog):
-            ok, gates, _ = in_space(stack, case, catalog)
-            if ok:
-                record["sanity"] = f"CONTRADICTION: {', '.join(stack)} is viable"
-                break
-            fails.append("/".join(gates) or "outside the space")
-        else:
-            why = r.infeasible or "proven by the search"
-            record["sanity"] = (
-                f"{why}; hand-built stacks fail: {'; '.join(fails) or '-'}"
-                f"{forced_fail(case, catalog)}"
-            )
+    if not r.results:
+        record["sanity"] = cross_check(case, catalog, r.infeasible, proven=s.proven)
     return record
 
 
-def forced_fail(case: Case, catalog: Catalog) -> str:
-    """Whether a tool under contract fails a gate by itself whatever single tool joins it (a
-    likely reason for no viable stack)."""
-    forced = forced_tools(case.requirements)
-    if not forced:
-        return ""
+def cross_check(case: Case, catalog: Catalog, infeasible: str | None, *, proven: bool) -> str:
+    """For a file without a stack: the hand-built stacks scored by evaluate_stack, and what
+    rules the space out. When the search proved there is none, a viable hand-built stack inside
+    the space is a contradiction (a bug)."""
+    fails = []
+    for stack in sanity_stacks(case, catalog):
+        ok, gates, overall = in_space(stack, case, catalog)
+        if ok:
+            if proven:
+                return f"CONTRADICTION: {', '.join(stack)} is viable"
+            return f"a viable stack exists: {', '.join(stack)} ({overall:.2f})"
+        fails.append("/".join(gates) or "outside the space")
+    why = infeasible or ("proven by the search" if proven else "not proven")
+    notes = [why, f"hand-built stacks fail: {'; '.join(fails) or '-'}", *blockers(case, catalog)]
+    return "; ".join(notes)
+
+
+def _stuck(
+    base: set[str], subjects: set[str], usable: list[str], case: Case, catalog: Catalog
+) -> set[tuple[str, str]]:
+    """The gates that tools ``subjects`` of stack ``base`` fail whatever single usable tool
+    joins it (empty when some tool lifts them all)."""
     context = build_context(case.requirements, catalog)
-    usable = [t.id for t in catalog.tools.values() if not tool_gate_violations(t, context)]
     stuck: set[tuple[str, str]] | None = None
     for extra in [None, *usable]:
-        tools = sorted(forced | ({extra} if extra else set()))
+        tools = sorted(base | ({extra} if extra else set()))
         e = evaluate_stack(stack_of(tools, "x"), context, catalog, today=TODAY)
-        failing: set[tuple[str, str]] = {
-            (v.subject, v.gate) for v in e.violations if v.subject in forced
-        }
+        failing = {(v.subject, str(v.gate)) for v in e.violations if v.subject in subjects}
         stuck = failing if stuck is None else stuck & failing
         if not stuck:
-            return ""
-    assert stuck is not None
-    named = ", ".join(f"{t} ({g})" for t, g in sorted(stuck))
-    return f"; under contract and failing with each of {len(usable)} usable tools added: {named}"
+            return set()
+    return stuck or set()
+
+
+def blockers(case: Case, catalog: Catalog, most: int = 5) -> list[str]:
+    """Likely reasons for no viable stack: a tool under contract, or every candidate (at most
+    ``most`` of them) of a must-have, failing a gate whatever single usable tool joins it (any
+    stack of the space holds them, so a governance tool would have to lift it)."""
+    req = case.requirements
+    context = build_context(req, catalog)
+    usable = [t.id for t in catalog.tools.values() if not tool_gate_violations(t, context)]
+    forced = forced_tools(req)
+    out = []
+    if forced:
+        stuck = _stuck(forced, forced, usable, case, catalog)
+        if stuck:
+            named = ", ".join(f"{t} ({g})" for t, g in sorted(stuck))
+            out.append(f"under contract, failing with each of {len(usable)} usable tools: {named}")
+    for n in context.needs:
+        if not n.must:
+            continue
+        cands = [
+            t
+            for t in usable
+            if effective_level(catalog.tools[t], n.capability) >= n.min_level and t not in forced
+        ]
+        if not cands or len(cands) > most:
+            continue
+        stuck_each = [_stuck(forced | {c}, {c}, usable, case, catalog) for c in cands]
+        if all(stuck_each):
+            named = ", ".join(
+                f"{c} ({'/'.join(sorted({g for _, g in st}))})"
+                for c, st in zip(cands, stuck_each, strict=True)
+            )
+            out.append(
+                f"must-have {n.capability} at level {n.min_level}: each candidate fails with "
+                f"each usable tool: {named}"
+            )
+    return out
 
 
 # --------------------------------------------------------------------------- exhaustive check
@@ -552,7 +587,8 @@ def summary(records: list[dict[str, Any]], limit: float) -> str:
     if none_unproven:
         lines += ["", "Stopped unproven without a stack (allowed, counted):", ""]
         lines += [
-            f"- {r['name']}: {r['nodes']:,} nodes, bound {fmt(r['bound'])}" for r in none_unproven
+            f"- {r['name']}: {r['nodes']:,} nodes, bound {fmt(r['bound'])}; {r['sanity']}"
+            for r in none_unproven
         ]
     if none_proven:
         lines += ["", "Proven to have no viable stack, with the cross-check:", ""]
