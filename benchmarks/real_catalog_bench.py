@@ -65,6 +65,7 @@ SUB_CATALOG_TOOLS = 9
 EXHAUSTIVE_FILES = 3
 FIRST_ANSWER_TARGET = 1.0
 PROOF_TARGET = 2.0
+NEED_GROUPS = ((1, 3), (4, 7), (8, 11), (12, 15), (16, 99))
 
 DEPLOYMENTS: list[list[str] | None] = [
     None,
@@ -285,6 +286,7 @@ def run_case(case: Case, catalog: Catalog, limit: float) -> dict[str, Any]:
     record: dict[str, Any] = {
         "name": case.name,
         "seed": case.seed,
+        "limit": limit,
         "needs": len(req.capabilities),
         "musts": sum(1 for n in req.capabilities.values() if n.must),
         "in_use": sum(1 for e in req.existing if e.commitment is Commitment.IN_USE),
@@ -562,6 +564,7 @@ def summary(records: list[dict[str, Any]], limit: float) -> str:
         f"{'met' if proven_in >= 0.99 * total else 'missed'}",
         f"- maximum proof time: {max(proofs):.3f} s" if proofs else "- maximum proof time: -",
     ]
+    lines += ["", *breakdown(records)]
 
     def badness(r: dict[str, Any]) -> tuple[float, ...]:
         a = answer_time(r)
@@ -596,6 +599,38 @@ def summary(records: list[dict[str, Any]], limit: float) -> str:
     return "\n".join(lines)
 
 
+def breakdown(records: list[dict[str, Any]]) -> list[str]:
+    """Proven and found shares by the number of needs and by the existing tools."""
+
+    def existing(r: dict[str, Any]) -> str:
+        if r["contract"]:
+            return "a tool under contract"
+        return "tools in use only" if r["in_use"] else "no existing tool"
+
+    groups: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    for r in records:
+        n = int(r["needs"])
+        by_needs = (0, next(f"{a}-{b} needs" for a, b in NEED_GROUPS if a <= n <= b))
+        by_existing = (1, existing(r))
+        for key in (by_needs, by_existing):
+            groups.setdefault(key, []).append(r)
+    order = [f"{a}-{b} needs" for a, b in NEED_GROUPS]
+    order += ["no existing tool", "tools in use only", "a tool under contract"]
+    lines = [
+        "| group | files | proven | viable stack found | median time to proof s |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for (_, label), rs in sorted(groups.items(), key=lambda kv: order.index(kv[0][1])):
+        proven = [float(r["seconds"]) for r in rs if r["proven"]]
+        found = sum(1 for r in rs if r["found"])
+        med = f"{statistics.median(proven):.3f}" if proven else "-"
+        lines.append(
+            f"| {label} | {len(rs)} | {100 * len(proven) / len(rs):.0f} % | "
+            f"{100 * found / len(rs):.0f} % | {med} |"
+        )
+    return lines
+
+
 def fmt(value: float | None, digits: int = 2) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
@@ -619,7 +654,12 @@ def main() -> None:
     parser.add_argument("--dump", type=Path, help="write the requirements files as YAML here")
     parser.add_argument("--json", type=Path, help="write every file's figures as JSON here")
     parser.add_argument("--verbose", action="store_true", help="a line per file as it runs")
+    parser.add_argument("--summarize", type=Path, help="print the summary of a --json file")
     args = parser.parse_args()
+    if args.summarize:
+        saved = json.loads(args.summarize.read_text())
+        print(summary(saved, args.limit or float(saved[0].get("limit", 2.0))))
+        return
     files = args.files if args.files is not None else (12 if args.quick else 300)
     limit = args.limit if args.limit is not None else (1.0 if args.quick else 2.0)
 
