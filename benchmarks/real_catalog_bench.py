@@ -64,6 +64,7 @@ SUB_CATALOG_TOOLS = 9
 EXHAUSTIVE_FILES = 3
 FIRST_ANSWER_TARGET = 1.0
 PROOF_TARGET = 2.0
+NEED_GROUPS = ((1, 3), (4, 7), (8, 11), (12, 15), (16, 99))
 
 DEPLOYMENTS: list[list[str] | None] = [
     None,
@@ -284,6 +285,7 @@ def run_case(case: Case, catalog: Catalog, limit: float) -> dict[str, Any]:
     record: dict[str, Any] = {
         "name": case.name,
         "seed": case.seed,
+        "limit": limit,
         "needs": len(req.capabilities),
         "musts": sum(1 for n in req.capabilities.values() if n.must),
         "in_use": sum(1 for e in req.existing if e.commitment is Commitment.IN_USE),
@@ -302,45 +304,80 @@ def run_case(case: Case, catalog: Catalog, limit: float) -> dict[str, Any]:
         "infeasible": r.infeasible,
         "sanity": None,
     }
-    if s.proven and not r.results:
-        # Proven that no viable stack exists: try a few by hand.
-        fails = []
-        for stack in sanity_stacks(case, catalog):
-            ok, gates, _ = in_space(stack, case, catalog)
-            if ok:
-                record["sanity"] = f"CONTRADICTION: {', '.join(stack)} is viable"
-                break
-            fails.append("/".join(gates) or "outside the space")
-        else:
-            why = r.infeasible or "proven by the search"
-            record["sanity"] = (
-                f"{why}; hand-built stacks fail: {'; '.join(fails) or '-'}"
-                f"{forced_fail(case, catalog)}"
-            )
+    if not r.results:
+        record["sanity"] = cross_check(case, catalog, r.infeasible, proven=s.proven)
     return record
 
 
-def forced_fail(case: Case, catalog: Catalog) -> str:
-    """Whether a tool under contract fails a gate by itself whatever single tool joins it (a
-    likely reason for no viable stack)."""
-    forced = forced_tools(case.requirements)
-    if not forced:
-        return ""
+def cross_check(case: Case, catalog: Catalog, infeasible: str | None, *, proven: bool) -> str:
+    """For a file without a stack: the hand-built stacks scored by evaluate_stack, and what
+    rules the space out. When the search proved there is none, a viable hand-built stack inside
+    the space is a contradiction (a bug)."""
+    fails = []
+    for stack in sanity_stacks(case, catalog):
+        ok, gates, overall = in_space(stack, case, catalog)
+        if ok:
+            if proven:
+                return f"CONTRADICTION: {', '.join(stack)} is viable"
+            return f"a viable stack exists: {', '.join(stack)} ({overall:.2f})"
+        fails.append("/".join(gates) or "outside the space")
+    why = infeasible or ("proven by the search" if proven else "not proven")
+    notes = [why, f"hand-built stacks fail: {'; '.join(fails) or '-'}", *blockers(case, catalog)]
+    return "; ".join(notes)
+
+
+def _stuck(
+    base: set[str], subjects: set[str], usable: list[str], case: Case, catalog: Catalog
+) -> set[tuple[str, str]]:
+    """The gates that tools ``subjects`` of stack ``base`` fail whatever single usable tool
+    joins it (empty when some tool lifts them all)."""
     context = build_context(case.requirements, catalog)
-    usable = [t.id for t in catalog.tools.values() if not tool_gate_violations(t, context)]
     stuck: set[tuple[str, str]] | None = None
     for extra in [None, *usable]:
-        tools = sorted(forced | ({extra} if extra else set()))
+        tools = sorted(base | ({extra} if extra else set()))
         e = evaluate_stack(stack_of(tools, "x"), context, catalog, today=TODAY)
-        failing: set[tuple[str, str]] = {
-            (v.subject, v.gate) for v in e.violations if v.subject in forced
-        }
+        failing = {(v.subject, str(v.gate)) for v in e.violations if v.subject in subjects}
         stuck = failing if stuck is None else stuck & failing
         if not stuck:
-            return ""
-    assert stuck is not None
-    named = ", ".join(f"{t} ({g})" for t, g in sorted(stuck))
-    return f"; under contract and failing with each of {len(usable)} usable tools added: {named}"
+            return set()
+    return stuck or set()
+
+
+def blockers(case: Case, catalog: Catalog, most: int = 5) -> list[str]:
+    """Likely reasons for no viable stack: a tool under contract, or every candidate (at most
+    ``most`` of them) of a must-have, failing a gate whatever single usable tool joins it (any
+    stack of the space holds them, so a governance tool would have to lift it)."""
+    req = case.requirements
+    context = build_context(req, catalog)
+    usable = [t.id for t in catalog.tools.values() if not tool_gate_violations(t, context)]
+    forced = forced_tools(req)
+    out = []
+    if forced:
+        stuck = _stuck(forced, forced, usable, case, catalog)
+        if stuck:
+            named = ", ".join(f"{t} ({g})" for t, g in sorted(stuck))
+            out.append(f"under contract, failing with each of {len(usable)} usable tools: {named}")
+    for n in context.needs:
+        if not n.must:
+            continue
+        cands = [
+            t
+            for t in usable
+            if effective_level(catalog.tools[t], n.capability) >= n.min_level and t not in forced
+        ]
+        if not cands or len(cands) > most:
+            continue
+        stuck_each = [_stuck(forced | {c}, {c}, usable, case, catalog) for c in cands]
+        if all(stuck_each):
+            named = ", ".join(
+                f"{c} ({'/'.join(sorted({g for _, g in st}))})"
+                for c, st in zip(cands, stuck_each, strict=True)
+            )
+            out.append(
+                f"must-have {n.capability} at level {n.min_level}: each candidate fails with "
+                f"each usable tool: {named}"
+            )
+    return out
 
 
 # --------------------------------------------------------------------------- exhaustive check
@@ -497,6 +534,7 @@ def summary(records: list[dict[str, Any]], limit: float) -> str:
         f"{'met' if proven_in >= 0.99 * total else 'missed'}",
         f"- maximum proof time: {max(proofs):.3f} s" if proofs else "- maximum proof time: -",
     ]
+    lines += ["", *breakdown(records)]
 
     def badness(r: dict[str, Any]) -> tuple[float, ...]:
         a = answer_time(r)
@@ -522,12 +560,45 @@ def summary(records: list[dict[str, Any]], limit: float) -> str:
     if none_unproven:
         lines += ["", "Stopped unproven without a stack (allowed, counted):", ""]
         lines += [
-            f"- {r['name']}: {r['nodes']:,} nodes, bound {fmt(r['bound'])}" for r in none_unproven
+            f"- {r['name']}: {r['nodes']:,} nodes, bound {fmt(r['bound'])}; {r['sanity']}"
+            for r in none_unproven
         ]
     if none_proven:
         lines += ["", "Proven to have no viable stack, with the cross-check:", ""]
         lines += [f"- {r['name']}: {r['sanity']}" for r in none_proven]
     return "\n".join(lines)
+
+
+def breakdown(records: list[dict[str, Any]]) -> list[str]:
+    """Proven and found shares by the number of needs and by the existing tools."""
+
+    def existing(r: dict[str, Any]) -> str:
+        if r["contract"]:
+            return "a tool under contract"
+        return "tools in use only" if r["in_use"] else "no existing tool"
+
+    groups: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    for r in records:
+        n = int(r["needs"])
+        by_needs = (0, next(f"{a}-{b} needs" for a, b in NEED_GROUPS if a <= n <= b))
+        by_existing = (1, existing(r))
+        for key in (by_needs, by_existing):
+            groups.setdefault(key, []).append(r)
+    order = [f"{a}-{b} needs" for a, b in NEED_GROUPS]
+    order += ["no existing tool", "tools in use only", "a tool under contract"]
+    lines = [
+        "| group | files | proven | viable stack found | median time to proof s |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for (_, label), rs in sorted(groups.items(), key=lambda kv: order.index(kv[0][1])):
+        proven = [float(r["seconds"]) for r in rs if r["proven"]]
+        found = sum(1 for r in rs if r["found"])
+        med = f"{statistics.median(proven):.3f}" if proven else "-"
+        lines.append(
+            f"| {label} | {len(rs)} | {100 * len(proven) / len(rs):.0f} % | "
+            f"{100 * found / len(rs):.0f} % | {med} |"
+        )
+    return lines
 
 
 def fmt(value: float | None, digits: int = 2) -> str:
@@ -553,7 +624,12 @@ def main() -> None:
     parser.add_argument("--dump", type=Path, help="write the requirements files as YAML here")
     parser.add_argument("--json", type=Path, help="write every file's figures as JSON here")
     parser.add_argument("--verbose", action="store_true", help="a line per file as it runs")
+    parser.add_argument("--summarize", type=Path, help="print the summary of a --json file")
     args = parser.parse_args()
+    if args.summarize:
+        saved = json.loads(args.summarize.read_text())
+        print(summary(saved, args.limit or float(saved[0].get("limit", 2.0))))
+        return
     files = args.files if args.files is not None else (12 if args.quick else 300)
     limit = args.limit if args.limit is not None else (1.0 if args.quick else 2.0)
 
