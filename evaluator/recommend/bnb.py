@@ -38,11 +38,12 @@ from dataclasses import dataclass, field
 from evaluator.models import DATA_AT_REST_ROLES, Control, Stack
 from evaluator.recommend.space import NeedInfo, Space
 from evaluator.scoring import params
-from evaluator.scoring.cost import budget
+from evaluator.scoring.cost import budget, glue_line
 from evaluator.scoring.evaluate import dominates, evaluate_stack
 from evaluator.scoring.gates import applies, meets
 from evaluator.scoring.glue import (
     carried_by_themselves,
+    crosses_teams,
     data_platform,
     permission_domains,
     worst_case,
@@ -136,8 +137,6 @@ class Search:
         self.catalog = space.catalog
         self.weights = req.weights.normalised()
         self.budget = budget(ctx)
-        self.rate = req.rates.person_day_usd
-        self.glue_factor = params.SIZE_OPS_FACTOR[req.scale.size.value]
         self.total = ctx.total_weight
         worst = worst_case(ctx)
         self.norm = 100.0 / worst if worst > 0 else 0.0
@@ -271,9 +270,7 @@ class Search:
             else:
                 points = self._cheapest(a, b)
                 src, dst = handoff
-                teams = self.ctx.teams_of_stage
-                ta, tb = teams.get(src, frozenset()), teams.get(dst, frozenset())
-                if ta and tb and not ta & tb:
+                if crosses_teams(self.ctx, src, dst):
                     points += params.TEAM_HANDOFF_POINTS
                 pending: dict[str, float] = {}
                 for c in self.ctx.handoff_concerns[handoff]:
@@ -362,7 +359,7 @@ class Search:
                 open_needs[t] = open_needs.get(t, 0) + 1
         reuse = 0.0
         annual = sum(s.annual[t] for t in st.tools)
-        annual += glue_points * params.DAYS_PER_POINT * self.rate * self.glue_factor
+        annual += glue_line(glue_points * params.DAYS_PER_POINT, self.ctx).middle
         working = {o for o in st.owners.values() if o is not None}
         for tool, points in s.reuse.items():
             if tool in working or open_needs.get(tool, 0) > 0:

@@ -12,6 +12,7 @@ from evaluator.models import Requirements, Stack
 from evaluator.recommend.bnb import Found, Search, SearchResult, Stats
 from evaluator.recommend.space import Space, build_space
 from evaluator.scoring import build_context, evaluate_stack
+from evaluator.scoring.evaluate import dominates
 from evaluator.scoring.results import StackEvaluation
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ def explain_result(
                 rank=rank,
                 stack=named,
                 evaluation=evaluation,
-                pareto=not any(_dominates(o.evaluation, f.evaluation) for o in result.scored),
+                pareto=not any(dominates(o.evaluation, f.evaluation) for o in result.scored),
                 roles=_roles(space, f),
                 runner_up=_runner_ups(space, f) if explain else (),
             )
@@ -135,7 +136,7 @@ def explain_result(
     front = [
         f
         for f in result.scored
-        if not any(_dominates(o.evaluation, f.evaluation) for o in result.scored)
+        if not any(dominates(o.evaluation, f.evaluation) for o in result.scored)
     ]
     front.sort(key=lambda f: (-round(f.evaluation.overall.value, 9), f.tools))
     pareto = [
@@ -153,12 +154,6 @@ def explain_result(
         infeasible=result.infeasible,
         search_space=SEARCH_SPACE,
     )
-
-
-def _dominates(a: StackEvaluation, b: StackEvaluation) -> bool:
-    from evaluator.scoring.evaluate import dominates
-
-    return dominates(a, b)
 
 
 SEARCH_SPACE = (

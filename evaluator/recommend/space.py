@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from evaluator.models import Commitment, Stack, Tool
 from evaluator.scoring import params
 from evaluator.scoring.context import Context
-from evaluator.scoring.cost import hosting, infrastructure, operations_days, price
+from evaluator.scoring.cost import dropped_lines, tool_line
 from evaluator.scoring.fit import commitment_share, contract_active
 from evaluator.scoring.gates import tool_gate_violations
 from evaluator.scoring.lockin import closedness
@@ -117,27 +117,17 @@ def build_space(
     needs = _decision_order(needs, context.handoffs)
     universe = set(forced) | {t for n in needs for t in n.candidates}
     stated = {e.tool: e for e in req.existing}
-    annual = {}
-    for tid in sorted(universe | existing):
-        tool = catalog.tools[tid]
-        how = hosting(tool, context)
-        low, high, _ = price(tool, context, stated.get(tid))
-        days, _ = operations_days(tool, how, context)
-        infra = sum(infrastructure(tool, how, context)) / 2
-        annual[tid] = (low + high) / 2 + infra + days * req.rates.person_day_usd
+    annual = {
+        tid: tool_line(catalog.tools[tid], context, stated.get(tid), False).middle
+        for tid in sorted(universe | existing)
+    }
     shares = {e.tool: commitment_share(e, today) for e in req.existing}
     pool = sum(shares.values())
     reuse = {t: params.REUSE_POINTS * s / pool for t, s in shares.items()} if pool else {}
-    dropped: dict[str, float] = {}
-    horizon = req.rates.horizon_years
-    for e in req.existing:
-        from evaluator.scoring.fit import remaining_years
-
-        amount = (e.migration_days or 0.0) * req.rates.person_day_usd / horizon
-        if e.commitment is Commitment.CONTRACT and contract_active(e.until, today):
-            low, high, _ = price(catalog.tools[e.tool], context, e)
-            amount += (low + high) / 2 * min(remaining_years(e, today), horizon) / horizon
-        dropped[e.tool] = amount
+    dropped = {
+        e.tool: sum(line.middle for line in dropped_lines(e, catalog.tools[e.tool], context, today))
+        for e in req.existing
+    }
     space = Space(
         catalog=catalog,
         context=context,

@@ -126,73 +126,86 @@ def _band(low: float, high: float, context: Context) -> str:
     return f"{rates.currency} {low * rates.per_usd:,.0f}-{high * rates.per_usd:,.0f}"
 
 
+def tool_line(tool: Tool, context: Context, stated: Existing | None, idle: bool) -> Line:
+    """What one tool of the stack costs a year: its price, its infrastructure when run
+    in-house, and the people it takes."""
+    how = hosting(tool, context)
+    low, high, why = price(tool, context, stated)
+    days, ops_why = operations_days(tool, how, context)
+    ops = days * context.requirements.rates.person_day_usd
+    infra_low, infra_high = infrastructure(tool, how, context)
+    infra = f" + infrastructure {_band(infra_low, infra_high, context)}" if infra_high > 0 else ""
+    note = " (idle: serves no need)" if idle else ""
+    total_low, total_high = low + ops + infra_low, high + ops + infra_high
+    return Line(
+        key=f"tool.{tool.id}",
+        low=total_low,
+        high=total_high,
+        reason=f"{tool.id}, {how}{note}: {_band(low, high, context)} ({why}){infra} + {days:g} person-days ({ops_why}) = {_band(total_low, total_high, context)} a year",
+    )
+
+
+def glue_line(glue_days: float, context: Context) -> Line:
+    """Glue effort priced at the person-day rate, scaled by size like operations."""
+    size = context.requirements.scale.size.value
+    factor = params.SIZE_OPS_FACTOR[size]
+    amount = glue_days * factor * context.requirements.rates.person_day_usd
+    scaled = f" x{factor:g} for size {size}" if factor != 1 else ""
+    return Line(
+        key="glue",
+        low=amount,
+        high=amount,
+        reason=f"glue: {glue_days:.1f} person-days a year{scaled} = {_money(amount, context)}",
+    )
+
+
+def dropped_lines(item: Existing, tool: Tool, context: Context, today: dt.date) -> list[Line]:
+    """What leaving an existing tool out still costs a year: a running contract's payments
+    over the share of the horizon it still covers, and a stated migration effort."""
+    rates = context.requirements.rates
+    horizon = rates.horizon_years
+    out: list[Line] = []
+    if item.commitment.value == "contract" and contract_active(item.until, today):
+        years = remaining_years(item, today)
+        spread = min(years, horizon) / horizon
+        low, high, why = price(tool, context, item)
+        if spread > 0 and high > 0:
+            out.append(
+                Line(
+                    key=f"contract.{item.tool}",
+                    low=low * spread,
+                    high=high * spread,
+                    reason=f"dropped {item.tool} still paid for {years:.1f} of {horizon} years ({why}): {_band(low * spread, high * spread, context)} a year",
+                )
+            )
+    if item.migration_days:
+        amount = item.migration_days * rates.person_day_usd / horizon
+        out.append(
+            Line(
+                key=f"migration.{item.tool}",
+                low=amount,
+                high=amount,
+                reason=f"migrating off {item.tool}: {item.migration_days:g} person-days over {horizon} years = {_money(amount, context)} a year",
+            )
+        )
+    return out
+
+
 def cost_lines(
     view: StackView, context: Context, catalog: Catalog, today: dt.date, glue_days: float
 ) -> list[Line]:
     req = context.requirements
-    rate = req.rates.person_day_usd
-    horizon = req.rates.horizon_years
     stated = {e.tool: e for e in req.existing}
     idle = set(view.idle)
-    out: list[Line] = []
-    for tool_id, tool in view.tools.items():
-        how = hosting(tool, context)
-        low, high, why = price(tool, context, stated.get(tool_id))
-        days, ops_why = operations_days(tool, how, context)
-        ops = days * rate
-        infra_low, infra_high = infrastructure(tool, how, context)
-        infra = (
-            f" + infrastructure {_band(infra_low, infra_high, context)}" if infra_high > 0 else ""
-        )
-        note = " (idle: serves no need)" if tool_id in idle else ""
-        total_low, total_high = low + ops + infra_low, high + ops + infra_high
-        out.append(
-            Line(
-                key=f"tool.{tool_id}",
-                low=total_low,
-                high=total_high,
-                reason=f"{tool_id}, {how}{note}: {_band(low, high, context)} ({why}){infra} + {days:g} person-days ({ops_why}) = {_band(total_low, total_high, context)} a year",
-            )
-        )
+    out = [
+        tool_line(tool, context, stated.get(tool_id), tool_id in idle)
+        for tool_id, tool in view.tools.items()
+    ]
     if glue_days > 0:
-        size = req.scale.size.value
-        factor = params.SIZE_OPS_FACTOR[size]
-        amount = glue_days * factor * rate
-        scaled = f" x{factor:g} for size {size}" if factor != 1 else ""
-        out.append(
-            Line(
-                key="glue",
-                low=amount,
-                high=amount,
-                reason=f"glue: {glue_days:.1f} person-days a year{scaled} = {_money(amount, context)}",
-            )
-        )
+        out.append(glue_line(glue_days, context))
     for item in sorted(req.existing, key=lambda e: e.tool):
-        if item.tool in view.tools:
-            continue
-        if item.commitment.value == "contract" and contract_active(item.until, today):
-            years = remaining_years(item, today)
-            spread = min(years, horizon) / horizon
-            low, high, why = price(catalog.tools[item.tool], context, item)
-            if spread > 0 and high > 0:
-                out.append(
-                    Line(
-                        key=f"contract.{item.tool}",
-                        low=low * spread,
-                        high=high * spread,
-                        reason=f"dropped {item.tool} still paid for {years:.1f} of {horizon} years ({why}): {_band(low * spread, high * spread, context)} a year",
-                    )
-                )
-        if item.migration_days:
-            amount = item.migration_days * rate / horizon
-            out.append(
-                Line(
-                    key=f"migration.{item.tool}",
-                    low=amount,
-                    high=amount,
-                    reason=f"migrating off {item.tool}: {item.migration_days:g} person-days over {horizon} years = {_money(amount, context)} a year",
-                )
-            )
+        if item.tool not in view.tools:
+            out.extend(dropped_lines(item, catalog.tools[item.tool], context, today))
     return out
 
 

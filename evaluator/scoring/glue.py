@@ -95,6 +95,13 @@ def route(view: StackView, a: str, b: str) -> tuple[Connection, tuple[str, ...]]
     return best
 
 
+def crosses_teams(context: Context, source_stage: str, target_stage: str) -> bool:
+    """Whether a handoff passes between teams that share neither stage."""
+    teams_a = context.teams_of_stage.get(source_stage, frozenset())
+    teams_b = context.teams_of_stage.get(target_stage, frozenset())
+    return bool(teams_a and teams_b and not teams_a & teams_b)
+
+
 def handoffs(view: StackView, context: Context) -> list[Handoff]:
     out = []
     for source_stage, target_stage in context.handoffs:
@@ -107,9 +114,7 @@ def handoffs(view: StackView, context: Context) -> list[Handoff]:
         if kind != "same":  # one tool on both sides: nothing to glue
             concerns = context.handoff_concerns[(source_stage, target_stage)]
             broken = tuple(c for c in concerns if not carries(view, c, a, b))
-            teams_a = context.teams_of_stage.get(source_stage, frozenset())
-            teams_b = context.teams_of_stage.get(target_stage, frozenset())
-            team_boundary = bool(teams_a and teams_b and not teams_a & teams_b)
+            team_boundary = crosses_teams(context, source_stage, target_stage)
         points = (
             params.CONNECTION_POINTS[kind]
             + sum(params.concern_points(c, context.posture) for c in broken)
