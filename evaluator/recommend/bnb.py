@@ -15,13 +15,19 @@ best (a relaxation of the model; leaves are scored by ``evaluate_stack`` itself)
   boundary, and every concern that no governance tool could carry across it; once a concern's
   governance tool is decided, its breaks and its attachments to the stage tools are exact; the
   permission systems once the access-control tool is decided;
-- lock-in: decided needs at the lowest vendor concentration;
+- lock-in: decided needs at the vendor concentration of the decided work (its shares of all
+  the needs' weight: the final shares are at least these, so the concentration only grows);
 - cost: the tools in the stack, dropped investments that can no longer come back, the glue
   above priced; the concave cost curve 100 A / (A + B) lets what is still to come be charged
-  at its least slope;
-- each undecided need adds the best of its options: its fit less the least lock-in, its cost
-  beyond its cheapest option and the glue of its handoffs to decided stages (a governance
-  need: of the concern breaks and attachments its tool would leave).
+  at its least slope: that at the largest yearly cost a completion could reach or, once a K-th
+  best is known, at the cut above which no completion could reach it even with everything
+  else at its best;
+- each undecided need adds the best of its options: its fit less the least lock-in (at the
+  decided concentration), its cost beyond its cheapest option and the glue of its handoffs to
+  decided stages, with the breaks of the concerns whose governance tool is decided and a share
+  of that tool's attachment to a new stage tool (a governance need: of the concern breaks and
+  attachments its tool would leave on what is decided); every glue point is also priced into
+  the cost at the slope above.
 
 Each term can only fall as the stack is completed, so pruning a node whose bound is below the
 K-th best found never loses a result; ``tests/recommend/test_exact.py`` checks this against
@@ -137,6 +143,8 @@ class Search:
         self.catalog = space.catalog
         self.weights = req.weights.normalised()
         self.budget = budget(ctx)
+        self.point_usd = glue_line(params.DAYS_PER_POINT, ctx).middle
+        """What one glue point adds to the yearly cost (glue effort is priced linearly)."""
         self.total = ctx.total_weight
         worst = worst_case(ctx)
         self.norm = 100.0 / worst if worst > 0 else 0.0
@@ -286,6 +294,17 @@ class Search:
             self.pair_memo[key] = got
         return got
 
+    def _pair_with(
+        self, a: str, b: str, handoff: tuple[str, str], owners: dict[str, str | None]
+    ) -> float:
+        """A handoff's points whatever the undecided governance tools: ``_pair``'s, plus the
+        breaks of the concerns whose hub is decided (exact for those)."""
+        points, pending = self._pair(a, b, handoff)
+        for cap, p in pending.items():
+            if cap in owners:
+                points += self._hub_breaks(owners[cap], cap, a, b, p)
+        return points
+
     def _hub_breaks(self, hub: str | None, cap: str, a: str, b: str, pending: float) -> float:
         """Of a handoff's concerns only hub capability cap could carry, the points they cost
         with this tool as the hub (all of them when it bridges nothing)."""
@@ -345,12 +364,18 @@ class Search:
         decided, undecided = s.needs[:k], s.needs[k:]
         fit = 0.0
         lock = 0.0
+        by_vendor: dict[str, float] = {}
         for n in decided:
             o = st.owners[n.capability]
             if o is not None:
                 fit += n.coverage * s.level[(n.capability, o)] / 3
                 lock += n.weight * s.closed[o]
-        lock_floor = 100.0 * lock / self.total * 0.5
+                vendor = self.catalog.tools[o].vendor
+                by_vendor[vendor] = by_vendor.get(vendor, 0.0) + n.weight
+        # The vendor concentration can only grow as needs are decided: the decided work's
+        # shares of all the needs' weight are a floor under the final shares.
+        concentration = 0.5 + 0.5 * sum((w / self.total) ** 2 for w in by_vendor.values())
+        lock_floor = 100.0 * lock / self.total * concentration
         glue_points = self._decided_glue(st)
         glue_floor = glue_points * self.norm
         open_needs: dict[str, int] = {}
@@ -375,32 +400,52 @@ class Search:
             annual += cheapest
             most += max(shares, default=0.0) - cheapest
         b = self.budget
-        slope = 100.0 * b / (annual + most + b) ** 2
-        value = (
-            wf * (fit + reuse)
-            + wg * (100.0 - glue_floor)
-            + wl * (100.0 - lock_floor)
-            + wc * (100.0 - 100.0 * annual / (annual + b))
-        )
-        unary: dict[str, dict[str | None, float]] = {}
+        value = wf * (fit + reuse) + wg * (100.0 - glue_floor) + wl * (100.0 - lock_floor)
+        raw: dict[str, dict[str | None, tuple[float, float, float]]] = {}
+        free = 0.0
+        glue_unit = wg * self.norm
         for n in undecided:
-            options = self._options(st, n, open_needs, least[n.capability], slope)
-            if not options:
+            got = self._options(st, n, open_needs, least[n.capability], concentration)
+            if not got:
                 return -math.inf, {}
-            unary[n.capability] = options
+            raw[n.capability] = got
+            free += max(v - glue_unit * g for v, _, g in got.values())
+        # The cost score 100 b / (A + b) falls ever more slowly as the yearly cost A grows, so
+        # what is still to come is charged at its least slope, that at the largest A a
+        # completion could reach. Completions dearer than a cut A_cut score at most `above`
+        # (their cost score at A_cut, everything else at its best ignoring glue between
+        # undecided needs); when a K-th best is known, A_cut is the least yearly cost at which
+        # `above` falls below it, and the rest is charged at the slope at A_cut.
+        cut = annual + most
+        room = self.threshold() - value - free
+        if wc > 0 and room > 0:
+            cut = min(cut, max(annual, 100.0 * b * wc / room - b))
+        slope = 100.0 * b / (cut + b) ** 2
+        above = value + free + wc * 100.0 * b / (cut + b)
+        value += wc * (100.0 - 100.0 * annual / (annual + b))
+        # A glue point costs glue score and, priced, yearly cost.
+        per_point = glue_unit + wc * slope * self.point_usd
+        unary = {
+            cap: {t: v - wc * slope * extra - per_point * g for t, (v, extra, g) in got.items()}
+            for cap, got in raw.items()
+        }
         first_cap = undecided[0].capability if undecided else None
-        total, first = self._tree(unary, first_cap)
-        return value + total, first
+        total, first = self._tree(unary, first_cap, st.owners, per_point)
+        return max(value + total, above), first
 
     def _tree(
-        self, unary: dict[str, dict[str | None, float]], first: str | None
+        self,
+        unary: dict[str, dict[str | None, float]],
+        first: str | None,
+        owners: dict[str, str | None],
+        per_point: float,
     ) -> tuple[float, dict[str | None, float]]:
         """The best joint choice of the undecided needs when each handoff between two of them
         also costs the glue its two ends cannot avoid: exact max-sum over a spanning forest of
         those handoffs (a handoff left out of the forest is counted as free, so this stays an
         upper bound). Returns the best total, and per option of ``first`` the best total with
         that option (its max-marginal)."""
-        wg_norm = self.weights[1] * self.norm
+        wg_norm = per_point
         undecided = set(unary)
         adjacency: dict[str, list[tuple[tuple[str, str], str]]] = {
             c: [(h, o) for h, o in self.pairs.get(c, ()) if o in undecided] for c in unary
@@ -438,7 +483,7 @@ class Search:
                     for opt_c, v in child.items():
                         if opt_up is not None and opt_c is not None and opt_up != opt_c:
                             a, b = (opt_up, opt_c) if h[0] == up else (opt_c, opt_up)
-                            v -= wg_norm * self._pair(a, b, h)[0]
+                            v -= wg_norm * self._pair_with(a, b, h, owners)
                         if v > best:
                             best = v
                     value[up][opt_up] += best
@@ -456,57 +501,74 @@ class Search:
         n: NeedInfo,
         open_needs: dict[str, int],
         least: float,
-        slope: float,
-    ) -> dict[str | None, float]:
-        """What each option of an undecided need can add at best; empty when a must-have can
-        no longer be met."""
+        concentration: float,
+    ) -> dict[str | None, tuple[float, float, float]]:
+        """What each option of an undecided need can add at best before glue and cost, the
+        yearly cost and the glue points it adds at least; empty when a must-have can no longer
+        be met."""
         s = self.s
-        wf, wg, wl, wc = self.weights
+        wf, _, wl, _ = self.weights
         cap = n.capability
         inside = [t for t in n.candidates if t in st.tools]
         limit = s.key[(cap, inside[0])] if inside else None
-        lock_unit = 100.0 * n.weight / self.total * 0.5
+        lock_unit = 100.0 * n.weight / self.total * concentration
         if n.concern:
             glue_of = self._concern_glue(st, cap)
         else:
+            owners = st.owners
             neighbours = [
-                (h, other, st.owners[other])
+                (h, other, owners[other])
                 for h, other in self.pairs[cap]
-                if st.owners.get(other) is not None
+                if owners.get(other) is not None
+            ]
+            # Each decided governance tool must reach a new stage tool; the tool may serve
+            # several undecided needs, so each of them is charged its share.
+            stage_tools = {
+                o for c, o in owners.items() if o is not None and not self.need[c].concern
+            }
+            hubs = [
+                (hub, c)
+                for c in sorted(self.ctx.concerns)
+                if (hub := owners.get(c)) is not None
+                and effective_level(self.catalog.tools[hub], c) >= params.HUB_MIN_LEVEL
             ]
 
             def glue_of(t: str | None) -> float:
+                if t is None:
+                    return 0.0
                 total = 0.0
                 for h, other, o in neighbours:
                     assert o is not None
                     a, b = (o, t) if h[0] == other else (t, o)
-                    if t is not None:
-                        total += self._pair(a, b, h)[0]  # type: ignore[arg-type]
+                    total += self._pair_with(a, b, h, owners)
+                if hubs and t not in stage_tools:
+                    reach = sum(
+                        params.ATTACHMENT_FACTOR * params.CONNECTION_POINTS[self._link(hub, t)[0]]
+                        for hub, _ in hubs
+                        if hub != t
+                    )
+                    total += reach / max(1, open_needs.get(t, 1))
                 return total
 
-        out: dict[str | None, float] = {}
+        out: dict[str | None, tuple[float, float, float]] = {}
         if not inside and not n.must:
-            out[None] = -wg * self.norm * glue_of(None)
+            out[None] = (0.0, 0.0, glue_of(None))
         for t in n.candidates:
             if limit is not None and s.key[(cap, t)] > limit:
                 break
             lv = s.level[(cap, t)]
             if n.must and lv < n.min_level:
                 continue
-            extra = self._share(st, t, open_needs) - least
             out[t] = (
-                wf * n.coverage * lv / 3
-                - wl * lock_unit * s.closed[t]
-                - wc * slope * extra
-                - wg * self.norm * glue_of(t)
+                wf * n.coverage * lv / 3 - wl * lock_unit * s.closed[t],
+                self._share(st, t, open_needs) - least,
+                glue_of(t),
             )
         return out
 
     def _concern_glue(self, st: _State, cap: str) -> Callable[[str | None], float]:
         """For a governance need decided after every stage: the glue each option leaves, the
         concern breaks only this hub could carry plus its attachments to the stage tools."""
-        if len(st.owners) < self.stage_count:
-            return lambda _t: 0.0
         owners = st.owners
         pend: list[tuple[str, str, float]] = []
         for h in self.ctx.handoffs:

@@ -118,3 +118,32 @@ def test_bound_never_below_a_stack_on_its_path(data: st.DataObject) -> None:
         if owner is not None:
             state.tools.add(owner)
     assert search._bound(state, len(space.needs)) >= e.overall.value - 1e-7
+
+
+@SETTINGS
+@given(st.data())
+def test_bound_at_every_node_covers_the_best_leaf_below(data: st.DataObject) -> None:
+    """Every node on the path of every stack of the space (so every node with a leaf below it)
+    has a bound at least the best leaf below it, also once a K-th best is known: the bound may
+    then give up completions that score below it (the cost cut), never one above."""
+    catalog = data.draw(catalogs(min_tools=2, max_tools=6))
+    req = data.draw(requirements(catalog))
+    allow_drop = data.draw(st.booleans())
+    context = build_context(req, catalog)
+    space = build_space(catalog, context, TODAY, allow_drop=allow_drop)
+    if space.infeasible is not None:
+        return
+    every = reference(catalog, req, today=TODAY, top=10**6, allow_drop=allow_drop)
+    below = data.draw(st.floats(0.0, 30.0))
+    for tools, value in every:
+        search = Search(space, top=1)
+        search.threshold = lambda v=value: v - below  # type: ignore[method-assign]
+        e = evaluate_stack(stack_of(tools, "x"), context, catalog, today=TODAY)
+        state = _State(tools=set(space.forced))
+        for k, need in enumerate(space.needs):
+            assert search._bound(state, k) >= value - 1e-7, (tools, k)
+            owner = e.owners[need.capability]
+            state.owners[need.capability] = owner
+            if owner is not None:
+                state.tools.add(owner)
+        assert search._bound(state, len(space.needs)) >= value - 1e-7
