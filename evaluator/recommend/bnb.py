@@ -36,6 +36,7 @@ exhaustive enumeration on random catalogs.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Callable
@@ -164,15 +165,7 @@ class Search:
         universe = {c for n in space.needs for c in n.candidates} | set(space.forced)
         self.universe = frozenset(universe)
         self.stores = sorted(t for t in universe if data_platform(self.catalog.tools[t]))
-        self.hub_candidates: dict[str, list[str]] = {
-            cap: [
-                t
-                for t in self.need[cap].candidates
-                if effective_level(self.catalog.tools[t], cap) >= params.HUB_MIN_LEVEL
-            ]
-            for cap in set(params.CONCERN_HUB.values())
-            if cap in self.need
-        }
+        self._hubs()
         controls = set(params.SENSITIVITY_CONTROLS[req.sensitivity])
         for reg in req.regulations:
             controls.update(self.catalog.regulations[reg].requires)
@@ -183,6 +176,21 @@ class Search:
         self.pair_memo: dict[tuple[str, str, tuple[str, str]], tuple[float, dict[str, float]]] = {}
         self.possible_memo: dict[tuple[str, str, str], bool] = {}
         self.meets_memo: dict[tuple[str, Control, str | None, str | None], bool] = {}
+        if space.infeasible is None:
+            self._drop_failing_holders()
+            kept = {c for n in self.s.needs for c in n.candidates} | set(space.forced)
+            self.stores = sorted(t for t in kept if data_platform(self.catalog.tools[t]))
+
+    def _hubs(self) -> None:
+        self.hub_candidates: dict[str, list[str]] = {
+            cap: [
+                t
+                for t in self.need[cap].candidates
+                if effective_level(self.catalog.tools[t], cap) >= params.HUB_MIN_LEVEL
+            ]
+            for cap in set(params.CONCERN_HUB.values())
+            if cap in self.need
+        }
 
     # ------------------------------------------------------------------ the model's pieces
 
@@ -810,40 +818,89 @@ class Search:
         (the last needs), the model's own check decides."""
         if not self.holder_controls:
             return True
-        tools = self.catalog.tools
         final = k == len(self.s.needs)
         view = self._view(st.tools, {c: st.owners.get(c) for c in self.need}) if final else None
-        for t in st.tools:
-            tool = tools[t]
-            if tool.data_role not in DATA_AT_REST_ROLES:
+        return all(self._holder_fails(t, st.owners, view) is None for t in st.tools)
+
+    def _holder_fails(
+        self, t: str, owners: dict[str, str | None], view: StackView | None = None
+    ) -> Control | None:
+        """A storage control tool t (if it holds data) can never meet in a stack whose
+        governance tools are those decided in ``owners`` and, for the others, any of the
+        space's candidates; with the complete stack's ``view``, the model's own check."""
+        tool = self.catalog.tools[t]
+        if tool.data_role not in DATA_AT_REST_ROLES:
+            return None
+        for demanded in self.holder_controls:
+            control = applies(tool, demanded)
+            if control is None:
                 continue
-            for demanded in self.holder_controls:
-                control = applies(tool, demanded)
-                if control is None:
-                    continue
-                if view is not None:
-                    if not meets(view, t, control):
-                        return False
-                    continue
-                if control is Control.SSO:
-                    if not tool.governance.sso:
-                        return False
-                    continue
-                single = _CONTROL_HUB.get(control, "access-control")
-                if self._meets_with(t, control, None, None):
-                    continue
-                if single not in self.need:
-                    return False
-                if single in st.owners:
-                    hub = st.owners[single]
-                    if hub is None or not self._meets_with(t, control, single, hub):
-                        return False
-                elif not any(
-                    self._meets_with(t, control, single, h)
-                    for h in self.hub_candidates.get(single, ())
-                ):
-                    return False
-        return True
+            if view is not None:
+                if not meets(view, t, control):
+                    return control
+                continue
+            if control is Control.SSO:
+                if not tool.governance.sso:
+                    return control
+                continue
+            single = _CONTROL_HUB.get(control, "access-control")
+            if self._meets_with(t, control, None, None):
+                continue
+            if single not in self.need:
+                return control
+            if single in owners:
+                hub = owners[single]
+                if hub is None or not self._meets_with(t, control, single, hub):
+                    return control
+            elif not any(
+                self._meets_with(t, control, single, h) for h in self.hub_candidates.get(single, ())
+            ):
+                return control
+        return None
+
+    def _drop_failing_holders(self) -> None:
+        """Leave out of the search every candidate that holds data and fails a storage control
+        whatever else joins (no stack holding it is viable), until none is left to drop; a
+        must-have with no candidate left at its level proves that no viable stack exists."""
+        forced = set(self.s.forced)
+        failing: dict[str, Control] = {}
+        while self.holder_controls:
+            more = {
+                t: c
+                for n in self.s.needs
+                for t in n.candidates
+                if t not in forced
+                and t not in failing
+                and (c := self._holder_fails(t, {})) is not None
+            }
+            if not more:
+                break
+            failing.update(more)
+            needs = [
+                dataclasses.replace(n, candidates=tuple(t for t in n.candidates if t not in more))
+                for n in self.s.needs
+            ]
+            self.s = dataclasses.replace(self.s, needs=needs)
+            self.need = {n.capability: n for n in needs}
+            self._hubs()
+        for n in self.s.needs:
+            if n.must and not any(
+                self.s.level[(n.capability, t)] >= n.min_level for t in n.candidates
+            ):
+                ruled = sorted(
+                    t
+                    for (cap, t), lv in self.s.level.items()
+                    if cap == n.capability and lv >= n.min_level and t in failing
+                )
+                if ruled:
+                    named = ", ".join(f"{t} ({failing[t].value})" for t in ruled)
+                    self.s.infeasible = (
+                        f"every tool that serves must-have {n.capability} at level "
+                        f"{n.min_level} holds data and fails a control the data's sensitivity "
+                        f"or regulations demand, which no governance tool the search could add "
+                        f"carries to it: {named}"
+                    )
+                    return
 
     def _meets_with(self, t: str, control: Control, cap: str | None, hub: str | None) -> bool:
         """The model's check of one control on one tool, with at most one governance tool."""

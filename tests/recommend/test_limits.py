@@ -95,3 +95,25 @@ def test_progress_is_reported(catalog: Catalog) -> None:
     assert calls[0][0] == 64
     nodes = [n for n, _ in calls]
     assert nodes == sorted(nodes)
+
+
+def test_no_viable_stack_proven_before_the_search_with_the_gate(catalog: Catalog) -> None:
+    """Issue #13's seed 20261418: every tool reaching the must-have holds data and fails a
+    storage control nothing in the catalog can carry to it; the search proves that at once and
+    says which tools and controls rule the need out. Cross-check: no single tool added to either
+    of them removes its data-control violations (the control's governance tool is one tool)."""
+    req = requirements("no-stack-feature-store.yaml")
+    result = recommend(req, catalog, today=TODAY, top=5, node_limit=10, explain=False)
+    assert result.stats.proven
+    assert not result.results
+    assert result.infeasible is not None
+    assert "feature-store at level 3" in result.infeasible
+    assert "hopsworks (audit)" in result.infeasible
+    assert "tecton (audit)" in result.infeasible
+    context = build_context(req, catalog)
+    for held in ("hopsworks", "tecton"):
+        for other in sorted(catalog.tools):
+            e = evaluate_stack(stack_of(sorted({held, other}), "x"), context, catalog, today=TODAY)
+            assert any(
+                v.subject == held and v.gate in ("sensitivity", "regulation") for v in e.violations
+            ), other
