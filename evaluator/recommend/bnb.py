@@ -561,11 +561,12 @@ class Search:
         out: dict[str | None, tuple[float, float, float]] = {}
         if not inside and not n.must:
             out[None] = (0.0, 0.0, glue_of(None))
+        full = len(st.tools) >= s.max_tools  # no new tool can join: owners come from inside
         for t in n.candidates:
             if limit is not None and s.key[(cap, t)] > limit:
                 break
             lv = s.level[(cap, t)]
-            if n.must and lv < n.min_level:
+            if (n.must and lv < n.min_level) or (full and t not in st.tools):
                 continue
             out[t] = (
                 wf * n.coverage * lv / 3 - wl * lock_unit * s.closed[t],
@@ -740,7 +741,7 @@ class Search:
             return
         n = self.s.needs[k]
         value, options = self._bound_and_options(st, k)
-        if value < self.threshold():
+        if not options or value < self.threshold():
             return
         rest = value - max(options.values())
         children = []
