@@ -14,7 +14,9 @@ best (a relaxation of the model; leaves are scored by ``evaluate_stack`` itself)
   of the space could give it (its own, or through a store both ends work on), its team
   boundary, and every concern that no governance tool could carry across it; once a concern's
   governance tool is decided, its breaks and its attachments to the stage tools are exact; the
-  permission systems once the access-control tool is decided;
+  permission systems once the access-control tool is decided, and before that those of the
+  open-source tools with their own access control that no access-control candidate governs
+  (each is a system of its own whatever is chosen);
 - lock-in: decided needs at the vendor concentration of the decided work (its shares of all
   the needs' weight: the final shares are at least these, so the concentration only grows);
 - cost: the tools in the stack, dropped investments that can no longer come back, the glue
@@ -26,8 +28,9 @@ best (a relaxation of the model; leaves are scored by ``evaluate_stack`` itself)
   decided concentration), its cost beyond its cheapest option and the glue of its handoffs to
   decided stages, with the breaks of the concerns whose governance tool is decided and a share
   of that tool's attachment to a new stage tool (a governance need: of the concern breaks and
-  attachments its tool would leave on what is decided); every glue point is also priced into
-  the cost at the slope above.
+  attachments its tool would leave on what is decided), and, once the stack has a permission
+  system, a share of one more for a new tool that is a system of its own; every glue point is
+  also priced into the cost at the slope above.
 
 Each term can only fall as the stack is completed, so pruning a node whose bound is below the
 K-th best found never loses a result; ``tests/recommend/test_exact.py`` checks this against
@@ -56,7 +59,13 @@ from evaluator.scoring.glue import (
     worst_case,
 )
 from evaluator.scoring.results import Connection, StackEvaluation
-from evaluator.scoring.stackview import StackView, carried, connect, effective_level
+from evaluator.scoring.stackview import (
+    StackView,
+    carried,
+    commercial,
+    connect,
+    effective_level,
+)
 
 EPS = 1e-7
 CHECK_EVERY = 64
@@ -144,6 +153,8 @@ class Search:
         self.catalog = space.catalog
         self.weights = req.weights.normalised()
         self.budget = budget(ctx)
+        self.permission_points = params.PERMISSION_SYSTEM_POINTS * (0.5 + ctx.posture)
+        """Glue points of each permission system beyond the first (as ``glue_score`` counts)."""
         self.point_usd = glue_line(params.DAYS_PER_POINT, ctx).middle
         """What one glue point adds to the yearly cost (glue effort is priced linearly)."""
         self.total = ctx.total_weight
@@ -176,6 +187,7 @@ class Search:
         self.pair_memo: dict[tuple[str, str, tuple[str, str]], tuple[float, dict[str, float]]] = {}
         self.possible_memo: dict[tuple[str, str, str], bool] = {}
         self.meets_memo: dict[tuple[str, Control, str | None, str | None], bool] = {}
+        self.solo_memo: dict[str, bool] = {}
         if space.infeasible is None:
             self._drop_failing_holders()
             kept = {c for n in self.s.needs for c in n.candidates} | set(space.forced)
@@ -333,8 +345,32 @@ class Search:
 
     # ------------------------------------------------------------------ bound
 
-    def _decided_glue(self, st: _State) -> float:
-        """Glue points every completion of this node pays at least."""
+    def _new_system(self, t: str, owners: dict[str, str | None]) -> bool:
+        """Whether tool t, joining the working tools, is a permission system of its own in every
+        completion: an open-source tool with its own access control (each its own system) that
+        the access-control tool does not govern, whichever of the space's it turns out to be."""
+        tool = self.catalog.tools[t]
+        if tool.governance.access_control.value == "none" or commercial(tool):
+            return False
+        cap = "access-control"
+        if cap not in self.need:
+            return True
+        if cap in owners:
+            hub = owners[cap]
+            if hub is None or effective_level(self.catalog.tools[hub], cap) < params.HUB_MIN_LEVEL:
+                return True
+            return t != hub and not self._governs(hub, t, cap)
+        got = self.solo_memo.get(t)
+        if got is None:
+            got = not any(
+                h != t and self._governs(h, t, cap) for h in self.hub_candidates.get(cap, ())
+            )
+            self.solo_memo[t] = got
+        return got
+
+    def _decided_glue(self, st: _State) -> tuple[float, int]:
+        """Glue points every completion of this node pays at least, and how many permission
+        systems it has at least already."""
         total = 0.0
         owners = st.owners
         for h in self.ctx.handoffs:
@@ -353,13 +389,14 @@ class Search:
                 total += self._attachments(hub, cap, stage_tools)
         if "access-control" not in self.need or "access-control" in owners:
             view = self._view(st.tools, {c: owners.get(c) for c in self.need})
-            domains = permission_domains(view)
-            total += (
-                max(0, len(domains) - 1)
-                * params.PERMISSION_SYSTEM_POINTS
-                * (0.5 + self.ctx.posture)
-            )
-        return total
+            systems = len(permission_domains(view))
+        else:
+            # Before the access-control tool is known: each working tool that is a system of
+            # its own whatever it turns out to be.
+            working = {o for o in owners.values() if o is not None}
+            systems = sum(1 for t in working if self._new_system(t, owners))
+        total += max(0, systems - 1) * self.permission_points
+        return total, systems
 
     def _bound(self, st: _State, k: int) -> float:
         return self._bound_and_options(st, k)[0]
@@ -384,7 +421,7 @@ class Search:
         # shares of all the needs' weight are a floor under the final shares.
         concentration = 0.5 + 0.5 * sum((w / self.total) ** 2 for w in by_vendor.values())
         lock_floor = 100.0 * lock / self.total * concentration
-        glue_points = self._decided_glue(st)
+        glue_points, systems = self._decided_glue(st)
         glue_floor = glue_points * self.norm
         open_needs: dict[str, int] = {}
         for n in undecided:
@@ -413,7 +450,7 @@ class Search:
         free = 0.0
         glue_unit = wg * self.norm
         for n in undecided:
-            got = self._options(st, n, open_needs, least[n.capability], concentration)
+            got = self._options(st, n, open_needs, least[n.capability], concentration, systems > 0)
             if not got:
                 return -math.inf, {}
             raw[n.capability] = got
@@ -510,6 +547,7 @@ class Search:
         open_needs: dict[str, int],
         least: float,
         concentration: float,
+        systems: bool,
     ) -> dict[str | None, tuple[float, float, float]]:
         """What each option of an undecided need can add at best before glue and cost, the
         yearly cost and the glue points it adds at least; empty when a must-have can no longer
@@ -562,6 +600,15 @@ class Search:
         if not inside and not n.must:
             out[None] = (0.0, 0.0, glue_of(None))
         full = len(st.tools) >= s.max_tools  # no new tool can join: owners come from inside
+        working = {o for o in st.owners.values() if o is not None}
+
+        def share_of_system(t: str) -> float:
+            # A stack that already has a permission system gets one more for each new tool
+            # that is a system of its own; the tool may serve several undecided needs.
+            if t in working or not self._new_system(t, st.owners):
+                return 0.0
+            return self.permission_points / max(1, open_needs.get(t, 1))
+
         for t in n.candidates:
             if limit is not None and s.key[(cap, t)] > limit:
                 break
@@ -571,7 +618,7 @@ class Search:
             out[t] = (
                 wf * n.coverage * lv / 3 - wl * lock_unit * s.closed[t],
                 self._share(st, t, open_needs) - least,
-                glue_of(t),
+                glue_of(t) + (share_of_system(t) if systems else 0.0),
             )
         return out
 

@@ -11,12 +11,14 @@ from hypothesis import strategies as st
 
 from benchmarks.exhaustive import exhaustive as reference
 from evaluator.catalog import Catalog
-from evaluator.models import Requirements
+from evaluator.models import AccessGranularity, Deployment, Requirements
 from evaluator.recommend.bnb import Search, _State
 from evaluator.recommend.explain import recommend, stack_of
 from evaluator.recommend.space import build_space
 from evaluator.scoring import build_context, evaluate_stack
-from tests.scoring.strategies import catalogs, requirements
+from evaluator.scoring.glue import permission_domains
+from evaluator.scoring.stackview import build_view
+from tests.scoring.strategies import catalogs, make_catalog, requirements
 
 TODAY = dt.date(2026, 11, 26)
 # STACKFIT_EXAMPLES raises the example count for a longer local run (CI uses the default).
@@ -120,6 +122,37 @@ def test_bound_never_below_a_stack_on_its_path(data: st.DataObject) -> None:
     assert search._bound(state, len(space.needs)) >= e.overall.value - 1e-7
 
 
+def every_node_covers_the_leaves_below(
+    catalog: Catalog, req: Requirements, allow_drop: bool, below: float
+) -> None:
+    context = build_context(req, catalog)
+    space = build_space(catalog, context, TODAY, allow_drop=allow_drop)
+    if space.infeasible is not None:
+        return
+    every = reference(catalog, req, today=TODAY, top=10**6, allow_drop=allow_drop)
+    for tools, value in every:
+        search = Search(space, top=1)
+        search.threshold = lambda v=value: v - below  # type: ignore[method-assign]
+        e = evaluate_stack(stack_of(tools, "x"), context, catalog, today=TODAY)
+        final = len(permission_domains(build_view(stack_of(tools, "x"), catalog, context)))
+        state = _State(tools=set(space.forced))
+        for k, need in enumerate(space.needs):
+            assert search._bound(state, k) >= value - 1e-7, (tools, k)
+            # The permission systems the bound counts: those of the node, and one more for
+            # each later owner that is a system of its own.
+            _, systems = search._decided_glue(state)
+            working = {o for o in state.owners.values() if o is not None}
+            later = {o for o in e.owners.values() if o is not None} - working
+            if systems:
+                own = sum(1 for t in later if search._new_system(t, state.owners))
+                assert final >= systems + own, (tools, k)
+            owner = e.owners[need.capability]
+            state.owners[need.capability] = owner
+            if owner is not None:
+                state.tools.add(owner)
+        assert search._bound(state, len(space.needs)) >= value - 1e-7
+
+
 @SETTINGS
 @given(st.data())
 def test_bound_at_every_node_covers_the_best_leaf_below(data: st.DataObject) -> None:
@@ -128,22 +161,38 @@ def test_bound_at_every_node_covers_the_best_leaf_below(data: st.DataObject) -> 
     then give up completions that score below it (the cost cut), never one above."""
     catalog = data.draw(catalogs(min_tools=2, max_tools=6))
     req = data.draw(requirements(catalog))
-    allow_drop = data.draw(st.booleans())
-    context = build_context(req, catalog)
-    space = build_space(catalog, context, TODAY, allow_drop=allow_drop)
-    if space.infeasible is not None:
-        return
-    every = reference(catalog, req, today=TODAY, top=10**6, allow_drop=allow_drop)
-    below = data.draw(st.floats(0.0, 30.0))
-    for tools, value in every:
-        search = Search(space, top=1)
-        search.threshold = lambda v=value: v - below  # type: ignore[method-assign]
-        e = evaluate_stack(stack_of(tools, "x"), context, catalog, today=TODAY)
-        state = _State(tools=set(space.forced))
-        for k, need in enumerate(space.needs):
-            assert search._bound(state, k) >= value - 1e-7, (tools, k)
-            owner = e.owners[need.capability]
-            state.owners[need.capability] = owner
-            if owner is not None:
-                state.tools.add(owner)
-        assert search._bound(state, len(space.needs)) >= value - 1e-7
+    every_node_covers_the_leaves_below(
+        catalog, req, data.draw(st.booleans()), data.draw(st.floats(0.0, 30.0))
+    )
+
+
+@SETTINGS
+@given(st.data())
+def test_bound_with_open_source_tools_that_keep_their_own_permissions(
+    data: st.DataObject,
+) -> None:
+    """The same on catalogs of open-source, self-hostable tools with their own access control:
+    each is a permission system of its own unless the access-control tool governs it, which the
+    bound counts before that tool is known."""
+    drawn = data.draw(catalogs(min_tools=2, max_tools=6))
+    tools = [
+        t.model_copy(
+            update={
+                "license": "Apache-2.0",
+                "deployment": tuple(dict.fromkeys((*t.deployment, Deployment.SELF_HOSTED))),
+                "governance": t.governance.model_copy(
+                    update={
+                        "access_control": data.draw(
+                            st.sampled_from([AccessGranularity.ROLE, AccessGranularity.FINE])
+                        )
+                    }
+                ),
+            }
+        )
+        for t in drawn.tools.values()
+    ]
+    catalog = make_catalog(tools)
+    req = data.draw(requirements(catalog))
+    every_node_covers_the_leaves_below(
+        catalog, req, data.draw(st.booleans()), data.draw(st.floats(0.0, 30.0))
+    )
