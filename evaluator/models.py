@@ -433,9 +433,27 @@ class Tool(Model):
         "listed in deployment), `capabilities.ID` for a level recorded as a best estimate.",
     )
 
+    evidence: dict[str, Url] = Field(
+        default_factory=dict,
+        description="The source for one fact, by the same paths as unverified "
+        "(`governance.sso`, `deployment.azure`, `capabilities.warehouse`): the page that "
+        "confirms the recorded value, true or false.",
+    )
+
     @model_validator(mode="after")
     def _unknowns_say_what_was_looked_for(self) -> Tool:
         problems: list[str] = []
+        for key in sorted(self.evidence):
+            part, _, name = key.partition(".")
+            if not re.match(UNVERIFIED_KEY, key):
+                problems.append(
+                    f"evidence key {key!r}: use governance.FIELD, deployment.PLACE or "
+                    "capabilities.ID"
+                )
+            elif key in self.unverified:
+                problems.append(f"evidence {key}: the fact is also listed as unverified")
+            elif part == "capabilities" and name not in self.capabilities:
+                problems.append(f"evidence {key}: {name} is not among the capabilities")
         recorded_unknown = set(self.governance.unknown_fields())
         for key in sorted(self.unverified):
             part, _, name = key.partition(".")
