@@ -382,7 +382,7 @@ class Operations(Model):
 
 UNVERIFIED_KEY = (
     r"^(governance\.(lineage|audit|access_control|sso|approvals|triggers)"
-    r"|deployment\.(aws|azure|gcp|self-hosted|saas|on-premises)"
+    r"|deployment\.(" + "|".join(d.value for d in Deployment) + ")"
     r"|capabilities\.[a-z0-9][a-z0-9._-]*)$"
 )
 """Keys of a tool's ``unverified`` map: the fact path that could not be checked."""
