@@ -184,6 +184,23 @@ def import_report(report: ImportReport, fmt: str, *, timing: bool = True) -> str
             "unmapped": [{"name": u.name, "paths": list(u.paths)} for u in report.unmapped],
             "invalid": [{"name": n, "why": w} for n, w in report.invalid],
             "written": report.written,
+            "with_stage": report.staged,
+            "with_stage_added": report.staged_added,
+            "with_stage_in_catalog": report.staged_known,
+            "stage_updates": [
+                {
+                    "name": u.name,
+                    "tool": u.tool,
+                    "matched_by": u.matched_by,
+                    "stage": u.maturity["stage"],
+                    "current": u.current,
+                    "maturity": {
+                        k: v.isoformat() if hasattr(v, "isoformat") else v
+                        for k, v in u.maturity.items()
+                    },
+                }
+                for u in report.stage_updates
+            ],
         }
         if timing:
             data["seconds"] = round(report.seconds, 3)
@@ -207,6 +224,20 @@ def import_report(report: ImportReport, fmt: str, *, timing: bool = True) -> str
     if report.skipped:
         shown = ", ".join(f"{s.name} = {s.tool} ({s.reason})" for s in report.skipped)
         lines += ["", f"skipped: {shown}"]
+    if report.staged:
+        rest = report.staged - report.staged_added - report.staged_known
+        lines += [
+            "",
+            f"{report.staged} items with a foundation stage: {report.staged_added} added with "
+            f"it, {report.staged_known} already in the catalog, {rest} not imported (unmapped "
+            "or invalid)",
+        ]
+    if report.stage_updates:
+        shown = ", ".join(
+            f"{u.tool} {u.current or 'none'} -> {u.maturity['stage']} ({u.name}, by {u.matched_by})"
+            for u in report.stage_updates
+        )
+        lines += [f"stages the catalog records differently (copy them into its entries): {shown}"]
     paths = report.unmapped_paths()
     if paths:
         top = ", ".join(f"{p} ({n})" for p, n in list(paths.items())[:10])

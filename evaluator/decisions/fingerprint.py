@@ -26,8 +26,31 @@ def sha256_of(data: Any) -> str:
     return hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
 
 
+LATER_KEYS: dict[str, Any] = {
+    "maturity": None,
+    "version": None,
+    "versions": {},
+    "lifecycle": {"horizon_days": 180},
+}
+"""Keys added to the file formats after records were first written, with their defaults: left
+out of a fingerprint while at the default, so upgrading stackfit does not make every record
+look stale. (``version`` at the top of a file is 1, never None, so it always counts.)"""
+
+
+def _without_later_defaults(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {
+            k: _without_later_defaults(v)
+            for k, v in data.items()
+            if not (k in LATER_KEYS and v == LATER_KEYS[k])
+        }
+    if isinstance(data, list):
+        return [_without_later_defaults(v) for v in data]
+    return data
+
+
 def model_fingerprint(model: BaseModel) -> str:
-    return sha256_of(model.model_dump(mode="json", by_alias=True))
+    return sha256_of(_without_later_defaults(model.model_dump(mode="json", by_alias=True)))
 
 
 def taxonomy_fingerprint(catalog: Catalog) -> str:

@@ -73,6 +73,14 @@ UNKNOWN_REF = "unknown {what} '{ref}'{hint}"
 DUPLICATE_TOOL = "tool '{id}' is defined twice in the same catalog (also in {other})"
 CONFLICTING_ENTRY = "{what} '{id}' is defined differently in {other}"
 NOT_A_STAGE = "'{ref}' in feeds is a {kind}, not a stage"
+DUPLICATE_TOOL_SECTION = (
+    "{section} for tool '{id}' given twice in the same catalog (also in {other})"
+)
+UNKNOWN_CYCLE = "{tool} has no release cycle '{version}'{hint}; known cycles: {known}"
+NO_CYCLES = (
+    "{tool}@{version}: the catalog has no release cycles for {tool}, so a pinned version cannot "
+    "be judged; add them in a catalog's lifecycle section, or drop the version"
+)
 SELF_INTEGRATION = "tool '{id}' lists an integration with itself"
 ROLE_NOT_IN_STACK = "role '{capability}' names tool '{tool}', which is not in this stack's tools"
 ROLE_LACKS_CAPABILITY = (
