@@ -178,8 +178,8 @@ def build_catalog(layers: Iterable[CatalogLayer]) -> Catalog:
         radar={k: p.value for k, p in sorted(per_tool["radar"].items())},
         lifecycle={k: p.value for k, p in sorted(per_tool["lifecycle"].items())},
     )
-    for section in per_tool.values():
-        for placed in section.values():
+    for placements in per_tool.values():
+        for placed in placements.values():
             if placed.value.tool not in catalog.tools:
                 message = msg.unknown_ref("tool", placed.value.tool, catalog.tools)
                 errors.append(placed.doc.error((*placed.path, "tool"), message))

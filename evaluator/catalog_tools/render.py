@@ -9,6 +9,7 @@ from typing import Any
 from tabulate import tabulate
 
 from evaluator.catalog import Catalog
+from evaluator.catalog_tools.endoflife import EndOfLifeReport
 from evaluator.catalog_tools.lint import RULES, LintReport
 from evaluator.catalog_tools.merge import ImportReport
 from evaluator.catalog_tools.query import Hit, ToolDetails
@@ -247,4 +248,33 @@ def import_report(report: ImportReport, fmt: str, *, timing: bool = True) -> str
         lines.append(f"invalid: {name}: {why}")
     if report.written:
         lines += ["", f"wrote {len(report.added)} entries to {report.written}"]
+    return "\n".join(lines) + "\n"
+
+
+def endoflife_report(report: EndOfLifeReport, fmt: str) -> str:
+    if fmt == "json":
+        return _json(
+            {
+                "source": report.source,
+                "products": report.products,
+                "matched": [
+                    {"product": p, "tool": t, "matched_by": how} for p, t, how in report.matched
+                ],
+                "without_cycles": report.empty,
+                "written": report.written,
+            }
+        )
+    lines = [
+        f"{report.source}: {report.products} products, {len(report.matched)} match a catalog tool",
+        "",
+        tabulate(
+            [[p, t, how] for p, t, how in report.matched],
+            headers=["product", "tool", "matched by"],
+        ),
+    ]
+    if report.empty:
+        lines += ["", f"matched but without a usable release cycle: {', '.join(report.empty)}"]
+    if report.written:
+        written = len(report.matched) - len(report.empty)
+        lines += ["", f"wrote the release cycles of {written} tools to {report.written}"]
     return "\n".join(lines) + "\n"

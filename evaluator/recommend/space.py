@@ -170,7 +170,11 @@ def build_space(
 def _all_of(tools: set[str], base: Stack | None) -> Stack:
     """A stack holding every tool of the search space, with the partial stack's pins."""
     return Stack.model_construct(
-        tools=tuple(sorted(tools)), versions=dict(base.versions) if base is not None else {}
+        kind="stack",
+        version=1,
+        name="search space",
+        tools=tuple(sorted(tools)),
+        versions=dict(base.versions) if base is not None else {},
     )
 
 
