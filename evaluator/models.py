@@ -18,10 +18,11 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
 VERSION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._+-]*$"
 Version = Annotated[str, Field(pattern=VERSION_PATTERN, max_length=40)]
+TOOL_REF_PATTERN = r"^[a-z0-9][a-z0-9._-]*(@[A-Za-z0-9][A-Za-z0-9._+-]*)?$"
 ToolRef = Annotated[
     str,
     Field(
-        pattern=r"^[a-z0-9][a-z0-9._-]*(@[A-Za-z0-9][A-Za-z0-9._+-]*)?$",
+        pattern=TOOL_REF_PATTERN,
         max_length=121,
         description="A tool id, optionally pinned to a release: spark@3.5.",
     ),
@@ -729,7 +730,7 @@ class Stack(Model):
     tools: tuple[ToolRef, ...] = Field(
         min_length=1, description="Tool ids; tool@version pins a release (spark@3.5)."
     )
-    versions: dict[Id, Version] = Field(
+    pins: dict[Id, Version] = Field(
         default_factory=dict,
         description="tool -> pinned release; tool@version in tools is the short form.",
     )
@@ -741,10 +742,10 @@ class Stack(Model):
     @model_validator(mode="before")
     @classmethod
     def _pins(cls, data: Any) -> Any:
-        """``spark@3.5`` in ``tools`` is ``spark`` with ``versions: {spark: "3.5"}``."""
+        """``spark@3.5`` in ``tools`` is ``spark`` with ``pins: {spark: "3.5"}``."""
         if not isinstance(data, dict) or not isinstance(data.get("tools"), list):
             return data
-        given = data.get("versions", {})
+        given = data.get("pins", {})
         versions = dict(given) if isinstance(given, dict) else None
         tools = []
         for ref in data["tools"]:
@@ -756,14 +757,14 @@ class Stack(Model):
                 versions[tool] = version
         data = {**data, "tools": tools}
         if versions:
-            data["versions"] = versions
+            data["pins"] = versions
         return data
 
     @model_validator(mode="after")
     def _versions_of_listed_tools(self) -> Stack:
-        stray = sorted(set(self.versions) - set(self.tools))
+        stray = sorted(set(self.pins) - set(self.tools))
         if stray:
-            raise ValueError(f"versions for tools not in the stack: {', '.join(stray)}")
+            raise ValueError(f"pins for tools not in the stack: {', '.join(stray)}")
         return self
 
     @field_validator("tools")

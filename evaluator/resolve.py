@@ -48,7 +48,7 @@ def check_requirements(req_doc: Document, catalog: Catalog) -> list[InputError]:
             problem = version_problem(catalog, item.tool, item.version, hints)
             if problem:
                 path: KeyPath = ("existing", i, "version")
-                if req_doc.positions.locate(path) is None:
+                if path not in req_doc.positions.values:
                     path = ("existing", i, "tool")
                 errors.append(req_doc.error(path, problem))
     errors += [
@@ -70,12 +70,12 @@ def check_stack(stack_doc: Document, catalog: Catalog) -> list[InputError]:
         if tool not in known
     ]
     for i, tool in enumerate(stack.tools):
-        version = stack.versions.get(tool)
+        version = stack.pins.get(tool)
         if version is not None and tool in known:
             problem = version_problem(catalog, tool, version, hints)
             if problem:
-                at: KeyPath = ("versions", tool)
-                if stack_doc.positions.locate(at) is None:
+                at: KeyPath = ("pins", tool)
+                if at not in stack_doc.positions.values:
                     at = ("tools", i)
                 errors.append(stack_doc.error(at, problem))
     for cap, tool in stack.roles.items():

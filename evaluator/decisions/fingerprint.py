@@ -29,7 +29,7 @@ def sha256_of(data: Any) -> str:
 LATER_KEYS: dict[str, Any] = {
     "maturity": None,
     "version": None,
-    "versions": {},
+    "pins": {},
     "lifecycle": {"horizon_days": 180},
 }
 """Keys added to the file formats after records were first written, with their defaults: left

@@ -62,6 +62,14 @@ BAD_ID = (
     "{got} is not a valid id: use lowercase letters, digits, '.', '_' and '-', "
     "starting with a letter or digit"
 )
+BAD_TOOL_REF = (
+    "{got} is not a valid id: use lowercase letters, digits, '.', '_' and '-', "
+    "starting with a letter or digit (and optionally @version, such as spark@3.5)"
+)
+BAD_VERSION = (
+    "{got} is not a version: letters, digits, '.', '_', '+' and '-', starting with a letter "
+    "or digit (such as 3.5)"
+)
 BAD_URL = "{got} is not a web address (it must start with http:// or https://, no spaces)"
 BAD_LICENSE = "{got} is not an SPDX licence expression (such as 'Apache-2.0' or 'proprietary')"
 BAD_PATTERN = "{got} does not match the pattern {pattern}"
@@ -76,7 +84,7 @@ NOT_A_STAGE = "'{ref}' in feeds is a {kind}, not a stage"
 DUPLICATE_TOOL_SECTION = (
     "{section} for tool '{id}' given twice in the same catalog (also in {other})"
 )
-UNKNOWN_CYCLE = "{tool} has no release cycle '{version}'{hint}; known cycles: {known}"
+UNKNOWN_CYCLE = "{tool} has no release cycle '{version}' (known: {known}){hint}"
 NO_CYCLES = (
     "{tool}@{version}: the catalog has no release cycles for {tool}, so a pinned version cannot "
     "be judged; add them in a catalog's lifecycle section, or drop the version"

@@ -81,8 +81,8 @@ def stack_of(
             "name": name,
             "description": description,
             "tools": sorted(tools),
-            "versions": {
-                t: v for t, v in (base.versions.items() if base is not None else ()) if t in tools
+            "pins": {
+                t: v for t, v in (base.pins.items() if base is not None else ()) if t in tools
             },
             "integrations": integrations,
         }

@@ -174,7 +174,7 @@ def _all_of(tools: set[str], base: Stack | None) -> Stack:
         version=1,
         name="search space",
         tools=tuple(sorted(tools)),
-        versions=dict(base.versions) if base is not None else {},
+        pins=dict(base.pins) if base is not None else {},
     )
 
 

@@ -39,7 +39,7 @@ def pinned_versions(stack: Stack, requirements: Requirements) -> dict[str, str]:
     """The release of each tool of the stack that one is given for: the stack's own pin, else
     the release the organisation runs (``existing``), which a stack keeping the tool keeps."""
     out = {e.tool: e.version for e in requirements.existing if e.version and e.tool in stack.tools}
-    out.update(stack.versions)
+    out.update(stack.pins)
     return dict(sorted(out.items()))
 
 
