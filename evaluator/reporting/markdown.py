@@ -14,6 +14,7 @@ from evaluator.reporting.common import (
     handoff_rows,
     headline,
     num,
+    risk_line,
     score_cells,
     weights_line,
 )
@@ -147,6 +148,7 @@ def evaluation(e: StackEvaluation) -> str:
     out = [f"## {_esc(e.name)}", "", f"Tools: {', '.join(e.tools)}", ""]
     out.append("**Viable**" if e.viable else "**Not viable**")
     out += [f"- {v.gate}: {_esc(v.message)}" for v in e.violations]
+    out += [f"- {_esc(risk_line(r))}" for r in e.risks]
     out.append("")
     owners = [[cap, tool or "-"] for cap, tool in e.owners.items()]
     out += [

@@ -14,6 +14,7 @@ from evaluator.reporting.common import (
     handoff_rows,
     headline,
     num,
+    risk_line,
     score_cells,
     weights_line,
 )
@@ -119,6 +120,7 @@ def evaluation(e: StackEvaluation) -> str:
     ]
     out.append("Viable: yes" if e.viable else "Viable: NO")
     out += [one_line(f"  - [{v.gate}] {v.message}") for v in e.violations]
+    out += [one_line(f"  - {risk_line(r)}") for r in e.risks]
     out.append("")
     owners = [[cap, tool or "-"] for cap, tool in e.owners.items()]
     out += [

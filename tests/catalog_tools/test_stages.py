@@ -48,7 +48,8 @@ def test_cncf_stages_with_their_dates() -> None:
     )
     assert kubeedge.source == "https://landscape.cncf.io/"
     devstream = found["DevStream"]
-    assert devstream.stage is Stage.ARCHIVED and devstream.is_archived
+    assert devstream.stage is Stage.ARCHIVED
+    assert devstream.is_archived
     assert devstream.archived == dt.date(2025, 5, 22)
     # Monocle keeps its stage under `extra.project`, not `project`.
     assert found["Monocle"].stage is Stage.SANDBOX

@@ -82,7 +82,7 @@ def test_near_end_of_support_grows_linearly_within_the_horizon() -> None:
     s = stack("spark@4.0.1", "airflow")
     day = dt.date(2026, 11, 23) - dt.timedelta(days=90)
     e = evaluate(req(), s, day)
-    points, reason = lock_term(e, "spark")
+    _points, reason = lock_term(e, "spark")
     assert (
         "spark 4.0 reaches end of support on 2026-11-23 (estimated), in 90 days (horizon 180) 0.10"
         in reason
@@ -90,7 +90,8 @@ def test_near_end_of_support_grows_linearly_within_the_horizon() -> None:
     assert e.risks[0].kind == "near-end-of-support"
     assert evaluate(req(lifecycle={"horizon_days": 60}), s, day).risks == ()
     far = evaluate(req(), s, dt.date(2026, 1, 1))
-    assert far.risks == () and "risk" not in lock_term(far, "spark")[1]
+    assert far.risks == ()
+    assert "risk" not in lock_term(far, "spark")[1]
     # A later as-of date never lowers the risk (up to the end of support and beyond).
     values = [
         lock_term(evaluate(req(), s, day + dt.timedelta(days=d)), "spark")[0]
