@@ -17,13 +17,14 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import pairwise
 
 from evaluator.catalog import build_catalog
 from evaluator.catalog_tools.layers import Layers, ToolEntry
 from evaluator.catalog_tools.spdx import unknown_ids
 from evaluator.errors import InputErrors
 from evaluator.loading import messages as msg
-from evaluator.loading.files import Document
+from evaluator.loading.files import Document, as_catalog
 from evaluator.loading.yamlsafe import KeyPath
 from evaluator.models import Curation, DataRole
 from evaluator.scoring.stackview import effective_level
@@ -98,6 +99,22 @@ RULES: dict[str, tuple[Severity, str]] = {
     "self-hosted-days": (
         Severity.WARNING,
         "a self-hostable tool whose operations give no self_hosted_days",
+    ),
+    "maturity-dates": (
+        Severity.ERROR,
+        "maturity dates out of order (accepted, incubating, graduated, archived) or after its as_of",
+    ),
+    "maturity-stage": (
+        Severity.WARNING,
+        "a maturity stage without a foundation, or a stage whose date is missing",
+    ),
+    "lifecycle-dates": (
+        Severity.ERROR,
+        "a release cycle that ends before it was released, or whose support outlives its eol",
+    ),
+    "lifecycle-source": (
+        Severity.WARNING,
+        "release cycles of a tool whose as_of is older than the newest release they list",
     ),
     "carries-without-governance": (
         Severity.ERROR,
@@ -212,6 +229,8 @@ def lint(
     _carrying(layers, winners, out)
     for entry in winners:
         _facts(entry, today, out)
+        _maturity(entry, out)
+    _lifecycle(layers, out)
     findings = tuple(sorted(set(out.findings), key=Finding.sort_key))
     reported_tools = sum(1 for e in winners if e.file in files)
     return LintReport(findings, reported_tools, len(files))
@@ -480,3 +499,67 @@ def _facts(entry: ToolEntry, today: dt.date, out: _Collector) -> None:
         index = len(tool.license_history) - 1
         message = msg.LINT_HISTORY_UNCHANGED.format(license=tool.license)
         out.tool("license-history-unchanged", entry, ("license_history", index, "license"), message)
+
+
+# --------------------------------------------------------------------------- maturity, lifecycle
+
+_STAGE_DATE = {"incubating": "incubating", "graduated": "graduated", "archived": "archived"}
+
+
+def _maturity(entry: ToolEntry, out: _Collector) -> None:
+    m = entry.tool.maturity
+    if m is None:
+        return
+    dated = [(k, getattr(m, k)) for k in ("accepted", "incubating", "graduated", "archived")]
+    dated = [(k, d) for k, d in dated if d is not None]
+    for (k1, d1), (k2, d2) in pairwise(dated):
+        if d2 < d1:
+            message = f"{k2} {d2.isoformat()} is before {k1} {d1.isoformat()}"
+            out.tool("maturity-dates", entry, ("maturity", k2), message)
+    for key, day in [*dated, ("general_availability", m.general_availability)]:
+        if day is not None and day > m.as_of:
+            message = f"{key} {day.isoformat()} is after the maturity's as_of {m.as_of.isoformat()}"
+            out.tool("maturity-dates", entry, ("maturity", key), message)
+    if m.stage is not None and not m.foundation:
+        message = f"stage {m.stage.value} without a foundation: say whose stage it is"
+        out.tool("maturity-stage", entry, ("maturity", "stage"), message)
+    if m.stage is not None and m.stage.value in _STAGE_DATE and m.foundation:
+        key = _STAGE_DATE[m.stage.value]
+        if getattr(m, key) is None and m.foundation == "CNCF":
+            message = f"stage {m.stage.value} without its date ({key}); the CNCF landscape gives it"
+            out.tool("maturity-stage", entry, ("maturity", key), message)
+
+
+def _lifecycle(layers: Layers, out: _Collector) -> None:
+    for layer in layers.layers:
+        for doc in layer.documents:
+            for index, item in enumerate(as_catalog(doc).lifecycle):
+                base = ("lifecycle", index)
+                newest = None
+                for c_index, cycle in enumerate(item.cycles):
+                    path = (*base, "cycles", c_index)
+                    released = cycle.released
+                    if released is not None and (newest is None or released > newest):
+                        newest = released
+                    ends = [
+                        (name, day)
+                        for name, day in (
+                            ("support", cycle.support),
+                            ("eol", cycle.eol),
+                            ("extended_support", cycle.extended_support),
+                        )
+                        if isinstance(day, dt.date) and not isinstance(day, bool)
+                    ]
+                    for name, day in ends:
+                        if released is not None and day < released:
+                            message = (
+                                f"{cycle.cycle}: {name} {day} is before its release {released}"
+                            )
+                            out.add("lifecycle-dates", doc, (*path, name), item.tool, message)
+                    support, eol = cycle.support, cycle.eol
+                    if isinstance(support, dt.date) and isinstance(eol, dt.date) and support > eol:
+                        message = f"{cycle.cycle}: active support {support} ends after eol {eol}"
+                        out.add("lifecycle-dates", doc, (*path, "support"), item.tool, message)
+                if newest is not None and newest > item.as_of:
+                    message = f"as_of {item.as_of} is before the newest release listed ({newest})"
+                    out.add("lifecycle-source", doc, (*base, "as_of"), item.tool, message)

@@ -49,6 +49,26 @@ def _history(*untils: str) -> Mutation:
     return mutate
 
 
+AS_OF = dt.date(2026, 11, 1)
+
+
+def _maturity(accepted: str, incubating: str) -> dict[str, Any]:
+    return {
+        "foundation": "CNCF",
+        "stage": "incubating",
+        "accepted": dt.date.fromisoformat(accepted),
+        "incubating": dt.date.fromisoformat(incubating),
+        "source": "https://landscape.cncf.io/",
+        "as_of": AS_OF,
+    }
+
+
+def _lifecycle(released: str, eol: str) -> dict[str, Any]:
+    cycle = {"cycle": "3.7", "released": dt.date.fromisoformat(released)}
+    cycle["eol"] = dt.date.fromisoformat(eol)
+    return {"tool": "kafka", "source": "https://x.example/l", "as_of": AS_OF, "cycles": [cycle]}
+
+
 BREAKING: dict[str, tuple[Mutation, Mutation]] = {
     # rule: (a mutation that breaks it, a close mutation that does not)
     "unknown-integration": (
@@ -166,6 +186,31 @@ BREAKING: dict[str, tuple[Mutation, Mutation]] = {
         lambda d: tool(d, "kafka")["integrations"].append(
             {"tool": "lake-sql", "note": "no governance carried"}
         ),
+    ),
+    "maturity-dates": (
+        lambda d: tool(d, "kafka").update(maturity=_maturity("2021-01-01", "2020-01-01")),
+        lambda d: tool(d, "kafka").update(maturity=_maturity("2020-01-01", "2021-01-01")),
+    ),
+    "maturity-stage": (
+        lambda d: tool(d, "kafka").update(
+            maturity={"stage": "sandbox", "source": "https://x.example/m", "as_of": AS_OF}
+        ),
+        lambda d: tool(d, "kafka").update(
+            maturity={
+                "foundation": "F",
+                "stage": "sandbox",
+                "source": "https://x.example/m",
+                "as_of": AS_OF,
+            }
+        ),
+    ),
+    "lifecycle-dates": (
+        lambda d: d.update(lifecycle=[_lifecycle("2024-01-01", "2023-06-01")]),
+        lambda d: d.update(lifecycle=[_lifecycle("2024-01-01", "2025-06-01")]),
+    ),
+    "lifecycle-source": (
+        lambda d: d.update(lifecycle=[_lifecycle("2026-12-01", "2027-06-01")]),
+        lambda d: d.update(lifecycle=[_lifecycle("2026-01-01", "2027-06-01")]),
     ),
 }
 
