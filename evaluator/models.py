@@ -335,6 +335,17 @@ class LicenseChange(Model):
 LICENSE_PATTERN = r"^[A-Za-z0-9.+-]+( (AND|OR|WITH) [A-Za-z0-9.+-]+)*$"
 
 
+class Component(Model):
+    """A part of a product licensed differently from the rest (Airbyte's protocol and CDK under
+    MIT next to its ELv2 platform). The tool's ``license`` stays the expression for the product
+    as deployed; components say which parts a team may reuse under which terms."""
+
+    name: str = Field(min_length=1)
+    license: str = Field(pattern=LICENSE_PATTERN)
+    note: str | None = None
+    source: Url | None = None
+
+
 class OpenCore(Model):
     edition: str = Field(description="Name of the open edition.")
     lacks: tuple[str, ...] = Field(description="What the open edition lacks.")
@@ -512,6 +523,11 @@ class Tool(Model):
     license: str = Field(pattern=LICENSE_PATTERN)
     license_history: tuple[LicenseChange, ...] = ()
     open_core: OpenCore | None = None
+    components: tuple[Component, ...] = Field(
+        default=(),
+        description="Parts licensed differently from the product as a whole, each with its "
+        "licence (SPDX) and a source.",
+    )
     homepage: Url
     repo: Url | None = None
     deployment: tuple[Deployment, ...] = Field(min_length=1)

@@ -11,6 +11,7 @@ on top of the built-in catalog (the context it refers to) without the built-in's
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections import Counter
@@ -26,7 +27,7 @@ from evaluator.errors import InputErrors
 from evaluator.loading import messages as msg
 from evaluator.loading.files import Document, as_catalog
 from evaluator.loading.yamlsafe import KeyPath
-from evaluator.models import Curation, DataRole
+from evaluator.models import Curation, DataRole, Governance
 from evaluator.scoring.stackview import effective_level
 
 STALE_AFTER_DAYS = 365
@@ -120,6 +121,15 @@ RULES: dict[str, tuple[Severity, str]] = {
         Severity.ERROR,
         "an integration carries a concern that neither of its two tools serves",
     ),
+    "open-core-contradiction": (
+        Severity.ERROR,
+        "an open tool whose open_core.lacks names a governance feature the entry claims",
+    ),
+    "license-history-change-day": (
+        Severity.WARNING,
+        "license_history.until is the day its note gives for the change; until is the last day "
+        "of the old licence",
+    ),
 }
 
 _V2_FIELDS = (
@@ -162,6 +172,18 @@ class LintReport:
     findings: tuple[Finding, ...]
     tools: int
     files: int
+    unknowns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per tool, the facts recorded as unknown or unverified: honest, not a finding, but what
+    the next re-verification should look for."""
+
+    def unknowns_by_field(self) -> dict[str, int]:
+        """How many tools leave each fact unverified (deployment and capability places grouped)."""
+        counts: Counter[str] = Counter()
+        for facts in self.unknowns.values():
+            for f in facts:
+                part = f.partition(".")[0]
+                counts[f if part == "governance" else f"{part}.*"] += 1
+        return dict(sorted(counts.items()))
 
     @property
     def errors(self) -> int:
@@ -230,10 +252,16 @@ def lint(
     for entry in winners:
         _facts(entry, today, out)
         _maturity(entry, out)
+        _contradictions(entry, out)
     _lifecycle(layers, out)
     findings = tuple(sorted(set(out.findings), key=Finding.sort_key))
     reported_tools = sum(1 for e in winners if e.file in files)
-    return LintReport(findings, reported_tools, len(files))
+    unknowns = {
+        e.tool.id: tuple(sorted(e.tool.unverified))
+        for e in sorted(winners, key=lambda e: e.tool.id)
+        if e.file in files and e.tool.unverified
+    }
+    return LintReport(findings, reported_tools, len(files), unknowns)
 
 
 def _v2_facts(entry: ToolEntry, out: _Collector) -> None:
@@ -563,3 +591,68 @@ def _lifecycle(layers: Layers, out: _Collector) -> None:
                 if newest is not None and newest > item.as_of:
                     message = f"as_of {item.as_of} is before the newest release listed ({newest})"
                     out.add("lifecycle-source", doc, (*base, "as_of"), item.tool, message)
+
+
+# --------------------------------------------------------------------------- contradictions
+
+_LACKED: tuple[tuple[tuple[str, ...], str, Callable[[Governance], bool]], ...] = (
+    # Words in an open_core.lacks item, the governance field they name, and whether the entry
+    # claims what is lacked. "RBAC" lacked next to `access_control: role` is no contradiction
+    # by itself: the open editions in question keep per-object ACLs (role granularity here) and
+    # lack custom roles; fine-grained control without roles or row/column rules is. Single
+    # sign-on is left out too: an open edition often signs in through OIDC while lacking SAML.
+    (
+        ("rbac", "role-based", "row-level", "column-level", "fine-grained access"),
+        "access_control",
+        lambda g: g.access_control == "fine",
+    ),
+    (("audit log",), "audit", lambda g: g.audit is True),
+)
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2}) ([A-Za-z]{3})[a-z]* (\d{4})\b")
+_MONTH_DAY_YEAR = re.compile(r"\b([A-Za-z]{3})[a-z]* (\d{1,2}), (\d{4})\b")
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def _dates_in(text: str) -> set[dt.date]:
+    found: set[dt.date] = set()
+    for day, month, year in _DAY_MONTH_YEAR.findall(text):
+        if month.lower()[:3] in _MONTHS:
+            with contextlib.suppress(ValueError):
+                found.add(dt.date(int(year), _MONTHS[month.lower()[:3]], int(day)))
+    for month, day, year in _MONTH_DAY_YEAR.findall(text):
+        if month.lower()[:3] in _MONTHS:
+            with contextlib.suppress(ValueError):
+                found.add(dt.date(int(year), _MONTHS[month.lower()[:3]], int(day)))
+    for year, month, day in _ISO.findall(text):
+        with contextlib.suppress(ValueError):
+            found.add(dt.date(int(year), int(month), int(day)))
+    return found
+
+
+def _contradictions(entry: ToolEntry, out: _Collector) -> None:
+    """Facts of one entry that cannot all be true."""
+    tool = entry.tool
+    g = tool.governance
+    core = tool.open_core
+    if core is not None and not tool.proprietary and core.license in (None, tool.license):
+        # The entry describes the open edition itself, so what that edition lacks, it lacks.
+        for index, lacked in enumerate(core.lacks):
+            text = lacked.lower()
+            for words, name, claimed in _LACKED:
+                if claimed(g) and any(w in text for w in words):
+                    message = msg.LINT_OPEN_CORE_CONTRADICTION.format(lacked=lacked, field=name)
+                    path = ("open_core", "lacks", index)
+                    out.tool("open-core-contradiction", entry, path, message)
+                    break
+    for index, change in enumerate(tool.license_history):
+        if change.note and change.until in _dates_in(change.note):
+            message = msg.LINT_HISTORY_CHANGE_DAY.format(until=change.until.isoformat())
+            out.tool(
+                "license-history-change-day", entry, ("license_history", index, "until"), message
+            )

@@ -148,6 +148,8 @@ def lint_report(report: LintReport, fmt: str, *, strict: bool) -> str:
                     }
                     for f in report.findings
                 ],
+                "unknowns": {tool: list(facts) for tool, facts in report.unknowns.items()},
+                "unknowns_by_field": report.unknowns_by_field(),
             }
         )
     lines = [str(f) for f in report.findings]
@@ -162,7 +164,16 @@ def lint_report(report: LintReport, fmt: str, *, strict: bool) -> str:
         summary += " (" + ", ".join(f"{rule} {n}" for rule, n in by_rule.items()) + ")"
     if strict and report.warnings:
         summary += "; --strict: warnings fail"
-    return "\n".join([*lines, *([""] if lines else []), summary]) + "\n"
+    unknown = []
+    if report.unknowns:
+        facts = sum(len(f) for f in report.unknowns.values())
+        by_field = ", ".join(f"{k} {n}" for k, n in report.unknowns_by_field().items())
+        unknown = [
+            f"Unknown facts to verify: {facts} in {len(report.unknowns)} "
+            f"tool{'s' if len(report.unknowns) != 1 else ''} ({by_field})",
+            *(f"  {tool}: {', '.join(f)}" for tool, f in report.unknowns.items()),
+        ]
+    return "\n".join([*lines, *([""] if lines else []), *unknown, summary]) + "\n"
 
 
 def rules_table() -> str:

@@ -258,6 +258,14 @@ LINT_CARRIES_NO_GOVERNANCE = (
     "integration with {other} carries {concern}, but neither tool serves {concern}: a concern is "
     "carried by the governance tool that serves it"
 )
+LINT_OPEN_CORE_CONTRADICTION = (
+    "the open edition lacks {lacked!r}, yet governance.{field} claims it for this entry, "
+    "which is the open edition (its licence); record the feature as the open edition has it"
+)
+LINT_HISTORY_CHANGE_DAY = (
+    "until {until} is the change day its note gives; until is the last day of the old licence "
+    "(the day before)"
+)
 LINT_HISTORY_ORDER = "license_history 'until' {until} is not after the previous one ({previous})"
 LINT_HISTORY_AFTER = "license_history 'until' {until} is after as_of {as_of}"
 LINT_HISTORY_UNCHANGED = (

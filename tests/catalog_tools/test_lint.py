@@ -212,7 +212,45 @@ BREAKING: dict[str, tuple[Mutation, Mutation]] = {
         lambda d: d.update(lifecycle=[_lifecycle("2026-12-01", "2027-06-01")]),
         lambda d: d.update(lifecycle=[_lifecycle("2026-01-01", "2027-06-01")]),
     ),
+    "open-core-contradiction": (
+        lambda d: tool(d, "kafka").update(
+            governance={"access_control": "fine"},
+            open_core={"edition": "Kafka", "lacks": ["row-level access control"]},
+        ),
+        lambda d: tool(d, "kafka").update(
+            governance={"access_control": "role"},
+            open_core={"edition": "Kafka", "lacks": ["row-level access control"]},
+        ),
+    ),
+    "license-history-change-day": (
+        lambda d: tool(d, "kafka").update(
+            license_history=[
+                {"license": "MIT", "until": dt.date(2024, 1, 22), "note": "moved on 22 Jan 2024"}
+            ]
+        ),
+        lambda d: tool(d, "kafka").update(
+            license_history=[
+                {"license": "MIT", "until": dt.date(2024, 1, 21), "note": "moved on 22 Jan 2024"}
+            ]
+        ),
+    ),
 }
+
+
+def test_unknown_facts_are_reported_per_tool_not_as_findings(tmp_path: Path) -> None:
+    def mutate(d: dict[str, Any]) -> None:
+        tool(d, "kafka").update(
+            governance={"sso": "unknown"},
+            unverified={
+                "governance.sso": "SAML in the docs: not found",
+                "deployment.azure": "a marketplace listing: not found",
+            },
+        )
+
+    report = run(tmp_path, mutate)
+    assert report.findings == ()
+    assert report.unknowns == {"kafka": ("deployment.azure", "governance.sso")}
+    assert report.unknowns_by_field() == {"deployment.*": 1, "governance.sso": 1}
 
 
 def test_every_rule_has_a_case() -> None:
