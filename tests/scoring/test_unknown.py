@@ -83,8 +83,10 @@ def compare(tmp_path: Path, tool: dict[str, Any], fmt: str, **req: Any) -> tuple
     catalog, stacks, requirements = files(tmp_path, tool, **req)
     result = runner.invoke(
         app,
-        ["compare", str(stacks), "-r", str(requirements), "-c", str(catalog)]
-        + ["--as-of", "2026-12-07", "--format", fmt],
+        [
+            *("compare", str(stacks), "-r", str(requirements), "-c", str(catalog)),
+            *("--as-of", "2026-12-07", "--format", fmt),
+        ],
     )
     return result.exit_code, result.output
 
