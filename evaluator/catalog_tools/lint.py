@@ -27,7 +27,7 @@ from evaluator.errors import InputErrors
 from evaluator.loading import messages as msg
 from evaluator.loading.files import Document, as_catalog
 from evaluator.loading.yamlsafe import KeyPath
-from evaluator.models import Curation, DataRole, Governance
+from evaluator.models import CapabilityKind, Curation, DataRole, Governance
 from evaluator.scoring.stackview import effective_level
 
 STALE_AFTER_DAYS = 365
@@ -64,6 +64,14 @@ RULES: dict[str, tuple[Severity, str]] = {
     "few-tools": (
         Severity.ERROR,
         f"a capability served by fewer than {MIN_TOOLS_PER_CAPABILITY} tools",
+    ),
+    "isolated-stage": (
+        Severity.WARNING,
+        "a lifecycle stage that feeds no stage and that no stage feeds (it takes part in no handoff)",
+    ),
+    "feeds-backwards": (
+        Severity.WARNING,
+        "a stage feeds a stage whose order is not later than its own (the lifecycle runs backwards)",
     ),
     "stale-as-of": (Severity.WARNING, f"as_of older than {STALE_AFTER_DAYS} days"),
     "future-as-of": (Severity.WARNING, "as_of after today"),
@@ -248,6 +256,7 @@ def lint(
     _duplicates(layers, winners, out)
     _integrations(layers, winners, out)
     _coverage(layers, winners, out)
+    _stage_flow(layers, out)
     _carrying(layers, winners, out)
     for entry in winners:
         _facts(entry, today, out)
@@ -461,6 +470,33 @@ def _coverage(layers: Layers, winners: list[ToolEntry], out: _Collector) -> None
                 count=count, minimum=MIN_TOOLS_PER_CAPABILITY, tools=", ".join(tools) or "none"
             )
             out.add("few-tools", placed.doc, (*placed.path, "id"), cap_id, message)
+
+
+def _stage_flow(layers: Layers, out: _Collector) -> None:
+    """A new stage must be wired into the flow, forwards: handoffs are derived from ``feeds``,
+    so a stage nothing feeds and that feeds nothing never meets another tool, and an edge to an
+    earlier stage makes the lifecycle cyclic (the handoff reduction is then skipped)."""
+    stages = {
+        cap_id: placed
+        for cap_id, placed in layers.capabilities.items()
+        if placed.capability.kind is CapabilityKind.STAGE
+    }
+    fed = {target for placed in stages.values() for target in placed.capability.feeds}
+    for cap_id, placed in sorted(stages.items()):
+        cap = placed.capability
+        if not cap.feeds and cap_id not in fed:
+            out.add("isolated-stage", placed.doc, (*placed.path, "id"), cap_id, msg.LINT_ISOLATED)
+        for index, target in enumerate(cap.feeds):
+            other = stages.get(target)
+            if other is None or cap.order is None or other.capability.order is None:
+                continue
+            if other.capability.order <= cap.order:
+                message = msg.LINT_FEEDS_BACKWARDS.format(
+                    target=target, order=cap.order, target_order=other.capability.order
+                )
+                out.add(
+                    "feeds-backwards", placed.doc, (*placed.path, "feeds", index), cap_id, message
+                )
 
 
 # --------------------------------------------------------------------------- per-tool facts

@@ -224,6 +224,14 @@ LINT_INTEGRATION_CONFLICT = (
     "says its integration with '{target}' is {kind}, but '{target}' says {other_kind} ({where}); "
     "make both sides agree"
 )
+LINT_ISOLATED = (
+    "this stage feeds no stage and no stage feeds it, so it takes part in no handoff: "
+    "add it to a 'feeds' list or give it one"
+)
+LINT_FEEDS_BACKWARDS = (
+    "feeds '{target}' (order {target_order}), which is not later than this stage (order {order}): "
+    "the lifecycle would run backwards"
+)
 LINT_FEW_TOOLS = "only {count} tool(s) serve this capability (at least {minimum} wanted): {tools}"
 LINT_STALE = "as_of {as_of} is {days} days old; re-check the facts against the sources"
 LINT_FUTURE = "as_of {as_of} is after today ({today})"

@@ -114,6 +114,17 @@ BREAKING: dict[str, tuple[Mutation, Mutation]] = {
             tool(d, "cronjob")["capabilities"].update(streaming=1),
         ),
     ),
+    "isolated-stage": (
+        lambda d: d["capabilities"][0].update(feeds=[]),
+        lambda d: (
+            d["capabilities"][0].update(feeds=[])
+            or d["capabilities"][1].update(feeds=["streaming"], order=5)
+        ),
+    ),
+    "feeds-backwards": (
+        lambda d: d["capabilities"][0].update(order=30),
+        lambda d: d["capabilities"][0].update(order=15),
+    ),
     "stale-as-of": (
         lambda d: tool(d, "kafka").update(as_of=dt.date(2025, 11, 1)),
         lambda d: tool(d, "kafka").update(as_of=dt.date(2025, 12, 1)),
@@ -277,7 +288,7 @@ def test_rule_is_quiet_on_a_close_passing_catalog(tmp_path: Path, rule: str) -> 
 
 
 def test_reference_rule_reports_feeds_to_unknown_stages(tmp_path: Path) -> None:
-    report = run(tmp_path, lambda d: d["capabilities"][0].update(feeds=["nowhere"]))
+    report = run(tmp_path, lambda d: d["capabilities"][0].update(feeds=["warehouse", "nowhere"]))
     assert [f.rule for f in report.findings] == ["reference"]
     assert "unknown stage 'nowhere'" in report.findings[0].message
 
