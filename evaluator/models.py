@@ -56,6 +56,18 @@ class Deployment(StrEnum):
     that cloud and the organisation's own infrastructure in its account there; ``self-hosted``
     allows the organisation's own infrastructure wherever it is; ``on-premises`` allows only
     the organisation's own data centres (so a self-hosted tool, and nothing managed).
+
+    ``sovereign-cloud`` is a cloud operated under the organisation's own jurisdiction by a
+    locally controlled operator (AWS European Sovereign Cloud, Bleu, S3NS, STACKIT, OVHcloud):
+    for a tool, a managed offering on such a cloud; in ``allowed``, those offerings and the
+    organisation's own account there (its IaaS and Kubernetes run self-hosted tools). One value
+    for all operators: the gate's question is jurisdiction, and which operator is a procurement
+    choice an organisation records by restating tools in its own catalog layer.
+
+    ``edge`` is plant-floor gateways and devices (on-device inference, a plant historian): for a
+    tool, documented to run on constrained edge hardware; in ``allowed``, only such tools. A
+    self-hosted server product is not assumed to run there, so ``edge`` is not own
+    infrastructure for a self-hosted tool.
     """
 
     AWS = "aws"
@@ -64,12 +76,21 @@ class Deployment(StrEnum):
     SELF_HOSTED = "self-hosted"
     SAAS = "saas"
     ON_PREMISES = "on-premises"
+    SOVEREIGN_CLOUD = "sovereign-cloud"
+    EDGE = "edge"
 
 
 CLOUDS = frozenset({Deployment.AWS, Deployment.AZURE, Deployment.GCP})
-OWN_INFRASTRUCTURE = frozenset({*CLOUDS, Deployment.SELF_HOSTED, Deployment.ON_PREMISES})
+"""The hyperscalers, as lock-in counts them ("single cloud"). A sovereign cloud is not counted
+as a further cloud: AWS's European Sovereign Cloud is still AWS for lock-in."""
+OWN_INFRASTRUCTURE = frozenset(
+    {*CLOUDS, Deployment.SOVEREIGN_CLOUD, Deployment.SELF_HOSTED, Deployment.ON_PREMISES}
+)
 """Places in ``deployment.allowed`` where the organisation runs infrastructure of its own, so a
-self-hosted tool can run there."""
+self-hosted tool can run there (not ``edge``: constrained devices run only tools documented
+for them)."""
+ORGANISATION_RUN = frozenset({Deployment.SELF_HOSTED, Deployment.EDGE})
+"""A tool's places where the organisation, not a vendor, runs it."""
 
 
 class Sensitivity(StrEnum):

@@ -40,9 +40,10 @@ def placements(
     tool: Tool, allowed: tuple[Deployment, ...] | None, *, unverified: bool = False
 ) -> tuple[str, ...]:
     """Where this tool may run under the deployment policy: the vendor's or cloud's managed
-    offering in an allowed place, or the organisation's own infrastructure (on premises or its
-    own account in an allowed cloud) for a self-hostable tool. With ``unverified``, places no
-    source confirmed (the tool's ``unverified`` map) count too."""
+    offering in an allowed place (a sovereign cloud included), the organisation's own
+    infrastructure (on premises or its own account in an allowed cloud or sovereign cloud) for a
+    self-hostable tool, or the edge for a tool documented to run there. With ``unverified``,
+    places no source confirmed (the tool's ``unverified`` map) count too."""
     allowed_set = set(Deployment) if allowed is None else set(allowed)
     places = set(tool.deployment) | (set(tool.unverified_places) if unverified else set())
     out = [d.value for d in Deployment if d in places and d is not Deployment.SELF_HOSTED]

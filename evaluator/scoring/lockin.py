@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from evaluator.models import CLOUDS, Deployment, Openness, Tool
+from evaluator.models import CLOUDS, ORGANISATION_RUN, Deployment, Openness, Tool
 from evaluator.scoring import licence, params
 from evaluator.scoring.context import Context
 from evaluator.scoring.lifecycle import pinned_versions, risk_factors
@@ -44,7 +44,7 @@ def closedness(tool: Tool) -> list[tuple[str, float]]:
         out.append(("proprietary API", c["proprietary-api"]))
     elif tool.openness.api is Openness.UNKNOWN:
         out.append(("API unknown, counted as proprietary", c["proprietary-api"]))
-    if Deployment.SELF_HOSTED not in tool.deployment:
+    if not set(tool.deployment) & ORGANISATION_RUN:
         out.append(("vendor-hosted only", c["vendor-hosted-only"]))
         clouds = set(tool.deployment) & CLOUDS
         if len(clouds) == 1 and Deployment.SAAS not in tool.deployment:
