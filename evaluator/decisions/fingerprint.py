@@ -26,8 +26,14 @@ def sha256_of(data: Any) -> str:
     return hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
 
 
+ADDED_KEYS = frozenset({"units"})
+"""Keys added to a file format after records were written: left out of the fingerprint while
+empty, so a record written before the key existed does not look stale."""
+
+
 def model_fingerprint(model: BaseModel) -> str:
-    return sha256_of(model.model_dump(mode="json", by_alias=True))
+    data = model.model_dump(mode="json", by_alias=True)
+    return sha256_of({k: v for k, v in data.items() if not (k in ADDED_KEYS and not v)})
 
 
 def taxonomy_fingerprint(catalog: Catalog) -> str:
