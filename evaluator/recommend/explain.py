@@ -157,15 +157,17 @@ def explain_result(
         pareto=tuple(pareto),
         stats=result.stats,
         infeasible=result.infeasible,
-        search_space=SEARCH_SPACE,
+        search_space=SEARCH_SPACE_UNITS if space.units else SEARCH_SPACE,
     )
 
 
 SEARCH_SPACE = (
     "stacks of the tools that must stay (the partial stack and tools under an active contract, "
-    "unless drops are allowed) plus tools that pass the deployment and avoid gates (of every "
-    "business unit, when the requirements declare units) and each own "
+    "unless drops are allowed) plus tools that pass the deployment and avoid gates and each own "
     "at least one needed capability; roles follow the scoring model's default owner rule"
+)
+SEARCH_SPACE_UNITS = SEARCH_SPACE.replace(
+    "deployment and avoid gates", "deployment and avoid gates of every business unit"
 )
 
 
