@@ -523,6 +523,11 @@ class DeploymentPolicy(Model):
     )
 
 
+MAX_UNITS = 50
+"""Each unit scores every stack once more; past this many, a file is not describing business
+units (measured in docs/benchmarks.md terms: compare's work grows with stacks x units)."""
+
+
 class Unit(Model):
     """A business unit: an overlay of the organisation's requirements. It states only what
     differs; a key it leaves out keeps the organisation's value. Its effective requirements are
@@ -589,6 +594,7 @@ class Requirements(Model):
     rates: Rates = Rates()
     units: tuple[Unit, ...] = Field(
         default=(),
+        max_length=MAX_UNITS,
         description="Business units whose requirements differ from the organisation's; a stack "
         "is viable only when it is viable for every unit (see docs/scoring.md).",
     )

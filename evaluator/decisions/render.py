@@ -16,6 +16,7 @@ from evaluator.decisions.snapshot import SCORES, StackSnapshot
 from evaluator.models import Commitment, Requirements, Stack
 from evaluator.scoring.results import Comparison
 from evaluator.scoring.units import differences
+from evaluator.textsafe import one_line
 
 EVIDENCE_FENCE = "```json stackfit-evidence"
 SCORE_LABEL = {"fit": "fit", "glue": "glue", "lock_in": "lock-in", "cost": "cost"}
@@ -142,7 +143,7 @@ def drivers(req: Requirements) -> list[str]:
         out.append(f"Avoid: {', '.join(avoided)}")
     for unit in sorted(req.units, key=lambda u: u.id):
         changes = "; ".join(differences(req, unit)) or "the same as the organisation"
-        out.append(f"Business unit {unit.id} ({unit.label}): {changes}")
+        out.append(one_line(f"Business unit {unit.id} ({unit.label}): {changes}"))
     return out
 
 
