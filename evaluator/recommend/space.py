@@ -137,7 +137,7 @@ def build_space(
     allowed = {
         t.id: t
         for t in catalog.tools.values()
-        if t.id in forced or not any(tool_gate_violations(t, g) for g in gates)
+        if t.id in forced or not any(not v.facts for g in gates for v in tool_gate_violations(t, g))
     }
     musts: dict[str, int] = {}
     for g in gates:

@@ -90,6 +90,7 @@ def headline(evaluation: StackEvaluation) -> list[str]:
     where fit is lost, what existing investments do, what the glue and lock-in come from."""
     e = evaluation
     lines = [f"not viable: {v.message}" for v in e.violations]
+    lines += [f"to verify: {v.message}" for v in e.pending]
     lines += [
         f"idle: {t} serves no need (it costs money and does nothing asked for)" for t in e.idle
     ]
@@ -139,7 +140,7 @@ def unit_rows(c: Comparison) -> list[list[str]]:
                 [
                     r.evaluation.name if i == 0 else "",
                     x.unit,
-                    "yes" if x.viable else "NO",
+                    "NO" if not x.viable else "pending" if x.pending else "yes",
                     num(x.fit.value),
                     num(x.glue.value),
                     num(x.lock_in.value),
@@ -169,11 +170,26 @@ def unit_lines(e: StackEvaluation) -> list[str]:
     """One stack's verdict and scores per unit, each violation on its own line."""
     out = []
     for x in e.units:
-        verdict = "viable" if x.viable else "NOT viable"
+        verdict = (
+            "NOT viable"
+            if not x.viable
+            else "viable pending verification"
+            if x.pending
+            else "viable"
+        )
         out.append(
             f"{x.unit} ({x.name}): {verdict}; fit {num(x.fit.value)}, glue {num(x.glue.value)}, "
             f"lock-in {num(x.lock_in.value)}, cost {num(x.cost.value)}, "
             f"overall {num(x.overall.value)}"
         )
         out += [f"  - [{v.gate}] {v.message}" for v in x.violations]
+        out += [f"  - [{v.gate}, to verify] {v.message}" for v in x.pending]
     return out
+
+
+def viable_cell(e: StackEvaluation, *, no: str) -> str:
+    """The viability column: yes, the format's no, or ``pending`` when the stack passes every
+    gate only if catalog facts recorded as unknown hold."""
+    if not e.viable:
+        return no
+    return "pending" if e.pending else "yes"

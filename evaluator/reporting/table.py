@@ -21,6 +21,7 @@ from evaluator.reporting.common import (
     unit_lines,
     unit_rows,
     unit_verdicts,
+    viable_cell,
     weights_line,
 )
 from evaluator.scoring.results import Comparison, Score, StackEvaluation
@@ -36,7 +37,7 @@ def comparison(c: Comparison, /, robustness: Robustness | None = None) -> str:
         [
             r.rank,
             one_line(r.evaluation.name),
-            "yes" if r.evaluation.viable else "NO",
+            viable_cell(r.evaluation, no="NO"),
             *score_cells(r.evaluation),
             "*" if r.pareto else "",
         ]
@@ -141,8 +142,17 @@ def evaluation(e: StackEvaluation) -> str:
         f"Tools: {', '.join(e.tools)}",
         "",
     ]
-    out.append("Viable: yes" if e.viable else "Viable: NO")
+    out.append(
+        "Viable: NO"
+        if not e.viable
+        else "Viable: pending verification of unknown catalog facts"
+        if e.pending
+        else "Viable: yes"
+    )
     out += [one_line(f"  - [{v.gate}] {v.message}") for v in e.violations]
+    out += [one_line(f"  - [{v.gate}, to verify] {v.message}") for v in e.pending]
+    if e.unverified:
+        out.append(one_line(f"Rests on unverified facts: {'; '.join(e.unverified)}"))
     out.append("")
     if e.units:
         out += ["Business units:", *(one_line(f"  {line}") for line in unit_lines(e)), ""]

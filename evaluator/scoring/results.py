@@ -51,6 +51,9 @@ class Violation(Result):
     gate: Gate
     subject: str
     message: str
+    facts: tuple[str, ...] = ()
+    """Catalog facts recorded as unknown that would clear this gate if they hold (``TOOL
+    governance.sso``); a violation with facts is pending verification, not a failure."""
 
 
 class Handoff(Result):
@@ -84,6 +87,8 @@ class UnitEvaluation(Result):
     name: str
     viable: bool
     violations: tuple[Violation, ...]
+    pending: tuple[Violation, ...]
+    unverified: tuple[str, ...]
     idle: tuple[str, ...]
     fit: Score
     glue: Score
@@ -102,7 +107,14 @@ class StackEvaluation(Result):
     idle: tuple[str, ...]
     """Tools in the stack that serve no need: they cost money and do nothing asked for."""
     viable: bool
+    """No gate fails on the recorded facts (it may still be pending verification)."""
     violations: tuple[Violation, ...]
+    pending: tuple[Violation, ...] = ()
+    """Gates the stack passes only if catalog facts recorded as unknown hold: viable pending
+    verification, each fact to check named in ``facts``."""
+    unverified: tuple[str, ...] = ()
+    """Every unknown or estimated catalog fact the verdict rests on: pending gates' facts and
+    the unconfirmed levels of tools that own a need."""
     fit: Score
     glue: Score
     glue_person_days: float
@@ -114,6 +126,13 @@ class StackEvaluation(Result):
     notes: tuple[str, ...]
     units: tuple[UnitEvaluation, ...] = ()
     """Per business unit, by unit id; empty when the requirements declare none."""
+
+
+def verdict(e: StackEvaluation) -> str:
+    """``viable``, ``viable pending verification`` or ``not viable``."""
+    if not e.viable:
+        return "not viable"
+    return "viable pending verification" if e.pending else "viable"
 
 
 class RankedStack(Result):

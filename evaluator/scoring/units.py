@@ -96,21 +96,23 @@ def union_violations(per_unit: Sequence[tuple[str, Sequence[Violation]]]) -> tup
         if len(units) == len(per_unit):
             out.append(v)
         else:
-            message = f"{', '.join(units)}: {v.message}"
-            out.append(Violation.trusted(gate=v.gate, subject=v.subject, message=message))
+            out.append(v.model_copy(update={"message": f"{', '.join(units)}: {v.message}"}))
     return tuple(out)
 
 
 def unit_violations(
     stack: Stack, units: Sequence[UnitContext], catalog: Catalog
-) -> tuple[Violation, ...]:
-    """The organisation's violations when it declares units: the union of theirs (gates only,
-    for the search, which needs the verdict and not each unit's scores)."""
-    return union_violations(
-        [
-            (u.unit.id, gate_violations(build_view(stack, catalog, u.context), u.context, catalog))
-            for u in units
-        ]
+) -> tuple[tuple[Violation, ...], tuple[Violation, ...]]:
+    """The organisation's violations and pending gates when it declares units: the union of
+    theirs (gates only, for the search, which needs the verdict and not each unit's scores). A
+    gate that rests on a fact recorded as unknown is pending, as in ``evaluate_stack``."""
+    checked = [
+        (u.unit.id, gate_violations(build_view(stack, catalog, u.context), u.context, catalog))
+        for u in units
+    ]
+    return (
+        union_violations([(i, [v for v in vs if not v.facts]) for i, vs in checked]),
+        union_violations([(i, [v for v in vs if v.facts]) for i, vs in checked]),
     )
 
 
@@ -125,16 +127,19 @@ def evaluate_with_units(
     detail: bool = True,
 ) -> StackEvaluation:
     """The organisation's evaluation: its own scores (``evaluate_stack``), and, with units,
-    viable only when viable for every unit, with each unit's verdict and scores (``detail``;
-    without it only the verdict, which is all the search needs)."""
+    viable only when viable for every unit (its violations and pending gates are the units',
+    the facts it rests on theirs too), with each unit's verdict and scores (``detail``; without
+    it only the verdict, which is all the search needs)."""
     from evaluator.scoring.evaluate import evaluate_stack
 
     e = evaluate_stack(stack, context, catalog, today=today, source=source)
     if not units:
         return e
     if not detail:
-        violations = unit_violations(stack, units, catalog)
-        return e.model_copy(update={"viable": not violations, "violations": violations})
+        violations, pending = unit_violations(stack, units, catalog)
+        return e.model_copy(
+            update={"viable": not violations, "violations": violations, "pending": pending}
+        )
     per = [
         (u.unit, evaluate_stack(stack, u.context, catalog, today=today, source=source))
         for u in units
@@ -144,12 +149,16 @@ def evaluate_with_units(
         update={
             "viable": not violations,
             "violations": violations,
+            "pending": union_violations([(unit.id, ue.pending) for unit, ue in per]),
+            "unverified": tuple(sorted({f for _, ue in per for f in ue.unverified})),
             "units": tuple(
                 UnitEvaluation.trusted(
                     unit=unit.id,
                     name=unit.label,
                     viable=ue.viable,
                     violations=ue.violations,
+                    pending=ue.pending,
+                    unverified=ue.unverified,
                     idle=ue.idle,
                     fit=ue.fit,
                     glue=ue.glue,
