@@ -835,6 +835,59 @@ class LifecyclePolicy(Model):
     )
 
 
+MAX_UNITS = 50
+"""Each unit scores every stack once more; past this many, a file is not describing business
+units (measured in docs/benchmarks.md terms: compare's work grows with stacks x units)."""
+
+
+class Unit(Model):
+    """A business unit: an overlay of the organisation's requirements. It states only what
+    differs; a key it leaves out keeps the organisation's value. Its effective requirements are
+    the organisation's with these keys replaced, and each ``capabilities`` entry merged into the
+    organisation's entry for that capability (only the fields it states change)."""
+
+    id: Id
+    name: str | None = Field(default=None, description="Shown in reports (default: the id).")
+    description: str | None = None
+    sensitivity: Sensitivity | None = None
+    regulations: tuple[Id, ...] | None = Field(
+        default=None, description="Replaces the organisation's list ([] for none)."
+    )
+    governance: GovernancePosture | None = None
+    deployment: DeploymentPolicy | None = Field(
+        default=None, description="Replaces the organisation's policy ({} for anywhere)."
+    )
+    uses: tuple[Id, ...] | None = Field(
+        default=None,
+        min_length=1,
+        description="The organisation's capabilities this unit uses (default: all of them).",
+    )
+    capabilities: dict[Id, Need] = Field(
+        default_factory=dict,
+        description="Per capability the organisation declares, what differs for this unit: "
+        "weight, must, min_level; only the fields stated change (a bare number is the weight).",
+    )
+    weights: Weights | None = None
+
+    @field_validator("capabilities", mode="before")
+    @classmethod
+    def _bare_number_is_weight(cls, value: Any) -> Any:
+        return _bare_numbers(value)
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+def _bare_numbers(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: {"weight": v} if isinstance(v, int) and not isinstance(v, bool) else v
+            for k, v in value.items()
+        }
+    return value
+
+
 class Requirements(Model):
     kind: Literal["requirements"]
     version: Literal[1]
@@ -852,16 +905,17 @@ class Requirements(Model):
     scale: Scale = Scale()
     rates: Rates = Rates()
     lifecycle: LifecyclePolicy = LifecyclePolicy()
+    units: tuple[Unit, ...] = Field(
+        default=(),
+        max_length=MAX_UNITS,
+        description="Business units whose requirements differ from the organisation's; a stack "
+        "is viable only when it is viable for every unit (see docs/scoring.md).",
+    )
 
     @field_validator("capabilities", mode="before")
     @classmethod
     def _bare_number_is_weight(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {
-                k: {"weight": v} if isinstance(v, int) and not isinstance(v, bool) else v
-                for k, v in value.items()
-            }
-        return value
+        return _bare_numbers(value)
 
 
 # --------------------------------------------------------------------------- stacks

@@ -56,6 +56,45 @@ def check_requirements(req_doc: Document, catalog: Catalog) -> list[InputError]:
         for i, tool in enumerate(req.avoid.tools)
         if tool not in tools
     ]
+    errors += _check_units(req_doc, catalog, hints)
+    return errors
+
+
+def _check_units(req_doc: Document, catalog: Catalog, hints: msg.Hints) -> list[InputError]:
+    """Unit ids are unique; a unit's capabilities and uses name capabilities the organisation
+    declares (a unit is an overlay of them), its regulations ones the catalog knows."""
+    req = as_requirements(req_doc)
+    caps, declared = catalog.capabilities, req.capabilities
+    errors: list[InputError] = []
+    first: dict[str, int] = {}
+
+    def capability(path: KeyPath, cap: str, *, at_key: bool = False) -> None:
+        if cap not in caps:
+            errors.append(
+                req_doc.error(path, hints.unknown_ref("capability", cap, caps), at_key=at_key)
+            )
+        elif cap not in declared:
+            message = msg.UNIT_CAPABILITY_NOT_DECLARED.format(capability=cap)
+            errors.append(req_doc.error(path, message, at_key=at_key))
+
+    for i, unit in enumerate(req.units):
+        if unit.id in first:
+            message = msg.DUPLICATE_UNIT.format(id=unit.id, other=first[unit.id])
+            errors.append(req_doc.error(("units", i, "id"), message))
+        else:
+            first[unit.id] = i
+        for cap in unit.capabilities:
+            capability(("units", i, "capabilities", cap), cap, at_key=True)
+        for j, cap in enumerate(unit.uses or ()):
+            capability(("units", i, "uses", j), cap)
+        errors += [
+            req_doc.error(
+                ("units", i, "regulations", j),
+                hints.unknown_ref("regulation", reg, catalog.regulations),
+            )
+            for j, reg in enumerate(unit.regulations or ())
+            if reg not in catalog.regulations
+        ]
     return errors
 
 

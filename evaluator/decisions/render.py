@@ -14,6 +14,9 @@ from typing import Any
 from evaluator.decisions.record import FrontMatter
 from evaluator.decisions.snapshot import SCORES, StackSnapshot
 from evaluator.models import Commitment, Requirements, Stack
+from evaluator.scoring.results import Comparison
+from evaluator.scoring.units import differences
+from evaluator.textsafe import one_line
 
 EVIDENCE_FENCE = "```json stackfit-evidence"
 SCORE_LABEL = {"fit": "fit", "glue": "glue", "lock_in": "lock-in", "cost": "cost"}
@@ -140,7 +143,34 @@ def drivers(req: Requirements) -> list[str]:
     avoided = [*avoid.tools, *avoid.vendors, *avoid.licenses]
     if avoided:
         out.append(f"Avoid: {', '.join(avoided)}")
+    for unit in sorted(req.units, key=lambda u: u.id):
+        changes = "; ".join(differences(req, unit)) or "the same as the organisation"
+        out.append(one_line(f"Business unit {unit.id} ({unit.label}): {changes}"))
     return out
+
+
+def unit_matrix(comparison: Comparison, chosen: str) -> list[str]:
+    """Each option's verdict and overall score per business unit (none without units): a stack
+    is viable for the organisation only when it is viable for every unit."""
+    if not comparison.units:
+        return []
+    ids = [u.id for u in comparison.units]
+    out = [
+        "Verdicts by business unit (each unit's own overall score; viable for the organisation "
+        "only when viable for every unit):",
+        "",
+        "| Option | " + " | ".join(ids) + " |",
+        "| --- | " + " | ".join("---" for _ in ids) + " |",
+    ]
+    for r in comparison.stacks:
+        e = r.evaluation
+        name = _esc(e.name) + (" (chosen)" if e.name == chosen else "")
+        cells = [
+            f"{_viable(x.viable, tuple(v.message for v in x.pending))} {num(x.overall.value)}"
+            for x in e.units
+        ]
+        out.append(f"| {name} | " + " | ".join(cells) + " |")
+    return [*out, ""]
 
 
 def pros_and_cons(s: StackSnapshot) -> list[str]:
@@ -257,8 +287,10 @@ def render_record(
     snaps: Sequence[StackSnapshot],
     requirements: Requirements,
     stacks: Mapping[str, Stack],
+    units: Sequence[str] = (),
 ) -> str:
-    """The whole record; ``snaps`` in rank order, ``stacks`` the stack models by name."""
+    """The whole record; ``snaps`` in rank order, ``stacks`` the stack models by name,
+    ``units`` the verdicts by business unit (``unit_matrix``)."""
     m = front.stackfit
     chosen = next(s for s in snaps if s.name == m.chosen)
     pros = pros_and_cons(chosen)
@@ -300,6 +332,7 @@ def render_record(
         "",
     ]
     out += [*_matrix(snaps, m.chosen), ""]
+    out += units
     out += [
         "<details><summary>Evidence: every contribution behind the scores (machine-readable)</summary>",
         "",

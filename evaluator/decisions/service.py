@@ -41,7 +41,7 @@ from evaluator.decisions.record import (
     record_name,
     slugify,
 )
-from evaluator.decisions.render import render_record
+from evaluator.decisions.render import render_record, unit_matrix
 from evaluator.decisions.snapshot import StackSnapshot, snapshots
 from evaluator.errors import InputError, InputErrors
 from evaluator.fsutil import RefusedFile, read_regular
@@ -326,7 +326,9 @@ def build_record(request: DecideRequest) -> tuple[str, Record | None, str, Recor
             scores=tuple(s.row for s in snaps),
         ),
     )
-    text = render_record(front, snaps, requirements, stack_models)
+    text = render_record(
+        front, snaps, requirements, stack_models, unit_matrix(comparison, request.choose)
+    )
     record = parse_record(text, file)
     return file, old, text, record
 

@@ -209,6 +209,12 @@ def describe(value: Any, limit: int = 40) -> str:
 # ---- gathering inputs for a comparison (evaluator.app)
 NO_REQUIREMENTS = "no requirements file found; name one with -r/--requirements"
 NO_STACKS = "no stack files found"
+DUPLICATE_UNIT = "unit id '{id}' is also used by units[{other}]; ids tell units apart in reports"
+UNIT_CAPABILITY_NOT_DECLARED = (
+    "capability '{capability}' is not among the organisation's capabilities; a unit changes "
+    "what the organisation declares: declare it there (a unit that does not use it leaves it "
+    "out of 'uses')"
+)
 DUPLICATE_STACK_NAME = (
     "stack name {name!r} is also used by {other}; names tell stacks apart in reports"
 )

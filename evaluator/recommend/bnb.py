@@ -39,7 +39,7 @@ from evaluator.models import DATA_AT_REST_ROLES, Control, Stack
 from evaluator.recommend.space import NeedInfo, Space
 from evaluator.scoring import params
 from evaluator.scoring.cost import budget, glue_line
-from evaluator.scoring.evaluate import dominates, evaluate_stack
+from evaluator.scoring.evaluate import dominates
 from evaluator.scoring.gates import applies, meets
 from evaluator.scoring.glue import (
     carried_by_themselves,
@@ -50,6 +50,7 @@ from evaluator.scoring.glue import (
 )
 from evaluator.scoring.results import Connection, StackEvaluation
 from evaluator.scoring.stackview import StackView, carried, connect, effective_level
+from evaluator.scoring.units import evaluate_with_units
 
 EPS = 1e-7
 CHECK_EVERY = 64
@@ -165,10 +166,7 @@ class Search:
             for cap in set(params.CONCERN_HUB.values())
             if cap in self.need
         }
-        controls = set(params.SENSITIVITY_CONTROLS[req.sensitivity])
-        for reg in req.regulations:
-            controls.update(self.catalog.regulations[reg].requires)
-        self.holder_controls = sorted(controls - params.STACK_WIDE_CONTROLS)
+        self.holder_controls = list(space.holder_controls)
         self.link_memo: dict[frozenset[str], tuple[Connection, tuple[str, ...]]] = {}
         self.carry_memo: dict[frozenset[str], frozenset[str]] = {}
         self.store_memo: dict[str, dict[str, float]] = {}
@@ -809,7 +807,9 @@ class Search:
         self.seen.add(tools)
         self.stats.leaves += 1
         stack = stack_of(tools, "-", base=self.s.base)
-        e = evaluate_stack(stack, self.ctx, self.catalog, today=self.s.today)
+        e = evaluate_with_units(
+            stack, self.ctx, self.s.units, self.catalog, today=self.s.today, detail=False
+        )
         if not e.viable or set(e.idle) - set(self.s.forced):
             return
         found = Found(tools, e)

@@ -10,12 +10,18 @@ from evaluator.reporting import robust
 from evaluator.reporting.common import (
     HANDOFF_HEADERS,
     SCORE_HEADERS,
+    UNIT_HEADERS,
+    UNITS_NOTE,
     annual,
     handoff_rows,
     headline,
     num,
     risk_line,
     score_cells,
+    unit_descriptions,
+    unit_lines,
+    unit_rows,
+    unit_verdicts,
     viable_cell,
     weights_line,
 )
@@ -58,6 +64,8 @@ def comparison(c: Comparison, /, robustness: Robustness | None = None) -> str:
         ),
         "",
     ]
+    if c.units:
+        out += _units(c)
     for r in c.stacks:
         e = r.evaluation
         out += [f"### {r.rank}. {_esc(e.name)}", ""]
@@ -71,6 +79,25 @@ def comparison(c: Comparison, /, robustness: Robustness | None = None) -> str:
     if robustness is not None:
         out += _robustness(robustness)
     return "\n".join(out) + "\n"
+
+
+def _units(c: Comparison) -> list[str]:
+    out = ["### Business units", ""]
+    out += [f"- {_esc(line)}" for line in unit_descriptions(c)]
+    out += [
+        "",
+        tabulate(
+            [[_esc(cell) for cell in row] for row in unit_rows(c)],
+            headers=[h.capitalize() for h in UNIT_HEADERS],
+            tablefmt="github",
+            disable_numparse=True,
+            colalign=("left", "left", "left", *("right",) * 6),
+        ),
+        "",
+    ]
+    out += [f"- {_esc(line)}" for line in unit_verdicts(c)]
+    out += ["", _esc(UNITS_NOTE), ""]
+    return out
 
 
 def _robustness(r: Robustness) -> list[str]:
@@ -160,6 +187,13 @@ def evaluation(e: StackEvaluation) -> str:
         out += ["", f"Rests on unverified facts: {_esc('; '.join(e.unverified))}"]
     out += [f"- {_esc(risk_line(r))}" for r in e.risks]
     out.append("")
+    if e.units:
+        out += ["### Business units", ""]
+        out += [
+            f"{'  ' if line.startswith('  ') else ''}- {_esc(line.strip().removeprefix('- '))}"
+            for line in unit_lines(e)
+        ]
+        out.append("")
     owners = [[cap, tool or "-"] for cap, tool in e.owners.items()]
     out += [
         "### Who serves each need",

@@ -17,6 +17,7 @@ from evaluator.scoring.lifecycle import stack_risks
 from evaluator.scoring.lockin import lock_in_score
 from evaluator.scoring.results import Comparison, Contribution, RankedStack, Score, StackEvaluation
 from evaluator.scoring.stackview import build_view
+from evaluator.scoring.units import divergences, evaluate_with_units, summaries, unit_contexts
 
 if TYPE_CHECKING:
     from evaluator.catalog import Catalog
@@ -145,11 +146,17 @@ def pareto_keys(evaluations: Sequence[StackEvaluation]) -> set[tuple[float, floa
     return set(front)
 
 
+def rank_key(
+    viable: bool, overall: float, name: str, source: str | None
+) -> tuple[bool, float, str, str]:
+    """Viable stacks first, then by overall score; ties by name, so input order never matters."""
+    return (not viable, -round(overall, 9), name, source or "")
+
+
 def rank(evaluations: Sequence[StackEvaluation]) -> list[RankedStack]:
     """Viable stacks first, then by overall score; ties by name, so input order never matters."""
     ordered = sorted(
-        evaluations,
-        key=lambda e: (not e.viable, -round(e.overall.value, 9), e.name, e.source or ""),
+        evaluations, key=lambda e: rank_key(e.viable, e.overall.value, e.name, e.source)
     )
     front = pareto_keys(evaluations)
     return [
@@ -188,14 +195,19 @@ def compare(
     today: dt.date,
 ) -> Comparison:
     context = build_context(requirements, catalog)
+    units = unit_contexts(requirements, catalog)
     evaluations = [
-        evaluate_stack(s, context, catalog, today=today, source=src) for s, src in stacks
+        evaluate_with_units(s, context, units, catalog, today=today, source=src)
+        for s, src in stacks
     ]
+    ranked = tuple(rank(evaluations))
     wf, wg, wl, wc = requirements.weights.normalised()
     return Comparison(
         requirements=requirements.name,
         as_of=today.isoformat(),
         weights={"fit": wf, "glue": wg, "lock_in": wl, "cost": wc},
         assumptions=assumptions(requirements),
-        stacks=tuple(rank(evaluations)),
+        stacks=ranked,
+        units=summaries(requirements, units, ranked),
+        divergent=divergences(ranked),
     )

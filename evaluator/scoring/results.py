@@ -93,6 +93,27 @@ class AnnualCost(Result):
     currency: str
 
 
+class UnitEvaluation(Result):
+    """A stack scored against one business unit's effective requirements (the organisation's
+    with the unit's overrides): the unit's own verdict and scores, shown beside the
+    organisation's."""
+
+    unit: str
+    name: str
+    viable: bool
+    violations: tuple[Violation, ...]
+    pending: tuple[Violation, ...]
+    unverified: tuple[str, ...]
+    idle: tuple[str, ...]
+    fit: Score
+    glue: Score
+    glue_person_days: float
+    lock_in: Score
+    cost: Score
+    annual_cost: AnnualCost
+    overall: Score
+
+
 class StackEvaluation(Result):
     name: str
     source: str | None
@@ -120,6 +141,8 @@ class StackEvaluation(Result):
     notes: tuple[str, ...]
     risks: tuple[Risk, ...] = ()
     """Maturity, lifecycle and radar risks of the stack's tools, by tool then kind."""
+    units: tuple[UnitEvaluation, ...] = ()
+    """Per business unit, by unit id; empty when the requirements declare none."""
 
 
 def verdict(e: StackEvaluation) -> str:
@@ -135,9 +158,30 @@ class RankedStack(Result):
     evaluation: StackEvaluation
 
 
+class UnitSummary(Result):
+    """A business unit as a comparison reports it: what differs from the organisation and how
+    the compared stacks rank by the unit's own evaluation."""
+
+    id: str
+    name: str
+    differs: tuple[str, ...]
+    ranking: tuple[str, ...]
+    """Stack names, best first by the unit's own verdict and overall score."""
+
+
+class Divergence(Result):
+    """A stack that some units find viable and others do not."""
+
+    stack: str
+    viable_for: tuple[str, ...]
+    not_viable_for: tuple[str, ...]
+
+
 class Comparison(Result):
     requirements: str
     as_of: str
     weights: dict[str, float]
     assumptions: tuple[str, ...]
     stacks: tuple[RankedStack, ...]
+    units: tuple[UnitSummary, ...] = ()
+    divergent: tuple[Divergence, ...] = ()

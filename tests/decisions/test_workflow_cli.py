@@ -258,3 +258,38 @@ def test_check_warns_when_the_chosen_stack_nears_end_of_support(repo: Path) -> N
     assert {"kind": "eol", "blocking": True} in [
         {"kind": f["kind"], "blocking": f["blocking"]} for f in findings
     ]
+
+
+def test_a_record_shows_verdicts_by_business_unit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue #15: with business units the record lists what each unit changes among the
+    drivers, names the unit of each violation, and shows each option's verdict per unit."""
+    root = tmp_path / "units"
+    shutil.copytree(
+        Path(__file__).parents[2] / "stacks" / "situations" / "retailer-units", root / "stacks"
+    )
+    git(root, "init", "-q")
+    git(root, "add", "stacks")
+    git(root, "commit", "-qm", "stacks")
+    monkeypatch.chdir(root)
+    code, _, err = invoke(
+        "decide",
+        "--title",
+        "Choose the shared platform",
+        "--choose",
+        "Databricks with Fivetran and Power BI",
+        *DAY,
+        "--date",
+        "2026-11-26",
+    )
+    assert code == 0, err
+    text = (root / "decisions" / "0001-choose-the-shared-platform.md").read_text(encoding="utf-8")
+    assert "* Business unit finance (Finance and credit risk): sensitivity regulated" in text
+    assert "| Option | finance | marketing |" in text
+    assert "| Databricks with Fivetran and Power BI (chosen) | yes " in text
+    assert "| Open source on AWS with ClickHouse and Superset | **no** " in text
+    assert "not viable: finance: regulated data needs" in text
+    code, out, err = invoke("check", *DAY)
+    assert code == 0, err
+    assert "inputs unchanged" in out
