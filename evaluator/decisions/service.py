@@ -47,6 +47,7 @@ from evaluator.errors import InputError, InputErrors
 from evaluator.fsutil import RefusedFile, read_regular
 from evaluator.loading import messages as msg
 from evaluator.loading.files import as_requirements, as_stack, yaml_files
+from evaluator.reporting.flow import flow_of
 from evaluator.resources import builtin_stacks_dir
 
 
@@ -326,7 +327,8 @@ def build_record(request: DecideRequest) -> tuple[str, Record | None, str, Recor
             scores=tuple(s.row for s in snaps),
         ),
     )
-    text = render_record(front, snaps, requirements, stack_models)
+    flows = {r.evaluation.name: flow_of(r.evaluation) for r in comparison.stacks}
+    text = render_record(front, snaps, requirements, stack_models, flows)
     record = parse_record(text, file)
     return file, old, text, record
 

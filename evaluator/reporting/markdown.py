@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from tabulate import tabulate
 
-from evaluator.reporting import robust
+from evaluator.reporting import mermaid, robust
 from evaluator.reporting.common import (
     HANDOFF_HEADERS,
     SCORE_HEADERS,
@@ -17,6 +17,7 @@ from evaluator.reporting.common import (
     score_cells,
     weights_line,
 )
+from evaluator.reporting.flow import flow_of
 from evaluator.scoring.results import Comparison, Score, StackEvaluation
 from evaluator.textsafe import md_text
 
@@ -60,7 +61,7 @@ def comparison(c: Comparison, /, robustness: Robustness | None = None) -> str:
         e = r.evaluation
         out += [f"### {r.rank}. {_esc(e.name)}", ""]
         out += [f"- {_esc(line)}" for line in headline(e)]
-        out.append("")
+        out += ["", *mermaid.fenced(flow_of(e)), ""]
     out += (
         ["<details><summary>Assumptions</summary>", ""]
         + [f"- {_esc(a)}" for a in c.assumptions]
@@ -171,6 +172,8 @@ def evaluation(e: StackEvaluation) -> str:
             tablefmt="github",
             disable_numparse=True,
         ),
+        "",
+        *mermaid.fenced(flow_of(e)),
     ]
     out += [f"\n> {_esc(n)}" for n in e.notes]
     return "\n".join(out) + "\n"

@@ -103,6 +103,7 @@ def evaluate_stack(
         ),
         handoffs=tuple(hand),
         notes=notes,
+        islands=tuple(tuple(i) for i in islands),
     )
 
 
