@@ -52,12 +52,7 @@ from evaluator.resources import builtin_stacks_dir
 
 
 def stackfit_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("stackfit")
-    except PackageNotFoundError:  # pragma: no cover - running from an uninstalled checkout
-        return "0+unknown"
+    return core.version()
 
 
 # --------------------------------------------------------------------------- paths
