@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from evaluator import app as core
-from evaluator.decisions import gitio
+from evaluator.decisions import gitio, radar
 from evaluator.decisions.check import Current, DecisionCheck, Policy, active, assess
 from evaluator.decisions.diffing import Diff, diff_snapshots
 from evaluator.decisions.fingerprint import (
@@ -572,3 +572,47 @@ def diff(
         requirements_past=past_requirements,
         requirements_current=comparison.requirements,
     )
+
+
+# --------------------------------------------------------------------------- radar
+
+
+def _records_at(root: Path, commit: str, folder: str) -> list[Record]:
+    records = []
+    errors: list[InputError] = []
+    for path in gitio.folder_blobs(root, commit, folder):
+        name = PurePosixPath(path).name
+        if not RECORD_NAME.match(name):
+            continue
+        try:
+            blob = gitio.read_blob(root, commit, path)
+            records.append(parse_record(blob.data.decode("utf-8"), name, f"{commit[:12]}:{path}"))
+        except InputErrors as exc:
+            errors.extend(exc.errors)
+        except UnicodeDecodeError as exc:
+            errors.append(InputError(path, None, None, "", msg.CANNOT_READ.format(reason=exc)))
+    if errors:
+        raise InputErrors(errors)
+    return records
+
+
+def radar_moments(folder: Path, as_of: dt.date) -> list[radar.Moment]:
+    """The radar at every commit that changed the decisions folder, then in the working tree
+    (dated ``as_of``) when that differs; moments that place every tool as the one before are
+    left out, so "new" and "moved" compare with the previous change of the radar."""
+    if not folder.is_dir():
+        raise InputErrors([InputError(str(folder), None, None, "", msg.NO_DECISIONS_FOLDER)])
+    moments: list[radar.Moment] = []
+
+    def add(date: str, records: list[Record]) -> None:
+        placed = radar.placements(records)
+        if not moments or moments[-1].placements != placed:
+            moments.append(radar.Moment(date, placed))
+
+    root = gitio.repo_root(folder)
+    if root is not None:
+        rel = repo_path(folder, root)
+        for revision in gitio.history(root, rel):
+            add(revision.date, _records_at(root, revision.commit, rel))
+    add(as_of.isoformat(), read_records(folder))
+    return moments
