@@ -23,6 +23,7 @@ from evaluator.reporting.common import annual, headline, money, num, weights_lin
 from evaluator.reporting.flow import GOVERNANCE_CONCERNS, flow_of
 from evaluator.reporting.html import svg
 from evaluator.scoring.results import Comparison, StackEvaluation
+from evaluator.scoring.stackview import effective_level
 from evaluator.textsafe import one_line
 
 if TYPE_CHECKING:
@@ -82,7 +83,8 @@ def _matrix(c: Comparison, catalog: Catalog) -> list[dict[str, Any]]:
         cells = []
         for r in c.stacks:
             tool = r.evaluation.owners.get(cap)
-            level = catalog.tools[tool].capabilities.get(cap) if tool in catalog.tools else None
+            # The level the scoring uses: declared, or implied by the tool's governance features.
+            level = effective_level(catalog.tools[tool], cap) if tool in catalog.tools else None
             cells.append(Cell(tool, level))
         known = caps.get(cap)
         rows.append(

@@ -105,12 +105,13 @@ def _spread(ys: list[float], gap: float) -> list[float]:
 
 def scatter(points: Sequence[Point], *, x_label: str, y_label: str, title: str) -> Markup:
     """Fit (up, higher is better) against a score where lower is better (right is worse), one
-    bubble per stack sized by glue; the Pareto front joined by a dashed line. The axes zoom to
+    bubble per stack sized by glue, Pareto-front stacks outlined (the front is over all four
+    scores, so it is marked, not drawn as a line in two of them). The axes zoom to
     the data (their ticks say where), so stacks a few points apart do not sit on each other."""
     w, h, left, right, top, bottom = 500.0, 330.0, 48.0, 172.0, 30.0, 44.0
     pw, ph = w - left - right, h - top - bottom
-    x0, x1, xs = domain([p.x for p in points])
-    y0, y1, ys = domain([p.y for p in points])
+    x0, x1, xs = domain([p.x for p in points], span=10.0)
+    y0, y1, ys = domain([p.y for p in points], span=10.0)
 
     def px(x: float) -> float:
         return round(left + pw * (min(max(x, x0), x1) - x0) / (x1 - x0), 1)
@@ -167,17 +168,6 @@ def scatter(points: Sequence[Point], *, x_label: str, y_label: str, title: str) 
         ),
         el("text", {"x": left, "y": 18, "class": "chart-title"}, title),
     ]
-    front = sorted((p for p in points if p.pareto), key=lambda p: (p.x, -p.y))
-    line = (
-        [
-            el(
-                "polyline",
-                {"points": " ".join(f"{px(p.x)},{py(p.y)}" for p in front), "class": "front"},
-            )
-        ]
-        if len(front) > 1
-        else []
-    )
     ordered = sorted(points, key=lambda p: (-p.size, p.name))
     bubbles: list[Markup] = []
     for p in ordered:
@@ -223,7 +213,6 @@ def scatter(points: Sequence[Point], *, x_label: str, y_label: str, title: str) 
         title,
         *grid,
         *axes,
-        *line,
         *names,
         *bubbles,
     )
@@ -290,6 +279,8 @@ def bars(items: Sequence[Bar], *, title: str) -> Markup:
 # ---------------------------------------------------------------------- stack diagram
 
 NODE_W, GAP_X, GAP_Y, LINE_H, PAD = 168.0, 64.0, 22.0, 13.0, 16.0
+LEFT = 44.0
+"""Where the first column starts: room for the lanes into its left side."""
 WRAP = 26
 COLUMNS = 4
 
@@ -392,36 +383,61 @@ def _node(flow: Flow, tool: str, box: Box, name: str) -> Markup:
 Pt = tuple[float, float]
 
 
-def _route(a: Box, b: Box, band_top: float) -> tuple[Pt, Pt, Pt, Pt]:
-    """The four points of a cubic Bezier from ``a`` to ``b`` that keeps clear of other boxes
-    in the common cases: to the next column, side to side; further along the row, over the
-    top of the row; down to a later row, bottom to top; back, or within a column, around."""
+def _curve(p0: Pt, p1: Pt, p2: Pt, p3: Pt) -> tuple[str, Pt]:
+    path = "M{:.1f},{:.1f} C{:.1f},{:.1f} {:.1f},{:.1f} {:.1f},{:.1f}".format(*p0, *p1, *p2, *p3)
+    mid = (
+        (p0[0] + 3 * p1[0] + 3 * p2[0] + p3[0]) / 8,
+        (p0[1] + 3 * p1[1] + 3 * p2[1] + p3[1]) / 8,
+    )
+    return path, mid
+
+
+def _route(a: Box, b: Box, band_top: float, lane: tuple[float, float]) -> tuple[str, Pt]:
+    """An SVG path from ``a`` to ``b`` that keeps clear of other boxes in the common cases, and
+    where to put its badge: to the next column, side to side; further along the row, over the
+    top of the row and down the gap left of the target into its side; to a later row, out of the source's right side, down the gap beside its
+    column to a lane under its row (``lane``: that gap's x and the lane's y), across to the gap
+    left of the target, and down into its left side; back, or within a column, around."""
     if a.band == b.band and b.col == a.col + 1:
         x1, y1, x2, y2 = a.x + NODE_W, a.mid_y, b.x - 2, b.mid_y
         c = (x2 - x1) / 2
-        return (x1, y1), (x1 + c, y1), (x2 - c, y2), (x2, y2)
+        return _curve((x1, y1), (x1 + c, y1), (x2 - c, y2), (x2, y2))
     if a.band == b.band and b.col > a.col:
-        x1, y1, x2, y2 = a.mid_x + 20, a.y, b.mid_x - 20, b.y - 2
-        lift = band_top - 14 - (b.col - a.col) * 6
-        return (x1, y1), (x1 + 30, lift), (x2 - 30, lift), (x2, y2)
+        x1, y1 = a.mid_x + 20, a.y
+        gx, tx, ty = b.x - 10 - (b.col - a.col) * 4, b.x - 2, b.mid_y
+        lift = band_top - 12 - (b.col - a.col) * 6
+        path = (
+            f"M{x1:.1f},{y1:.1f} L{x1:.1f},{lift + 8:.1f} Q{x1:.1f},{lift:.1f} {x1 + 8:.1f},{lift:.1f} "
+            f"L{gx - 8:.1f},{lift:.1f} Q{gx:.1f},{lift:.1f} {gx:.1f},{lift + 8:.1f} "
+            f"L{gx:.1f},{ty - 8:.1f} Q{gx:.1f},{ty:.1f} {gx + 8:.1f},{ty:.1f} L{tx:.1f},{ty:.1f}"
+        )
+        return path, ((x1 + gx) / 2, lift)
     if b.band > a.band:
-        x1, y1, x2, y2 = a.mid_x, a.y + a.h, b.mid_x, b.y - 2
-        c = (y2 - y1) / 2
-        return (x1, y1), (x1, y1 + c), (x2, y2 - c), (x2, y2)
+        lx, ly = lane
+        x1, y1 = a.x + NODE_W, a.mid_y
+        tx, ty = b.x - 2, b.mid_y
+        gx = b.x - 14 - (lx - a.x - NODE_W - 14)  # the gap left of the target, offset as the lane
+        turn = 8.0 if gx > lx else -8.0
+        path = (
+            f"M{x1:.1f},{y1:.1f} L{lx - 8:.1f},{y1:.1f} Q{lx:.1f},{y1:.1f} {lx:.1f},{y1 + 8:.1f} "
+            f"L{lx:.1f},{ly - 8:.1f} Q{lx:.1f},{ly:.1f} {lx + turn:.1f},{ly:.1f} "
+            f"L{gx - turn:.1f},{ly:.1f} Q{gx:.1f},{ly:.1f} {gx:.1f},{ly + 8:.1f} "
+            f"L{gx:.1f},{ty - 8:.1f} Q{gx:.1f},{ty:.1f} {gx + 8:.1f},{ty:.1f} L{tx:.1f},{ty:.1f}"
+        )
+        return path, ((lx + gx) / 2, ly)
     if a.band == b.band and b.col == a.col:
         x1, y1, x2, y2 = a.x + NODE_W, a.mid_y, b.x + NODE_W + 2, b.mid_y
         bulge = 34 + abs(y2 - y1) * 0.15
-        return (x1, y1), (x1 + bulge, y1), (x2 + bulge, y2), (x2, y2)
+        return _curve((x1, y1), (x1 + bulge, y1), (x2 + bulge, y2), (x2, y2))
     x1, y1, x2, y2 = a.mid_x - 20, a.y + a.h, b.mid_x + 20, b.y + b.h + 2
     drop = max(y1, y2) + 30
-    return (x1, y1), (x1, drop), (x2, drop), (x2, y2)
+    return _curve((x1, y1), (x1, drop), (x2, drop), (x2, y2))
 
 
-def _edge(edge: Edge, a: Box, b: Box, band_top: float, marker: str) -> Markup:
-    p0, p1, p2, p3 = _route(a, b, band_top)
-    path = "M{:.1f},{:.1f} C{:.1f},{:.1f} {:.1f},{:.1f} {:.1f},{:.1f}".format(*p0, *p1, *p2, *p3)
-    mx = (p0[0] + 3 * p1[0] + 3 * p2[0] + p3[0]) / 8
-    my = (p0[1] + 3 * p1[1] + 3 * p2[1] + p3[1]) / 8
+def _edge(
+    edge: Edge, a: Box, b: Box, band_top: float, lane: tuple[float, float], marker: str
+) -> Markup:
+    path, (mx, my) = _route(a, b, band_top, lane)
     stages = "; ".join(f"{s} -> {t}" for s, t in edge.stages)
     broken = ", ".join(edge.broken) or "nothing"
     title = (
@@ -489,6 +505,7 @@ def diagram(
         columns.setdefault(layer[tool], []).append(tool)
     boxes: dict[str, Box] = {}
     band_tops: dict[int, float] = {}
+    band_bottoms: dict[int, float] = {}
     y_band = PAD + 40
     for band in range(0, max(columns, default=-1) + 1, COLUMNS):
         band_tops[band // COLUMNS] = y_band
@@ -497,7 +514,7 @@ def diagram(
             y = y_band + (col % 2) * 18
             for tool in columns.get(col, []):
                 boxes[tool] = Box(
-                    PAD + (col - band) * (NODE_W + GAP_X),
+                    LEFT + (col - band) * (NODE_W + GAP_X),
                     y,
                     _height(flow, tool),
                     band // COLUMNS,
@@ -505,6 +522,7 @@ def diagram(
                 )
                 y += _height(flow, tool) + GAP_Y
             bottom = max(bottom, y)
+        band_bottoms[band // COLUMNS] = bottom
         y_band = bottom + 56
     labels: list[Markup] = []
     if rest:
@@ -520,7 +538,7 @@ def diagram(
             row = rest[i : i + per_row]
             for j, tool in enumerate(row):
                 boxes[tool] = Box(
-                    PAD + j * (NODE_W + GAP_X / 2), y_band, _height(flow, tool), -1 - i, j
+                    LEFT + j * (NODE_W + GAP_X / 2), y_band, _height(flow, tool), -1 - i, j
                 )
             y_band += max(_height(flow, t) for t in row) + GAP_Y
     used = max(
@@ -529,7 +547,7 @@ def diagram(
             min(len(rest), COLUMNS + 1) * (NODE_W + GAP_X / 2),
         ]
     )
-    w = PAD * 2 + used + 40
+    w = LEFT + PAD + used + 40
     h = y_band + PAD
     defs = el(
         "defs",
@@ -556,9 +574,16 @@ def diagram(
         {"x": PAD, "y": PAD + 4, "class": "row-label"},
         "the lifecycle, left to right" + (", row by row" if len(columns) > COLUMNS else ""),
     )
-    edges = [
-        _edge(e, boxes[e.source], boxes[e.target], band_tops.get(boxes[e.source].band, PAD), ident)
-        for e in flow.edges
-    ]
+    edges = []
+    down = 0
+    for e in flow.edges:
+        a, b = boxes[e.source], boxes[e.target]
+        lane = (
+            a.x + NODE_W + 14 + 8 * (down % 4),
+            band_bottoms.get(a.band, 0.0) + 8 + 9 * (down % 4),
+        )
+        if b.band > a.band >= 0:
+            down += 1
+        edges.append(_edge(e, a, b, band_tops.get(a.band, PAD), lane, ident))
     nodes = [_node(flow, t, boxes[t], names.get(t, t)) for t in flow.tools]
     return svg(w, h, title, defs, heading, *labels, *edges, *nodes)
