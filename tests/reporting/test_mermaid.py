@@ -18,6 +18,7 @@ from evaluator.reporting.mermaid import flowchart, label
 HERE = Path(__file__).parent
 GOLDEN_MARKDOWN = [
     *sorted((HERE / "golden").glob("*.md")),
+    *sorted((HERE.parent / "golden" / "situations").glob("*.md")),
     HERE.parent / "decisions" / "golden" / "record.md",
 ]
 NODE_DIR = Path(os.environ.get("STACKFIT_NODE_DIR", Path(tempfile.gettempdir()) / "stackfit-node"))
