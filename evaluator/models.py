@@ -9,10 +9,18 @@ because they need the whole catalog.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
@@ -67,6 +75,7 @@ class AccessGranularity(StrEnum):
     COARSE = "coarse"  # whole workspace or instance
     ROLE = "role"  # roles on objects (databases, projects, models)
     FINE = "fine"  # rows, columns, tags or attributes at the source
+    UNKNOWN = "unknown"  # looked for and not confirmed either way (a tool's fact only)
 
 
 ACCESS_RANK = {
@@ -209,18 +218,51 @@ class Regulation(Model):
     note: str | None = None
 
 
-class Governance(Model):
-    """What a tool does for governance by itself. Everything defaults to absent."""
+UNKNOWN: Literal["unknown"] = "unknown"
 
-    lineage: bool = Field(default=False, description="Tracks lineage of what it produces.")
-    audit: bool = Field(default=False, description="Keeps an audit log of access and changes.")
+
+def _flag(value: Any) -> Any:
+    if value is True or value is False or value == UNKNOWN:
+        return value
+    raise ValueError(f"expected true, false or unknown, got {value!r}")
+
+
+Flag = Annotated[bool | Literal["unknown"], BeforeValidator(_flag)]
+"""A governance fact: present, absent, or ``unknown`` (looked for and not confirmed either way;
+the tool's ``unverified`` map says what was looked for)."""
+
+
+class Governance(Model):
+    """What a tool does for governance by itself. Everything defaults to absent; a fact that
+    could not be checked is ``unknown``, never ``false``."""
+
+    lineage: Flag = Field(default=False, description="Tracks lineage of what it produces.")
+    audit: Flag = Field(default=False, description="Keeps an audit log of access and changes.")
     access_control: AccessGranularity = AccessGranularity.NONE
-    sso: bool = Field(default=False, description="Signs users in through an external IdP.")
-    approvals: bool = Field(default=False, description="Has approval or sign-off workflows.")
+    sso: Flag = Field(default=False, description="Signs users in through an external IdP.")
+    approvals: Flag = Field(default=False, description="Has approval or sign-off workflows.")
     versioning: tuple[Literal["data", "models", "pipelines", "code"], ...] = ()
-    triggers: bool = Field(
+    triggers: Flag = Field(
         default=False, description="Can start or be started by automated events (webhooks, etc.)."
     )
+
+    def unknown_fields(self) -> tuple[str, ...]:
+        """The facts recorded as unknown, in field order."""
+        return tuple(name for name in GOVERNANCE_FLAGS if getattr(self, name) == UNKNOWN)
+
+    def access(self) -> AccessGranularity:
+        """The access control known to exist (``none`` when unknown)."""
+        unknown = self.access_control is AccessGranularity.UNKNOWN
+        return AccessGranularity.NONE if unknown else self.access_control
+
+
+GOVERNANCE_FLAGS = ("lineage", "audit", "access_control", "sso", "approvals", "triggers")
+"""Governance facts that can be ``unknown``."""
+
+
+def known(flag: Flag) -> bool:
+    """True only for a fact known to hold: ``unknown`` gives no credit."""
+    return flag is True
 
 
 class OpennessFacts(Model):
@@ -338,6 +380,13 @@ class Operations(Model):
     note: str | None = None
 
 
+UNVERIFIED_KEY = (
+    r"^(governance\.(lineage|audit|access_control|sso|approvals|triggers)"
+    r"|deployment\.(" + "|".join(d.value for d in Deployment) + ")"
+    r"|capabilities\.[a-z0-9][a-z0-9._-]*)$"
+)
+"""Keys of a tool's ``unverified`` map: the fact path that could not be checked."""
+
 UNKNOWN_LICENSES = frozenset({"unknown", "noassertion"})
 """Licence values that mean "not known yet" (lower case)."""
 
@@ -376,6 +425,66 @@ class Tool(Model):
     notes: str | None = Field(
         default=None, description="Caveats, e.g. facts that could not be checked."
     )
+    unverified: dict[str, Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=dict,
+        description="Facts that could not be checked, each with what was looked for (where "
+        "and when): `governance.FIELD` for a governance fact recorded as unknown, "
+        "`deployment.PLACE` for a place the tool may run but that no source confirmed (not "
+        "listed in deployment), `capabilities.ID` for a level recorded as a best estimate.",
+    )
+
+    evidence: dict[str, Url] = Field(
+        default_factory=dict,
+        description="The source for one fact, by the same paths as unverified "
+        "(`governance.sso`, `deployment.azure`, `capabilities.warehouse`): the page that "
+        "confirms the recorded value, true or false.",
+    )
+
+    @model_validator(mode="after")
+    def _unknowns_say_what_was_looked_for(self) -> Tool:
+        problems: list[str] = []
+        for key in sorted(self.evidence):
+            part, _, name = key.partition(".")
+            if not re.match(UNVERIFIED_KEY, key):
+                problems.append(
+                    f"evidence key {key!r}: use governance.FIELD, deployment.PLACE or "
+                    "capabilities.ID"
+                )
+            elif key in self.unverified:
+                problems.append(f"evidence {key}: the fact is also listed as unverified")
+            elif part == "capabilities" and name not in self.capabilities:
+                problems.append(f"evidence {key}: {name} is not among the capabilities")
+        recorded_unknown = set(self.governance.unknown_fields())
+        for key in sorted(self.unverified):
+            part, _, name = key.partition(".")
+            if not re.match(UNVERIFIED_KEY, key):
+                problems.append(
+                    f"unverified key {key!r}: use governance.FIELD ({', '.join(GOVERNANCE_FLAGS)}), "
+                    f"deployment.PLACE ({', '.join(d.value for d in Deployment)}) or capabilities.ID"
+                )
+            elif part == "governance" and name not in recorded_unknown:
+                problems.append(
+                    f"unverified {key}: governance.{name} is recorded as a fact; record it as "
+                    "unknown or drop the entry"
+                )
+            elif part == "deployment" and name in {d.value for d in self.deployment}:
+                problems.append(
+                    f"unverified {key}: {name} is listed in deployment as verified; an "
+                    "unverified place stays out of the list"
+                )
+            elif part == "capabilities" and name not in self.capabilities:
+                problems.append(f"unverified {key}: {name} is not among the capabilities")
+        for name in sorted(
+            recorded_unknown
+            - {k.partition(".")[2] for k in self.unverified if k.startswith("governance.")}
+        ):
+            problems.append(
+                f"governance.{name} is unknown: say what was looked for in "
+                f"unverified['governance.{name}']"
+            )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
     @field_validator("integrations", mode="before")
     @classmethod
@@ -397,6 +506,16 @@ class Tool(Model):
     @property
     def self_hostable(self) -> bool:
         return Deployment.SELF_HOSTED in self.deployment
+
+    @property
+    def unverified_places(self) -> tuple[Deployment, ...]:
+        """Places the tool may run that no source confirmed, in enum order."""
+        names = {k.partition(".")[2] for k in self.unverified if k.startswith("deployment.")}
+        return tuple(d for d in Deployment if d.value in names)
+
+    def level_unverified(self, capability: str) -> bool:
+        """Whether this capability's level is a best estimate no source confirmed."""
+        return f"capabilities.{capability}" in self.unverified
 
 
 class CatalogFile(Model):

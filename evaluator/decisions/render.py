@@ -87,6 +87,8 @@ def evidence_block(snaps: Sequence[StackSnapshot]) -> list[str]:
         ev = s.evidence
         out.append(f" {_lit(s.name)}: {{")
         out.append(f'  "violations": {_lit(ev.violations)},')
+        if ev.pending:
+            out.append(f'  "pending": {_lit(ev.pending)},')
         out.append(f'  "notes": {_lit(ev.notes)},')
         out.append('  "terms": {')
         for j, score in enumerate(SCORES):
@@ -148,9 +150,12 @@ def pros_and_cons(s: StackSnapshot) -> list[str]:
     row, ev = s.row, s.evidence
     good: list[str] = []
     bad: list[str] = []
-    if row.viable:
+    if row.viable and ev.pending:
+        good.append("it passes every viability gate, pending verification of unknown catalog facts")
+    elif row.viable:
         good.append("it passes every viability gate")
     bad += [f"not viable: {v}" for v in ev.violations]
+    bad += [f"to verify: {v}" for v in ev.pending]
     fit = ev.terms.get("fit", {})
     full = sorted(
         k.removeprefix("coverage.")
@@ -201,12 +206,18 @@ def _matrix(snaps: Iterable[StackSnapshot], chosen: str) -> list[str]:
         r = s.row
         name = _esc(r.stack) + (" (chosen)" if r.stack == chosen else "")
         out.append(
-            f"| {r.rank} | {name} | {'yes' if r.viable else '**no**'} | {num(r.fit)} | "
+            f"| {r.rank} | {name} | {_viable(r.viable, s.evidence.pending)} | {num(r.fit)} | "
             f"{num(r.glue)} | {num(r.glue_days)} | {num(r.lock_in)} | {num(r.cost)} | "
             f"{r.annual or '-'} | {num(r.overall)} | "
             f"{'yes' if r.pareto else ''} |"
         )
     return out
+
+
+def _viable(viable: bool, pending: tuple[str, ...]) -> str:
+    if not viable:
+        return "**no**"
+    return "pending" if pending else "yes"
 
 
 def _esc(text: str) -> str:
@@ -236,6 +247,10 @@ def outcome(front: FrontMatter, snaps: Sequence[StackSnapshot]) -> list[str]:
         if not chosen.viable:
             lines.append("* it is not viable:")
             lines += [f"  * {v}" for v in by_name[m.chosen].evidence.violations]
+    pending = by_name[m.chosen].evidence.pending
+    if chosen.viable and pending:
+        lines += ["", "It is viable **pending verification** of catalog facts recorded as unknown:"]
+        lines += [f"* {v}" for v in pending]
     return lines
 
 

@@ -58,6 +58,8 @@ class Evidence(Snap):
     """Why a stack scored as it did: its gate violations and every named contribution."""
 
     violations: tuple[str, ...] = ()
+    pending: tuple[str, ...] = ()
+    """Gates passed only if catalog facts recorded as unknown hold (viable pending verification)."""
     terms: dict[str, dict[str, Term]] = {}
     notes: tuple[str, ...] = ()
 
@@ -100,6 +102,7 @@ def snapshot(ranked: RankedStack, path: str | None) -> StackSnapshot:
     )
     evidence = Evidence(
         violations=tuple(v.message for v in e.violations),
+        pending=tuple(v.message for v in e.pending),
         terms={name: _terms(getattr(e, name)) for name in SCORES},
         notes=e.notes,
     )

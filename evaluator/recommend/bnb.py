@@ -764,7 +764,7 @@ class Search:
                         return False
                     continue
                 if control is Control.SSO:
-                    if not tool.governance.sso:
+                    if tool.governance.sso is False:
                         return False
                     continue
                 single = _CONTROL_HUB.get(control, "access-control")

@@ -84,7 +84,7 @@ def build_space(
     allowed = {
         t.id: t
         for t in catalog.tools.values()
-        if t.id in forced or not tool_gate_violations(t, context)
+        if t.id in forced or not any(not v.facts for v in tool_gate_violations(t, context))
     }
     total = context.total_weight
     points = 100.0 - (params.REUSE_POINTS if req.existing else 0.0)

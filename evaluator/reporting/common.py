@@ -90,6 +90,7 @@ def headline(evaluation: StackEvaluation) -> list[str]:
     where fit is lost, what existing investments do, what the glue and lock-in come from."""
     e = evaluation
     lines = [f"not viable: {v.message}" for v in e.violations]
+    lines += [f"to verify: {v.message}" for v in e.pending]
     lines += [
         f"idle: {t} serves no need (it costs money and does nothing asked for)" for t in e.idle
     ]
@@ -107,3 +108,11 @@ def headline(evaluation: StackEvaluation) -> list[str]:
     lines += [f"cost {num(c.points):>6}  {c.reason}" for c in top(e.cost)]
     lines += list(e.notes)
     return lines
+
+
+def viable_cell(e: StackEvaluation, *, no: str) -> str:
+    """The viability column: yes, the format's no, or ``pending`` when the stack passes every
+    gate only if catalog facts recorded as unknown hold."""
+    if not e.viable:
+        return no
+    return "pending" if e.pending else "yes"

@@ -15,6 +15,7 @@ from evaluator.reporting.common import (
     headline,
     num,
     score_cells,
+    viable_cell,
     weights_line,
 )
 from evaluator.reporting.flow import flow_of
@@ -36,7 +37,7 @@ def comparison(c: Comparison, /, robustness: Robustness | None = None) -> str:
         [
             r.rank,
             _esc(r.evaluation.name),
-            "yes" if r.evaluation.viable else "**no**",
+            viable_cell(r.evaluation, no="**no**"),
             *score_cells(r.evaluation),
             "yes" if r.pareto else "",
         ]
@@ -146,8 +147,17 @@ def _score_section(title: str, score: Score) -> list[str]:
 
 def evaluation(e: StackEvaluation) -> str:
     out = [f"## {_esc(e.name)}", "", f"Tools: {', '.join(e.tools)}", ""]
-    out.append("**Viable**" if e.viable else "**Not viable**")
+    out.append(
+        "**Not viable**"
+        if not e.viable
+        else "**Viable pending verification** of unknown catalog facts"
+        if e.pending
+        else "**Viable**"
+    )
     out += [f"- {v.gate}: {_esc(v.message)}" for v in e.violations]
+    out += [f"- {v.gate} (to verify): {_esc(v.message)}" for v in e.pending]
+    if e.unverified:
+        out += ["", f"Rests on unverified facts: {_esc('; '.join(e.unverified))}"]
     out.append("")
     owners = [[cap, tool or "-"] for cap, tool in e.owners.items()]
     out += [

@@ -15,6 +15,7 @@ from evaluator.reporting.common import (
     headline,
     num,
     score_cells,
+    viable_cell,
     weights_line,
 )
 from evaluator.scoring.results import Comparison, Score, StackEvaluation
@@ -30,7 +31,7 @@ def comparison(c: Comparison, /, robustness: Robustness | None = None) -> str:
         [
             r.rank,
             one_line(r.evaluation.name),
-            "yes" if r.evaluation.viable else "NO",
+            viable_cell(r.evaluation, no="NO"),
             *score_cells(r.evaluation),
             "*" if r.pareto else "",
         ]
@@ -117,8 +118,17 @@ def evaluation(e: StackEvaluation) -> str:
         f"Tools: {', '.join(e.tools)}",
         "",
     ]
-    out.append("Viable: yes" if e.viable else "Viable: NO")
+    out.append(
+        "Viable: NO"
+        if not e.viable
+        else "Viable: pending verification of unknown catalog facts"
+        if e.pending
+        else "Viable: yes"
+    )
     out += [one_line(f"  - [{v.gate}] {v.message}") for v in e.violations]
+    out += [one_line(f"  - [{v.gate}, to verify] {v.message}") for v in e.pending]
+    if e.unverified:
+        out.append(one_line(f"Rests on unverified facts: {'; '.join(e.unverified)}"))
     out.append("")
     owners = [[cap, tool or "-"] for cap, tool in e.owners.items()]
     out += [

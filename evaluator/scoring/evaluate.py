@@ -11,7 +11,7 @@ from evaluator.scoring import params
 from evaluator.scoring.context import Context, build_context
 from evaluator.scoring.cost import cost_score
 from evaluator.scoring.fit import fit_score
-from evaluator.scoring.gates import gate_violations
+from evaluator.scoring.gates import fact, gate_violations
 from evaluator.scoring.glue import glue_score, integration_islands
 from evaluator.scoring.lockin import lock_in_score
 from evaluator.scoring.results import Comparison, Contribution, RankedStack, Score, StackEvaluation
@@ -62,7 +62,17 @@ def evaluate_stack(
     glue, days, hand = glue_score(view, context)
     lock_in = lock_in_score(view, context)
     cost, annual = cost_score(view, context, catalog, today, days)
-    violations = gate_violations(view, context, catalog)
+    checked = gate_violations(view, context, catalog)
+    violations = [v for v in checked if not v.facts]
+    pending = [v for v in checked if v.facts]
+    unverified = sorted(
+        {f for v in pending for f in v.facts}
+        | {
+            fact(owner, f"capabilities.{cap}")
+            for cap, owner in view.owners.items()
+            if owner is not None and view.tools[owner].level_unverified(cap)
+        }
+    )
     islands = integration_islands(view, hand)
     island_note = (
         [
@@ -88,6 +98,8 @@ def evaluate_stack(
         idle=view.idle,
         viable=not violations,
         violations=tuple(violations),
+        pending=tuple(pending),
+        unverified=tuple(unverified),
         fit=fit,
         glue=glue,
         glue_person_days=days,

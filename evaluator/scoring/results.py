@@ -51,6 +51,9 @@ class Violation(Result):
     gate: Gate
     subject: str
     message: str
+    facts: tuple[str, ...] = ()
+    """Catalog facts recorded as unknown that would clear this gate if they hold (``TOOL
+    governance.sso``); a violation with facts is pending verification, not a failure."""
 
 
 class Handoff(Result):
@@ -83,7 +86,14 @@ class StackEvaluation(Result):
     idle: tuple[str, ...]
     """Tools in the stack that serve no need: they cost money and do nothing asked for."""
     viable: bool
+    """No gate fails on the recorded facts (it may still be pending verification)."""
     violations: tuple[Violation, ...]
+    pending: tuple[Violation, ...] = ()
+    """Gates the stack passes only if catalog facts recorded as unknown hold: viable pending
+    verification, each fact to check named in ``facts``."""
+    unverified: tuple[str, ...] = ()
+    """Every unknown or estimated catalog fact the verdict rests on: pending gates' facts and
+    the unconfirmed levels of tools that own a need."""
     fit: Score
     glue: Score
     glue_person_days: float
@@ -96,6 +106,13 @@ class StackEvaluation(Result):
     islands: tuple[tuple[str, ...], ...] = Field(default=(), exclude=True)
     """The working tools in groups wired together without custom code (``glue.integration_islands``),
     for the pictures; left out of the JSON, whose notes say the same when there is more than one."""
+
+
+def verdict(e: StackEvaluation) -> str:
+    """``viable``, ``viable pending verification`` or ``not viable``."""
+    if not e.viable:
+        return "not viable"
+    return "viable pending verification" if e.pending else "viable"
 
 
 class RankedStack(Result):
