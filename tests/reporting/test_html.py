@@ -101,8 +101,10 @@ def test_every_stack_score_and_reason_of_the_json_is_on_the_page() -> None:
             for c in score.contributions:
                 assert one_decimal(c.points) in text
         assert one_decimal(live.evaluation.glue_person_days) in text
-        for v in e["violations"]:
+        for v in (*e["violations"], *e.get("pending", [])):
             assert _norm(v["message"]) in text
+        for fact in e.get("unverified", []):
+            assert _norm(fact) in text
         for note in e["notes"]:
             assert _norm(note) in text
         for tool in e["tools"]:
@@ -256,3 +258,23 @@ def test_the_browser_check_sees_a_request_and_a_console_error(tmp_path: Path) ->
     _, console, requests = open_in_chromium(bad, tmp_path / "b")
     assert any("boom" in line for line in console)
     assert requests == ["http://stackfit.invalid/x.png"]
+
+
+def test_a_stack_pending_verification_says_so_and_names_the_facts() -> None:
+    from evaluator.scoring.results import Violation
+
+    comparison, inputs = shipped()
+    first = comparison.stacks[0]
+    pending = Violation(
+        gate="sensitivity", subject="databricks", message="audit on databricks: unknown"
+    )
+    e = first.evaluation.model_copy(
+        update={"pending": (pending,), "unverified": ("databricks governance.audit: unknown",)}
+    )
+    c = comparison.model_copy(
+        update={"stacks": (first.model_copy(update={"evaluation": e}), *comparison.stacks[1:])}
+    )
+    text = texts(html.render(c, inputs.catalog, None))["stack-1"]
+    assert "viable pending verification" in text
+    assert "sensitivity (to verify): audit on databricks: unknown" in text
+    assert "databricks governance.audit: unknown" in text

@@ -22,7 +22,7 @@ from evaluator.reporting import robust
 from evaluator.reporting.common import annual, headline, money, num, weights_line
 from evaluator.reporting.flow import GOVERNANCE_CONCERNS, flow_of
 from evaluator.reporting.html import svg
-from evaluator.scoring.results import Comparison, StackEvaluation
+from evaluator.scoring.results import Comparison, StackEvaluation, verdict
 from evaluator.scoring.stackview import effective_level
 from evaluator.textsafe import one_line
 
@@ -50,6 +50,7 @@ def _environment() -> Environment:
     )
     env.filters["num"] = num
     env.filters["t"] = one_line
+    env.filters["verdict"] = verdict
     return env
 
 
