@@ -114,6 +114,35 @@ def compare(
     emit(render_comparison(comparison, chosen, robust), output)
 
 
+ReportSamplesOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--samples",
+        min=1,
+        help="How many weightings the rank acceptability draws (default 10000).",
+        show_default=False,
+    ),
+]
+ReportSeedOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--seed",
+        help="The seed of the weightings; the same seed gives the same page (default 20261126).",
+        show_default=False,
+    ),
+]
+ReportFragileOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--fragile-below",
+        min=0.0,
+        max=1.0,
+        help="Flag the winner as fragile when it ranks first under less than this share of weightings (default 0.5).",
+        show_default=False,
+    ),
+]
+
+
 @app.command()
 @handles_user_errors
 def report(
@@ -122,9 +151,9 @@ def report(
     catalog: CatalogOpt = None,
     output: OutputOpt = None,
     as_of: AsOfOpt = None,
-    samples: SamplesOpt = None,
-    seed: SeedOpt = None,
-    fragile_below: FragileOpt = None,
+    samples: ReportSamplesOpt = None,
+    seed: ReportSeedOpt = None,
+    fragile_below: ReportFragileOpt = None,
     levels: Annotated[
         bool,
         typer.Option(
