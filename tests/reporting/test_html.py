@@ -278,3 +278,42 @@ def test_a_stack_pending_verification_says_so_and_names_the_facts() -> None:
     assert "viable pending verification" in text
     assert "sensitivity (to verify): audit on databricks: unknown" in text
     assert "databricks governance.audit: unknown" in text
+
+
+def _situations() -> list[tuple[Comparison, core.Inputs]]:
+    out = [shipped()]
+    for folder in sorted((ROOT / "stacks" / "situations").iterdir()):
+        if folder.is_dir():
+            inputs = core.load_inputs([folder])
+            out.append((core.compare_inputs(inputs, today=AS_OF), inputs))
+    return out
+
+
+NODE_RECT = re.compile(
+    r'<g class="node[^"]*">.*?<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"'
+)
+
+
+def test_diagram_boxes_never_overlap_and_stay_inside_the_picture() -> None:
+    from evaluator.reporting.flow import flow_of
+    from evaluator.reporting.html import svg
+
+    checked = 0
+    for comparison, inputs in _situations():
+        order = {c.id: c.order or 0 for c in inputs.catalog.stages_in_order()}
+        for r in comparison.stacks:
+            flow = flow_of(r.evaluation)
+            markup = svg.diagram(flow, order, {}, ident="t", title="t")
+            w, h = (
+                float(v) for v in re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', markup).groups()
+            )
+            boxes = [tuple(map(float, m)) for m in NODE_RECT.findall(markup)]
+            assert len(boxes) == len(flow.tools)
+            for i, (x, y, bw, bh) in enumerate(boxes):
+                assert min(x, y) >= 0, (r.evaluation.name, x, y)
+                assert (x + bw <= w, y + bh <= h) == (True, True), (r.evaluation.name, x, y)
+                for x2, y2, bw2, bh2 in boxes[i + 1 :]:
+                    apart = x + bw <= x2 or x2 + bw2 <= x or y + bh <= y2 or y2 + bh2 <= y
+                    assert apart, (r.evaluation.name, (x, y), (x2, y2))
+            checked += 1
+    assert checked >= 12

@@ -113,11 +113,15 @@ def scatter(points: Sequence[Point], *, x_label: str, y_label: str, title: str) 
     x0, x1, xs = domain([p.x for p in points], span=10.0)
     y0, y1, ys = domain([p.y for p in points], span=10.0)
 
+    inset = 14.0  # keeps a bubble at the end of an axis off the frame
+
     def px(x: float) -> float:
-        return round(left + pw * (min(max(x, x0), x1) - x0) / (x1 - x0), 1)
+        share = (min(max(x, x0), x1) - x0) / (x1 - x0)
+        return round(left + inset + (pw - 2 * inset) * share, 1)
 
     def py(y: float) -> float:
-        return round(top + ph * (1 - (min(max(y, y0), y1) - y0) / (y1 - y0)), 1)
+        share = (min(max(y, y0), y1) - y0) / (y1 - y0)
+        return round(top + inset + (ph - 2 * inset) * (1 - share), 1)
 
     grid: list[Markup] = []
     for i in range(round((x1 - x0) / xs) + 1):
