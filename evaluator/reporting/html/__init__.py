@@ -228,6 +228,7 @@ def render(
             title="Fit against cost (bubble size: glue)",
         ),
     ]
+    sources = _sources(c, catalog)
     return (
         _environment()
         .get_template("report.html.j2")
@@ -240,7 +241,8 @@ def render(
             matrix=_matrix(c, catalog),
             levels=LEVEL_NAMES,
             robustness=_robustness(robustness),
-            sources=_sources(c, catalog),
+            sources=sources,
+            price_of={f"tool.{row['id']}": row for row in sources},
             colours=svg.BRIDGE_COLOUR,
             version=version,
         )
