@@ -24,6 +24,17 @@ from pydantic import (
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
+VERSION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._+-]*$"
+Version = Annotated[str, Field(pattern=VERSION_PATTERN, max_length=40)]
+TOOL_REF_PATTERN = r"^[a-z0-9][a-z0-9._-]*(@[A-Za-z0-9][A-Za-z0-9._+-]*)?$"
+ToolRef = Annotated[
+    str,
+    Field(
+        pattern=TOOL_REF_PATTERN,
+        max_length=121,
+        description="A tool id, optionally pinned to a release: spark@3.5.",
+    ),
+]
 Url = Annotated[str, Field(pattern=r"^https?://\S+$", max_length=500)]
 
 
@@ -167,6 +178,24 @@ class Commitment(StrEnum):
     IN_USE = "in-use"
 
 
+class Stage(StrEnum):
+    """A project's stage at its foundation (CNCF, LF AI & Data), earliest first."""
+
+    SANDBOX = "sandbox"
+    INCUBATING = "incubating"
+    GRADUATED = "graduated"
+    ARCHIVED = "archived"
+
+
+class Ring(StrEnum):
+    """An organisation's technology-radar ring for a tool (ThoughtWorks' four rings)."""
+
+    ADOPT = "adopt"
+    TRIAL = "trial"
+    ASSESS = "assess"
+    HOLD = "hold"
+
+
 class Curation(StrEnum):
     CURATED = "curated"
     IMPORTED = "imported"  # written by an importer, facts not yet checked by a person
@@ -306,6 +335,17 @@ class LicenseChange(Model):
 LICENSE_PATTERN = r"^[A-Za-z0-9.+-]+( (AND|OR|WITH) [A-Za-z0-9.+-]+)*$"
 
 
+class Component(Model):
+    """A part of a product licensed differently from the rest (Airbyte's protocol and CDK under
+    MIT next to its ELv2 platform). The tool's ``license`` stays the expression for the product
+    as deployed; components say which parts a team may reuse under which terms."""
+
+    name: str = Field(min_length=1)
+    license: str = Field(pattern=LICENSE_PATTERN)
+    note: str | None = None
+    source: Url | None = None
+
+
 class OpenCore(Model):
     edition: str = Field(description="Name of the open edition.")
     lacks: tuple[str, ...] = Field(description="What the open edition lacks.")
@@ -387,6 +427,90 @@ UNVERIFIED_KEY = (
 )
 """Keys of a tool's ``unverified`` map: the fact path that could not be checked."""
 
+
+class Maturity(Model):
+    """How established a project or product is, and whether anyone still maintains it."""
+
+    foundation: str | None = Field(
+        default=None, description="The foundation that hosts it (CNCF, LF AI & Data), if any."
+    )
+    stage: Stage | None = Field(
+        default=None, description="Its stage at that foundation; needs foundation."
+    )
+    accepted: dt.date | None = Field(default=None, description="Accepted by the foundation.")
+    incubating: dt.date | None = Field(default=None, description="Moved to incubation.")
+    graduated: dt.date | None = Field(default=None, description="Graduated.")
+    archived: dt.date | None = Field(
+        default=None,
+        description="Archived by its foundation or owner, or declared unmaintained, on this date.",
+    )
+    general_availability: dt.date | None = Field(
+        default=None,
+        description="For a product: when it became generally available (absent: unknown).",
+    )
+    source: Url = Field(description="Where these facts were read (landscape, foundation page).")
+    as_of: dt.date
+    note: str | None = None
+
+    @property
+    def is_archived(self) -> bool:
+        return self.stage is Stage.ARCHIVED or self.archived is not None
+
+
+class RadarEntry(Model):
+    """An organisation's own ring for a tool; ``hold`` keeps it out of new stacks."""
+
+    tool: Id
+    ring: Ring
+    since: dt.date | None = None
+    note: str | None = None
+
+
+class ReleaseCycle(Model):
+    """One release line (``3.5``) and its support dates. ``eol: true`` means support ended on a
+    date the source does not give; ``false`` (the default) that no end is announced."""
+
+    cycle: Version
+    released: dt.date | None = None
+    support: dt.date | bool | None = Field(
+        default=None, description="End of active support (bug fixes), when it differs from eol."
+    )
+    eol: dt.date | bool = Field(
+        default=False, description="End of support (security fixes); true = ended, date unknown."
+    )
+    extended_support: dt.date | bool | None = Field(
+        default=None, description="End of paid extended support, if any."
+    )
+    lts: bool = False
+    latest: str | None = None
+    estimated: bool = Field(
+        default=False, description="The source marks the end-of-support date as an estimate."
+    )
+
+
+class ToolLifecycle(Model):
+    """The release cycles of a tool with their end-of-support dates, and where they come from."""
+
+    tool: Id
+    source: Url
+    as_of: dt.date
+    product: str | None = Field(
+        default=None, description="The product's id at the source (endoflife.date's permalink)."
+    )
+    policy: Url | None = Field(default=None, description="The vendor's support-policy page.")
+    cycles: tuple[ReleaseCycle, ...] = Field(min_length=1)
+    note: str | None = None
+
+    @field_validator("cycles")
+    @classmethod
+    def _unique_cycles(cls, value: tuple[ReleaseCycle, ...]) -> tuple[ReleaseCycle, ...]:
+        seen: set[str] = set()
+        dupes = sorted({c.cycle for c in value if c.cycle in seen or seen.add(c.cycle)})  # type: ignore[func-returns-value]
+        if dupes:
+            raise ValueError(f"release cycle listed twice: {', '.join(dupes)}")
+        return value
+
+
 UNKNOWN_LICENSES = frozenset({"unknown", "noassertion"})
 """Licence values that mean "not known yet" (lower case)."""
 
@@ -399,6 +523,11 @@ class Tool(Model):
     license: str = Field(pattern=LICENSE_PATTERN)
     license_history: tuple[LicenseChange, ...] = ()
     open_core: OpenCore | None = None
+    components: tuple[Component, ...] = Field(
+        default=(),
+        description="Parts licensed differently from the product as a whole, each with its "
+        "licence (SPDX) and a source.",
+    )
     homepage: Url
     repo: Url | None = None
     deployment: tuple[Deployment, ...] = Field(min_length=1)
@@ -422,6 +551,10 @@ class Tool(Model):
     sources: tuple[Url, ...] = Field(min_length=1)
     as_of: dt.date
     curation: Curation = Curation.CURATED
+    maturity: Maturity | None = Field(
+        default=None,
+        description="Foundation stage, archival and general availability, with their source.",
+    )
     notes: str | None = Field(
         default=None, description="Caveats, e.g. facts that could not be checked."
     )
@@ -529,6 +662,12 @@ class CatalogFile(Model):
     standards: tuple[VocabEntry, ...] = ()
     regulations: tuple[Regulation, ...] = ()
     tools: tuple[Tool, ...] = ()
+    radar: tuple[RadarEntry, ...] = Field(
+        default=(), description="The organisation's radar rings; a later layer's ring wins."
+    )
+    lifecycle: tuple[ToolLifecycle, ...] = Field(
+        default=(), description="Release cycles and end-of-support dates per tool."
+    )
 
 
 # --------------------------------------------------------------------------- requirements
@@ -545,8 +684,20 @@ class Team(Model):
     stages: tuple[Id, ...] = Field(min_length=1)
 
 
+def split_pin(ref: Any) -> tuple[Any, str | None]:
+    """``spark@3.5`` -> (``spark``, ``3.5``); anything else unchanged, without a version."""
+    if isinstance(ref, str) and ref.count("@") == 1:
+        tool, version = ref.split("@")
+        return tool, version
+    return ref, None
+
+
 class Existing(Model):
-    tool: Id
+    tool: ToolRef
+    version: Version | None = Field(
+        default=None,
+        description="The release in use (a cycle such as 3.5, or 3.5.1); also written tool@3.5.",
+    )
     commitment: Commitment = Commitment.IN_USE
     until: dt.date | None = None
     migration_days: Days | None = Field(
@@ -559,6 +710,17 @@ class Existing(Model):
         description="What the organisation pays for it a year (a negotiated price); replaces "
         "the catalog's band, and is what a dropped contract still costs until it ends.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _pinned_tool(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            tool, version = split_pin(data.get("tool"))
+            if version is not None:
+                if data.get("version") not in (None, version):
+                    raise ValueError(f"tool {data['tool']} and version {data['version']} differ")
+                data = {**data, "tool": tool, "version": version}
+        return data
 
 
 class Avoid(Model):
@@ -642,6 +804,16 @@ class DeploymentPolicy(Model):
     )
 
 
+class LifecyclePolicy(Model):
+    horizon_days: int = Field(
+        default=180,
+        ge=0,
+        le=3650,
+        description="A pinned release whose support ends within this many days of the as-of "
+        "date counts as a risk (past its end, the full risk).",
+    )
+
+
 class Requirements(Model):
     kind: Literal["requirements"]
     version: Literal[1]
@@ -658,6 +830,7 @@ class Requirements(Model):
     weights: Weights = Weights()
     scale: Scale = Scale()
     rates: Rates = Rates()
+    lifecycle: LifecyclePolicy = LifecyclePolicy()
 
     @field_validator("capabilities", mode="before")
     @classmethod
@@ -690,11 +863,45 @@ class Stack(Model):
     version: Literal[1]
     name: str
     description: str | None = None
-    tools: tuple[Id, ...] = Field(min_length=1)
+    tools: tuple[ToolRef, ...] = Field(
+        min_length=1, description="Tool ids; tool@version pins a release (spark@3.5)."
+    )
+    pins: dict[Id, Version] = Field(
+        default_factory=dict,
+        description="tool -> pinned release; tool@version in tools is the short form.",
+    )
     roles: dict[Id, Id] = Field(
         default_factory=dict, description="capability -> tool that serves it in this stack"
     )
     integrations: tuple[DeclaredIntegration, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _pins(cls, data: Any) -> Any:
+        """``spark@3.5`` in ``tools`` is ``spark`` with ``pins: {spark: "3.5"}``."""
+        if not isinstance(data, dict) or not isinstance(data.get("tools"), list):
+            return data
+        given = data.get("pins", {})
+        versions = dict(given) if isinstance(given, dict) else None
+        tools = []
+        for ref in data["tools"]:
+            tool, version = split_pin(ref)
+            tools.append(tool)
+            if version is not None and versions is not None:
+                if versions.get(tool, version) != version:
+                    raise ValueError(f"{tool} pinned to both {versions[tool]} and {version}")
+                versions[tool] = version
+        data = {**data, "tools": tools}
+        if versions:
+            data["pins"] = versions
+        return data
+
+    @model_validator(mode="after")
+    def _versions_of_listed_tools(self) -> Stack:
+        stray = sorted(set(self.pins) - set(self.tools))
+        if stray:
+            raise ValueError(f"pins for tools not in the stack: {', '.join(stray)}")
+        return self
 
     @field_validator("tools")
     @classmethod

@@ -43,6 +43,14 @@ def check_requirements(req_doc: Document, catalog: Catalog) -> list[InputError]:
         for i, item in enumerate(req.existing)
         if item.tool not in tools
     ]
+    for i, item in enumerate(req.existing):
+        if item.version is not None and item.tool in tools:
+            problem = version_problem(catalog, item.tool, item.version, hints)
+            if problem:
+                path: KeyPath = ("existing", i, "version")
+                if path not in req_doc.positions.values:
+                    path = ("existing", i, "tool")
+                errors.append(req_doc.error(path, problem))
     errors += [
         req_doc.error(("avoid", "tools", i), hints.unknown_ref("tool", tool, tools))
         for i, tool in enumerate(req.avoid.tools)
@@ -61,6 +69,15 @@ def check_stack(stack_doc: Document, catalog: Catalog) -> list[InputError]:
         for i, tool in enumerate(stack.tools)
         if tool not in known
     ]
+    for i, tool in enumerate(stack.tools):
+        version = stack.pins.get(tool)
+        if version is not None and tool in known:
+            problem = version_problem(catalog, tool, version, hints)
+            if problem:
+                at: KeyPath = ("pins", tool)
+                if at not in stack_doc.positions.values:
+                    at = ("tools", i)
+                errors.append(stack_doc.error(at, problem))
     for cap, tool in stack.roles.items():
         path: KeyPath = ("roles", cap)
         if cap not in catalog.capabilities:
@@ -85,3 +102,21 @@ def check_stack(stack_doc: Document, catalog: Catalog) -> list[InputError]:
             elif tool not in in_stack:
                 errors.append(stack_doc.error(path, msg.ENDPOINT_NOT_IN_STACK.format(tool=tool)))
     return errors
+
+
+def version_problem(catalog: Catalog, tool: str, version: str, hints: msg.Hints) -> str | None:
+    """Why a pinned release cannot be judged: no cycles known for the tool, or none it is in."""
+    from evaluator.scoring.lifecycle import cycle_for
+
+    lifecycle = catalog.lifecycle.get(tool)
+    if lifecycle is None:
+        return msg.NO_CYCLES.format(tool=tool, version=version)
+    if cycle_for(lifecycle, version) is not None:
+        return None
+    cycles = [c.cycle for c in lifecycle.cycles]
+    return msg.UNKNOWN_CYCLE.format(
+        tool=tool,
+        version=version,
+        hint=hints.did_you_mean(version, cycles),
+        known=", ".join(cycles[:12]) + (", ..." if len(cycles) > 12 else ""),
+    )

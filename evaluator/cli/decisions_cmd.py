@@ -23,7 +23,7 @@ from evaluator.cli.options import (
 from evaluator.cli.output import EXIT_CHECK_FAILED, emit, handles_user_errors
 
 STATUSES = ("proposed", "accepted")
-FAIL_ON = ("not-viable", "rank", "score-drop")
+FAIL_ON = ("not-viable", "rank", "score-drop", "eol")
 
 PeopleOpt = Annotated[list[str] | None, typer.Option(help="Repeatable, or comma-separated.")]
 
@@ -95,7 +95,8 @@ def check(
         str,
         typer.Option(
             "--fail-on",
-            help="Comma-separated findings that fail the check: not-viable, rank, score-drop.",
+            help="Comma-separated findings that fail the check: not-viable, rank, score-drop, "
+            "eol (a pinned release of the chosen stack past or near its end of support).",
         ),
     ] = "not-viable",
     threshold: Annotated[

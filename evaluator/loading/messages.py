@@ -62,6 +62,14 @@ BAD_ID = (
     "{got} is not a valid id: use lowercase letters, digits, '.', '_' and '-', "
     "starting with a letter or digit"
 )
+BAD_TOOL_REF = (
+    "{got} is not a valid id: use lowercase letters, digits, '.', '_' and '-', "
+    "starting with a letter or digit (and optionally @version, such as spark@3.5)"
+)
+BAD_VERSION = (
+    "{got} is not a version: letters, digits, '.', '_', '+' and '-', starting with a letter "
+    "or digit (such as 3.5)"
+)
 BAD_URL = "{got} is not a web address (it must start with http:// or https://, no spaces)"
 BAD_LICENSE = "{got} is not an SPDX licence expression (such as 'Apache-2.0' or 'proprietary')"
 BAD_PATTERN = "{got} does not match the pattern {pattern}"
@@ -73,6 +81,14 @@ UNKNOWN_REF = "unknown {what} '{ref}'{hint}"
 DUPLICATE_TOOL = "tool '{id}' is defined twice in the same catalog (also in {other})"
 CONFLICTING_ENTRY = "{what} '{id}' is defined differently in {other}"
 NOT_A_STAGE = "'{ref}' in feeds is a {kind}, not a stage"
+DUPLICATE_TOOL_SECTION = (
+    "{section} for tool '{id}' given twice in the same catalog (also in {other})"
+)
+UNKNOWN_CYCLE = "{tool} has no release cycle '{version}' (known: {known}){hint}"
+NO_CYCLES = (
+    "{tool}@{version}: the catalog has no release cycles for {tool}, so a pinned version cannot "
+    "be judged; add them in a catalog's lifecycle section, or drop the version"
+)
 SELF_INTEGRATION = "tool '{id}' lists an integration with itself"
 ROLE_NOT_IN_STACK = "role '{capability}' names tool '{tool}', which is not in this stack's tools"
 ROLE_LACKS_CAPABILITY = (
@@ -241,6 +257,14 @@ LINT_SELF_HOSTED_DAYS = (
 LINT_CARRIES_NO_GOVERNANCE = (
     "integration with {other} carries {concern}, but neither tool serves {concern}: a concern is "
     "carried by the governance tool that serves it"
+)
+LINT_OPEN_CORE_CONTRADICTION = (
+    "the open edition lacks {lacked!r}, yet governance.{field} claims it for this entry, "
+    "which is the open edition (its licence); record the feature as the open edition has it"
+)
+LINT_HISTORY_CHANGE_DAY = (
+    "until {until} is the change day its note gives; until is the last day of the old licence "
+    "(the day before)"
 )
 LINT_HISTORY_ORDER = "license_history 'until' {until} is not after the previous one ({previous})"
 LINT_HISTORY_AFTER = "license_history 'until' {until} is after as_of {as_of}"

@@ -81,6 +81,9 @@ def stack_of(
             "name": name,
             "description": description,
             "tools": sorted(tools),
+            "pins": {
+                t: v for t, v in (base.pins.items() if base is not None else ()) if t in tools
+            },
             "integrations": integrations,
         }
     )

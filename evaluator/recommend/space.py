@@ -22,7 +22,8 @@ from evaluator.scoring.context import Context
 from evaluator.scoring.cost import dropped_lines, tool_line
 from evaluator.scoring.fit import commitment_share, contract_active
 from evaluator.scoring.gates import tool_gate_violations
-from evaluator.scoring.lockin import closedness
+from evaluator.scoring.lifecycle import pinned_versions
+from evaluator.scoring.lockin import tool_factors
 from evaluator.scoring.stackview import OwnerKey, effective_level, owner_key
 
 if TYPE_CHECKING:
@@ -128,6 +129,8 @@ def build_space(
         e.tool: sum(line.middle for line in dropped_lines(e, catalog.tools[e.tool], context, today))
         for e in req.existing
     }
+    # A stack the search builds keeps the partial stack's pins and the releases in use.
+    pins = pinned_versions(_all_of(universe, base), req)
     space = Space(
         catalog=catalog,
         context=context,
@@ -138,7 +141,16 @@ def build_space(
         needs=needs,
         level=level,
         key=key,
-        closed={t: min(1.0, sum(f for _, f in closedness(catalog.tools[t]))) for t in universe},
+        closed={
+            t: min(
+                1.0,
+                sum(
+                    f
+                    for _, f in tool_factors(catalog.tools[t], catalog, context, pins.get(t), today)
+                ),
+            )
+            for t in universe
+        },
         annual=annual,
         reuse=reuse,
         dropped=dropped,
@@ -153,6 +165,17 @@ def build_space(
             )
             break
     return space
+
+
+def _all_of(tools: set[str], base: Stack | None) -> Stack:
+    """A stack holding every tool of the search space, with the partial stack's pins."""
+    return Stack.model_construct(
+        kind="stack",
+        version=1,
+        name="search space",
+        tools=tuple(sorted(tools)),
+        pins=dict(base.pins) if base is not None else {},
+    )
 
 
 def _decision_order(needs: list[NeedInfo], handoffs: tuple[tuple[str, str], ...]) -> list[NeedInfo]:

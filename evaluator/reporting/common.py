@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from evaluator.scoring.results import Contribution, Score, StackEvaluation
+from evaluator.scoring.results import Contribution, Risk, Score, StackEvaluation
 
 TOP_REASONS = 3
 
@@ -85,12 +85,19 @@ def gaps(evaluation: StackEvaluation, n: int = TOP_REASONS) -> list[tuple[float,
     return sorted(lost, key=lambda item: (-item[0], item[1].key))[:n]
 
 
+def risk_line(risk: Risk) -> str:
+    """A maturity, lifecycle or radar risk as one line, with where the fact comes from."""
+    source = f" ({risk.source})" if risk.source else ""
+    return f"risk: {risk.kind}: {risk.message}{source}"
+
+
 def headline(evaluation: StackEvaluation) -> list[str]:
     """The main reasons for one stack, in the order a reviewer reads them: what disqualifies it,
     where fit is lost, what existing investments do, what the glue and lock-in come from."""
     e = evaluation
     lines = [f"not viable: {v.message}" for v in e.violations]
     lines += [f"to verify: {v.message}" for v in e.pending]
+    lines += [risk_line(r) for r in e.risks]
     lines += [
         f"idle: {t} serves no need (it costs money and does nothing asked for)" for t in e.idle
     ]

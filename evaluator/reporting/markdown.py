@@ -14,6 +14,7 @@ from evaluator.reporting.common import (
     handoff_rows,
     headline,
     num,
+    risk_line,
     score_cells,
     viable_cell,
     weights_line,
@@ -158,6 +159,7 @@ def evaluation(e: StackEvaluation) -> str:
     out += [f"- {v.gate} (to verify): {_esc(v.message)}" for v in e.pending]
     if e.unverified:
         out += ["", f"Rests on unverified facts: {_esc('; '.join(e.unverified))}"]
+    out += [f"- {_esc(risk_line(r))}" for r in e.risks]
     out.append("")
     owners = [[cap, tool or "-"] for cap, tool in e.owners.items()]
     out += [

@@ -14,6 +14,7 @@ from evaluator.reporting.common import (
     handoff_rows,
     headline,
     num,
+    risk_line,
     score_cells,
     viable_cell,
     weights_line,
@@ -129,6 +130,7 @@ def evaluation(e: StackEvaluation) -> str:
     out += [one_line(f"  - [{v.gate}, to verify] {v.message}") for v in e.pending]
     if e.unverified:
         out.append(one_line(f"Rests on unverified facts: {'; '.join(e.unverified)}"))
+    out += [one_line(f"  - {risk_line(r)}") for r in e.risks]
     out.append("")
     owners = [[cap, tool or "-"] for cap, tool in e.owners.items()]
     out += [

@@ -13,6 +13,7 @@ from evaluator.scoring.cost import cost_score
 from evaluator.scoring.fit import fit_score
 from evaluator.scoring.gates import fact, gate_violations
 from evaluator.scoring.glue import glue_score, integration_islands
+from evaluator.scoring.lifecycle import stack_risks
 from evaluator.scoring.lockin import lock_in_score
 from evaluator.scoring.results import Comparison, Contribution, RankedStack, Score, StackEvaluation
 from evaluator.scoring.stackview import build_view
@@ -60,7 +61,7 @@ def evaluate_stack(
     view = build_view(stack, catalog, context)
     fit = fit_score(view, context, catalog, today)
     glue, days, hand = glue_score(view, context)
-    lock_in = lock_in_score(view, context)
+    lock_in = lock_in_score(view, context, catalog, today)
     cost, annual = cost_score(view, context, catalog, today, days)
     checked = gate_violations(view, context, catalog)
     violations = [v for v in checked if not v.facts]
@@ -115,6 +116,7 @@ def evaluate_stack(
         ),
         handoffs=tuple(hand),
         notes=notes,
+        risks=stack_risks(stack, context.requirements, catalog, today),
         islands=tuple(tuple(i) for i in islands),
     )
 

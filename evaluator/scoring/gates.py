@@ -62,8 +62,8 @@ def fact(tool_id: str, path: str) -> str:
 
 
 def tool_gate_violations(tool: Tool, context: Context) -> list[Violation]:
-    """The gates a tool fails by itself, whatever else the stack holds: deployment and avoid
-    lists. Recommend drops such tools before searching; scoring reports them."""
+    """The gates a tool fails by itself, whatever else the stack holds: deployment, avoid
+    lists and the radar's hold ring. Recommend drops such tools before searching; scoring reports them."""
     req = context.requirements
     out: list[Violation] = []
     allowed = req.deployment.allowed
@@ -104,6 +104,15 @@ def tool_gate_violations(tool: Tool, context: Context) -> list[Violation]:
                 gate="avoid",
                 subject=tool.id,
                 message=f"{tool.id} is from avoided vendor {tool.vendor}",
+            )
+        )
+    if tool.id in context.on_hold:
+        out.append(
+            Violation(
+                gate="radar",
+                subject=tool.id,
+                message=f"{tool.id} is on hold in the organisation's radar; only a tool already "
+                "in use may stay",
             )
         )
     if licence.avoided(tool.license, req.avoid.licenses):

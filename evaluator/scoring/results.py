@@ -12,7 +12,8 @@ from typing import Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field
 
 Connection = Literal["same", "native", "standard", "custom"]
-Gate = Literal["must-have", "deployment", "avoid", "sensitivity", "regulation"]
+Gate = Literal["must-have", "deployment", "avoid", "sensitivity", "regulation", "radar"]
+RiskKind = Literal["archived", "sandbox", "end-of-support", "near-end-of-support", "hold"]
 
 
 class Result(BaseModel):
@@ -54,6 +55,20 @@ class Violation(Result):
     facts: tuple[str, ...] = ()
     """Catalog facts recorded as unknown that would clear this gate if they hold (``TOOL
     governance.sso``); a violation with facts is pending verification, not a failure."""
+
+
+class Risk(Result):
+    """Something about a tool of the stack a reviewer must see, whatever it weighs in a score:
+    an archived or sandbox project, a pinned release past or near its end of support, a tool
+    on hold in the organisation's radar kept because it is in use."""
+
+    tool: str
+    kind: RiskKind
+    date: str | None
+    """The date it refers to (archived, accepted, end of support, on hold since), if known."""
+    message: str
+    source: str | None
+    """Where the fact comes from (landscape, endoflife.date, vendor policy page)."""
 
 
 class Handoff(Result):
@@ -103,6 +118,8 @@ class StackEvaluation(Result):
     overall: Score
     handoffs: tuple[Handoff, ...]
     notes: tuple[str, ...]
+    risks: tuple[Risk, ...] = ()
+    """Maturity, lifecycle and radar risks of the stack's tools, by tool then kind."""
     islands: tuple[tuple[str, ...], ...] = Field(default=(), exclude=True)
     """The working tools in groups wired together without custom code (``glue.integration_islands``),
     for the pictures; left out of the JSON, whose notes say the same when there is more than one."""

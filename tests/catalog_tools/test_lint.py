@@ -49,6 +49,26 @@ def _history(*untils: str) -> Mutation:
     return mutate
 
 
+AS_OF = dt.date(2026, 11, 1)
+
+
+def _maturity(accepted: str, incubating: str) -> dict[str, Any]:
+    return {
+        "foundation": "CNCF",
+        "stage": "incubating",
+        "accepted": dt.date.fromisoformat(accepted),
+        "incubating": dt.date.fromisoformat(incubating),
+        "source": "https://landscape.cncf.io/",
+        "as_of": AS_OF,
+    }
+
+
+def _lifecycle(released: str, eol: str) -> dict[str, Any]:
+    cycle = {"cycle": "3.7", "released": dt.date.fromisoformat(released)}
+    cycle["eol"] = dt.date.fromisoformat(eol)
+    return {"tool": "kafka", "source": "https://x.example/l", "as_of": AS_OF, "cycles": [cycle]}
+
+
 BREAKING: dict[str, tuple[Mutation, Mutation]] = {
     # rule: (a mutation that breaks it, a close mutation that does not)
     "unknown-integration": (
@@ -167,7 +187,70 @@ BREAKING: dict[str, tuple[Mutation, Mutation]] = {
             {"tool": "lake-sql", "note": "no governance carried"}
         ),
     ),
+    "maturity-dates": (
+        lambda d: tool(d, "kafka").update(maturity=_maturity("2021-01-01", "2020-01-01")),
+        lambda d: tool(d, "kafka").update(maturity=_maturity("2020-01-01", "2021-01-01")),
+    ),
+    "maturity-stage": (
+        lambda d: tool(d, "kafka").update(
+            maturity={"stage": "sandbox", "source": "https://x.example/m", "as_of": AS_OF}
+        ),
+        lambda d: tool(d, "kafka").update(
+            maturity={
+                "foundation": "F",
+                "stage": "sandbox",
+                "source": "https://x.example/m",
+                "as_of": AS_OF,
+            }
+        ),
+    ),
+    "lifecycle-dates": (
+        lambda d: d.update(lifecycle=[_lifecycle("2024-01-01", "2023-06-01")]),
+        lambda d: d.update(lifecycle=[_lifecycle("2024-01-01", "2025-06-01")]),
+    ),
+    "lifecycle-source": (
+        lambda d: d.update(lifecycle=[_lifecycle("2026-12-01", "2027-06-01")]),
+        lambda d: d.update(lifecycle=[_lifecycle("2026-01-01", "2027-06-01")]),
+    ),
+    "open-core-contradiction": (
+        lambda d: tool(d, "kafka").update(
+            governance={"access_control": "fine"},
+            open_core={"edition": "Kafka", "lacks": ["row-level access control"]},
+        ),
+        lambda d: tool(d, "kafka").update(
+            governance={"access_control": "role"},
+            open_core={"edition": "Kafka", "lacks": ["row-level access control"]},
+        ),
+    ),
+    "license-history-change-day": (
+        lambda d: tool(d, "kafka").update(
+            license_history=[
+                {"license": "MIT", "until": dt.date(2024, 1, 22), "note": "moved on 22 Jan 2024"}
+            ]
+        ),
+        lambda d: tool(d, "kafka").update(
+            license_history=[
+                {"license": "MIT", "until": dt.date(2024, 1, 21), "note": "moved on 22 Jan 2024"}
+            ]
+        ),
+    ),
 }
+
+
+def test_unknown_facts_are_reported_per_tool_not_as_findings(tmp_path: Path) -> None:
+    def mutate(d: dict[str, Any]) -> None:
+        tool(d, "kafka").update(
+            governance={"sso": "unknown"},
+            unverified={
+                "governance.sso": "SAML in the docs: not found",
+                "deployment.azure": "a marketplace listing: not found",
+            },
+        )
+
+    report = run(tmp_path, mutate)
+    assert report.findings == ()
+    assert report.unknowns == {"kafka": ("deployment.azure", "governance.sso")}
+    assert report.unknowns_by_field() == {"deployment.*": 1, "governance.sso": 1}
 
 
 def test_every_rule_has_a_case() -> None:

@@ -228,3 +228,33 @@ def test_markdown_diff_is_pinned(repo: Path) -> None:
     assert code == 0, err
     assert "now fails: airbyte is licensed Elastic-2.0, and every option is avoided" in out
     assert_golden(GOLDEN / "diff.md", out)
+
+
+def test_check_warns_when_the_chosen_stack_nears_end_of_support(repo: Path) -> None:
+    """Databricks Runtime 15.4 LTS ends support on 2027-08-19 (the vendor's page): 266 days
+    after the decision, outside the 180-day horizon; on 2027-03-01, 171 days before, inside."""
+    path = repo / "stacks" / "databricks-platform.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("tools: [databricks,", "tools: [databricks@15.4,", 1))
+    code, _, err = invoke(*DECIDE)
+    assert code == 0, err
+    code, out, err = invoke("check", *DAY)
+    assert code == 0, err
+    assert "end of support" not in out
+    later = ["--as-of", "2027-03-01"]
+    code, out, err = invoke("check", *later)
+    assert code == 0, out + err
+    assert (
+        "warn: Databricks end to end: databricks 15.4 reaches end of support on 2027-08-19, "
+        "in 171 days (horizon 180)" in out
+    )
+    code, out, err = invoke("check", *later, "--fail-on", "eol")
+    assert code == 1, out + err
+    assert "[FAILED]" in out
+    code, out, err = invoke("check", *later, "--fail-on", "eol", "--format", "json")
+    import json
+
+    findings = json.loads(out)["decisions"][0]["findings"]
+    assert {"kind": "eol", "blocking": True} in [
+        {"kind": f["kind"], "blocking": f["blocking"]} for f in findings
+    ]

@@ -105,6 +105,8 @@ def test_every_stack_score_and_reason_of_the_json_is_on_the_page() -> None:
             assert _norm(v["message"]) in text
         for fact in e.get("unverified", []):
             assert _norm(fact) in text
+        for risk in e.get("risks", []):
+            assert _norm(risk["message"]) in text
         for note in e["notes"]:
             assert _norm(note) in text
         for tool in e["tools"]:
