@@ -14,6 +14,8 @@ from typing import Any
 from evaluator.decisions.record import FrontMatter
 from evaluator.decisions.snapshot import SCORES, StackSnapshot
 from evaluator.models import Commitment, Requirements, Stack
+from evaluator.reporting import mermaid
+from evaluator.reporting.flow import Flow
 from evaluator.scoring.results import Comparison
 from evaluator.scoring.units import differences
 from evaluator.textsafe import one_line
@@ -288,9 +290,11 @@ def render_record(
     requirements: Requirements,
     stacks: Mapping[str, Stack],
     units: Sequence[str] = (),
+    flows: Mapping[str, Flow] | None = None,
 ) -> str:
     """The whole record; ``snaps`` in rank order, ``stacks`` the stack models by name,
-    ``units`` the verdicts by business unit (``unit_matrix``)."""
+    ``units`` the verdicts by business unit (``unit_matrix``), ``flows`` each stack's tools and
+    handoffs by name (drawn as a Mermaid flowchart under its option)."""
     m = front.stackfit
     chosen = next(s for s in snaps if s.name == m.chosen)
     pros = pros_and_cons(chosen)
@@ -325,6 +329,9 @@ def render_record(
     out += ["## Pros and Cons of the Options", ""]
     for s in snaps:
         out += [f"### {s.name}", "", *pros_and_cons(s), ""]
+        flow = (flows or {}).get(s.name)
+        if flow is not None:
+            out += [*mermaid.fenced(flow), ""]
     out += [
         "## More Information",
         "",

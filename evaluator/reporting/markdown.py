@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from tabulate import tabulate
 
-from evaluator.reporting import robust
+from evaluator.reporting import mermaid, robust
 from evaluator.reporting.common import (
     HANDOFF_HEADERS,
     SCORE_HEADERS,
@@ -25,6 +25,7 @@ from evaluator.reporting.common import (
     viable_cell,
     weights_line,
 )
+from evaluator.reporting.flow import flow_of
 from evaluator.scoring.results import Comparison, Score, StackEvaluation
 from evaluator.textsafe import md_text
 
@@ -70,7 +71,7 @@ def comparison(c: Comparison, /, robustness: Robustness | None = None) -> str:
         e = r.evaluation
         out += [f"### {r.rank}. {_esc(e.name)}", ""]
         out += [f"- {_esc(line)}" for line in headline(e)]
-        out.append("")
+        out += ["", *mermaid.fenced(flow_of(e)), ""]
     out += (
         ["<details><summary>Assumptions</summary>", ""]
         + [f"- {_esc(a)}" for a in c.assumptions]
@@ -217,6 +218,8 @@ def evaluation(e: StackEvaluation) -> str:
             tablefmt="github",
             disable_numparse=True,
         ),
+        "",
+        *mermaid.fenced(flow_of(e)),
     ]
     out += [f"\n> {_esc(n)}" for n in e.notes]
     return "\n".join(out) + "\n"

@@ -118,6 +118,7 @@ def evaluate_stack(
         handoffs=tuple(hand),
         notes=notes,
         risks=stack_risks(stack, context.requirements, catalog, today),
+        islands=tuple(tuple(i) for i in islands),
     )
 
 

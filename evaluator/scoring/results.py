@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 Connection = Literal["same", "native", "standard", "custom"]
 Gate = Literal["must-have", "deployment", "avoid", "sensitivity", "regulation", "radar"]
@@ -143,6 +143,9 @@ class StackEvaluation(Result):
     """Maturity, lifecycle and radar risks of the stack's tools, by tool then kind."""
     units: tuple[UnitEvaluation, ...] = ()
     """Per business unit, by unit id; empty when the requirements declare none."""
+    islands: tuple[tuple[str, ...], ...] = Field(default=(), exclude=True)
+    """The working tools in groups wired together without custom code (``glue.integration_islands``),
+    for the pictures; left out of the JSON, whose notes say the same when there is more than one."""
 
 
 def verdict(e: StackEvaluation) -> str:
