@@ -111,7 +111,17 @@ def test_recommend_markdown_escapes_the_requirements_name(tmp_path: Path) -> Non
         "capabilities: {warehouse: 3}\n",
         encoding="utf-8",
     )
-    args = ["recommend", "-r", str(req), "--as-of", "2026-11-26", "--node-limit", "50"]
+    args = [
+        "recommend",
+        "-r",
+        str(req),
+        "--as-of",
+        "2026-11-26",
+        "--node-limit",
+        "50",
+        "--time-limit",
+        "600",
+    ]
     result = RUNNER.invoke(app, [*args, "-f", "markdown"])
     assert result.exit_code in (0, 1), result.output
     assert not any(line.startswith("# Injected") for line in result.stdout.splitlines())
