@@ -1,5 +1,5 @@
 """The reference answer for `stackfit recommend`: every stack of its search space scored by
-evaluate_stack and sorted, feasible only on small catalogs. The exactness tests
+evaluate_stack (viable for every business unit, when there are units) and sorted, feasible only on small catalogs. The exactness tests
 (tests/recommend/test_exact.py) and the benchmarks' cross-checks share this one definition."""
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ import itertools
 from evaluator.catalog import Catalog
 from evaluator.models import Requirements
 from evaluator.recommend.explain import stack_of
-from evaluator.scoring import build_context, evaluate_stack
+from evaluator.scoring import build_context
+from evaluator.scoring.units import evaluate_with_units, unit_contexts
 
 
 def exhaustive(
@@ -27,6 +28,7 @@ def exhaustive(
     allowed) plus any subset of the others each owning a need, viable, within the cap; best
     first, ties by tool ids."""
     context = build_context(req, catalog)
+    units = unit_contexts(req, catalog)
     contracts = set()
     if not allow_drop:
         contracts = {
@@ -42,7 +44,9 @@ def exhaustive(
             tools = sorted(forced | set(extra))
             if not tools or (max_tools is not None and len(tools) > max_tools):
                 continue
-            e = evaluate_stack(stack_of(tools, "x"), context, catalog, today=today)
+            e = evaluate_with_units(
+                stack_of(tools, "x"), context, units, catalog, today=today, detail=False
+            )
             owning = {o for o in e.owners.values() if o is not None}
             if not e.viable or not set(extra) <= owning:
                 continue

@@ -82,6 +82,15 @@ def synthetic_catalog(n_tools: int, seed: int = SEED) -> Catalog:
                 if target != d["id"]:
                     links.setdefault(target, item.kind.value)
         d["integrations"] = [{"tool": t, "kind": k} for t, k in sorted(links.items())]
+        # Facts borrowed from other tools: keep each unknown governance fact's note of what
+        # was looked for, and drop place, level and evidence notes that belonged to the donors.
+        governance = d.get("governance") or {}
+        d["unverified"] = {
+            f"governance.{k}": "synthetic copy of an unknown fact"
+            for k, v in sorted(governance.items())
+            if v == "unknown"
+        }
+        d["evidence"] = {}
     tools = {str(d["id"]): Tool.model_validate(d) for d in drafts}
     return replace(
         real, tools=dict(sorted(tools.items())), origin={t: "synthetic" for t in sorted(tools)}

@@ -107,6 +107,17 @@ def _check_unique_names(stacks: Sequence[Document], errors: list[InputError]) ->
             seen[name] = doc
 
 
+def version() -> str:
+    """The installed stackfit version (``0+unknown`` when run from a bare checkout)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("stackfit")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
 def compare_inputs(inputs: Inputs, *, today: dt.date) -> Comparison:
     return compare(
         [(as_stack(d), d.display_name) for d in inputs.stacks],

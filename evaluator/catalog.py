@@ -10,14 +10,22 @@ here, on the merged result, so scoring can trust them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from evaluator.errors import InputError, InputErrors
 from evaluator.loading import messages as msg
 from evaluator.loading.files import Document, as_catalog, load_document, yaml_files
-from evaluator.models import Capability, CapabilityKind, Regulation, Tool, VocabEntry
+from evaluator.models import (
+    Capability,
+    CapabilityKind,
+    RadarEntry,
+    Regulation,
+    Tool,
+    ToolLifecycle,
+    VocabEntry,
+)
 from evaluator.resources import builtin_catalog_dir
 
 BUILTIN_LABEL = "built-in"
@@ -34,6 +42,10 @@ class Catalog:
     tools: dict[str, Tool]
     origin: dict[str, str]
     """Tool id -> "<layer label>: <file>", plus what it overrides if it replaced a tool."""
+    radar: dict[str, RadarEntry] = field(default_factory=dict)
+    """Tool id -> the organisation's ring (the last layer that gives one)."""
+    lifecycle: dict[str, ToolLifecycle] = field(default_factory=dict)
+    """Tool id -> its release cycles (the last layer that gives them)."""
 
     def tool(self, tool_id: str) -> Tool:
         return self.tools[tool_id]
@@ -124,10 +136,23 @@ def build_catalog(layers: Iterable[CatalogLayer]) -> Catalog:
     }
     tools: dict[str, _Placed] = {}
     origin: dict[str, str] = {}
+    per_tool: dict[str, dict[str, _Placed]] = {"radar": {}, "lifecycle": {}}
     for layer in layers:
         in_layer: dict[str, _Placed] = {}
+        sections_in_layer: dict[str, dict[str, _Placed]] = {"radar": {}, "lifecycle": {}}
         for doc in layer.documents:
             model = as_catalog(doc)
+            for section, seen in sections_in_layer.items():
+                for index, entry in enumerate(getattr(model, section)):
+                    placed = _Placed(entry, doc, section, index)
+                    if entry.tool in seen:
+                        message = msg.DUPLICATE_TOOL_SECTION.format(
+                            section=section, id=entry.tool, other=seen[entry.tool].where()
+                        )
+                        errors.append(doc.error((*placed.path, "tool"), message))
+                        continue
+                    seen[entry.tool] = placed
+                    per_tool[section][entry.tool] = placed
             for section, known in vocab.items():
                 for index, entry in enumerate(getattr(model, section)):
                     _add_vocab(known, _Placed(entry, doc, section, index), errors)
@@ -150,7 +175,14 @@ def build_catalog(layers: Iterable[CatalogLayer]) -> Catalog:
         regulations={k: p.value for k, p in sorted(vocab["regulations"].items())},
         tools={k: p.value for k, p in sorted(tools.items())},
         origin=dict(sorted(origin.items())),
+        radar={k: p.value for k, p in sorted(per_tool["radar"].items())},
+        lifecycle={k: p.value for k, p in sorted(per_tool["lifecycle"].items())},
     )
+    for placements in per_tool.values():
+        for placed in placements.values():
+            if placed.value.tool not in catalog.tools:
+                message = msg.unknown_ref("tool", placed.value.tool, catalog.tools)
+                errors.append(placed.doc.error((*placed.path, "tool"), message))
     errors.extend(_check_feeds(catalog, vocab["capabilities"].values()))
     for placed in tools.values():
         errors.extend(_check_tool(catalog, placed))

@@ -9,13 +9,32 @@ because they need the whole catalog.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
+VERSION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._+-]*$"
+Version = Annotated[str, Field(pattern=VERSION_PATTERN, max_length=40)]
+TOOL_REF_PATTERN = r"^[a-z0-9][a-z0-9._-]*(@[A-Za-z0-9][A-Za-z0-9._+-]*)?$"
+ToolRef = Annotated[
+    str,
+    Field(
+        pattern=TOOL_REF_PATTERN,
+        max_length=121,
+        description="A tool id, optionally pinned to a release: spark@3.5.",
+    ),
+]
 Url = Annotated[str, Field(pattern=r"^https?://\S+$", max_length=500)]
 
 
@@ -37,6 +56,18 @@ class Deployment(StrEnum):
     that cloud and the organisation's own infrastructure in its account there; ``self-hosted``
     allows the organisation's own infrastructure wherever it is; ``on-premises`` allows only
     the organisation's own data centres (so a self-hosted tool, and nothing managed).
+
+    ``sovereign-cloud`` is a cloud operated under the organisation's own jurisdiction by a
+    locally controlled operator (AWS European Sovereign Cloud, Bleu, S3NS, STACKIT, OVHcloud):
+    for a tool, a managed offering on such a cloud; in ``allowed``, those offerings and the
+    organisation's own account there (its IaaS and Kubernetes run self-hosted tools). One value
+    for all operators: the gate's question is jurisdiction, and which operator is a procurement
+    choice an organisation records by restating tools in its own catalog layer.
+
+    ``edge`` is plant-floor gateways and devices (on-device inference, a plant historian): for a
+    tool, documented to run on constrained edge hardware; in ``allowed``, only such tools. A
+    self-hosted server product is not assumed to run there, so ``edge`` is not own
+    infrastructure for a self-hosted tool.
     """
 
     AWS = "aws"
@@ -45,12 +76,21 @@ class Deployment(StrEnum):
     SELF_HOSTED = "self-hosted"
     SAAS = "saas"
     ON_PREMISES = "on-premises"
+    SOVEREIGN_CLOUD = "sovereign-cloud"
+    EDGE = "edge"
 
 
 CLOUDS = frozenset({Deployment.AWS, Deployment.AZURE, Deployment.GCP})
-OWN_INFRASTRUCTURE = frozenset({*CLOUDS, Deployment.SELF_HOSTED, Deployment.ON_PREMISES})
+"""The hyperscalers, as lock-in counts them ("single cloud"). A sovereign cloud is not counted
+as a further cloud: AWS's European Sovereign Cloud is still AWS for lock-in."""
+OWN_INFRASTRUCTURE = frozenset(
+    {*CLOUDS, Deployment.SOVEREIGN_CLOUD, Deployment.SELF_HOSTED, Deployment.ON_PREMISES}
+)
 """Places in ``deployment.allowed`` where the organisation runs infrastructure of its own, so a
-self-hosted tool can run there."""
+self-hosted tool can run there (not ``edge``: constrained devices run only tools documented
+for them)."""
+ORGANISATION_RUN = frozenset({Deployment.SELF_HOSTED, Deployment.EDGE})
+"""A tool's places where the organisation, not a vendor, runs it."""
 
 
 class Sensitivity(StrEnum):
@@ -67,6 +107,7 @@ class AccessGranularity(StrEnum):
     COARSE = "coarse"  # whole workspace or instance
     ROLE = "role"  # roles on objects (databases, projects, models)
     FINE = "fine"  # rows, columns, tags or attributes at the source
+    UNKNOWN = "unknown"  # looked for and not confirmed either way (a tool's fact only)
 
 
 ACCESS_RANK = {
@@ -158,6 +199,24 @@ class Commitment(StrEnum):
     IN_USE = "in-use"
 
 
+class Stage(StrEnum):
+    """A project's stage at its foundation (CNCF, LF AI & Data), earliest first."""
+
+    SANDBOX = "sandbox"
+    INCUBATING = "incubating"
+    GRADUATED = "graduated"
+    ARCHIVED = "archived"
+
+
+class Ring(StrEnum):
+    """An organisation's technology-radar ring for a tool (ThoughtWorks' four rings)."""
+
+    ADOPT = "adopt"
+    TRIAL = "trial"
+    ASSESS = "assess"
+    HOLD = "hold"
+
+
 class Curation(StrEnum):
     CURATED = "curated"
     IMPORTED = "imported"  # written by an importer, facts not yet checked by a person
@@ -209,18 +268,51 @@ class Regulation(Model):
     note: str | None = None
 
 
-class Governance(Model):
-    """What a tool does for governance by itself. Everything defaults to absent."""
+UNKNOWN: Literal["unknown"] = "unknown"
 
-    lineage: bool = Field(default=False, description="Tracks lineage of what it produces.")
-    audit: bool = Field(default=False, description="Keeps an audit log of access and changes.")
+
+def _flag(value: Any) -> Any:
+    if value is True or value is False or value == UNKNOWN:
+        return value
+    raise ValueError(f"expected true, false or unknown, got {value!r}")
+
+
+Flag = Annotated[bool | Literal["unknown"], BeforeValidator(_flag)]
+"""A governance fact: present, absent, or ``unknown`` (looked for and not confirmed either way;
+the tool's ``unverified`` map says what was looked for)."""
+
+
+class Governance(Model):
+    """What a tool does for governance by itself. Everything defaults to absent; a fact that
+    could not be checked is ``unknown``, never ``false``."""
+
+    lineage: Flag = Field(default=False, description="Tracks lineage of what it produces.")
+    audit: Flag = Field(default=False, description="Keeps an audit log of access and changes.")
     access_control: AccessGranularity = AccessGranularity.NONE
-    sso: bool = Field(default=False, description="Signs users in through an external IdP.")
-    approvals: bool = Field(default=False, description="Has approval or sign-off workflows.")
+    sso: Flag = Field(default=False, description="Signs users in through an external IdP.")
+    approvals: Flag = Field(default=False, description="Has approval or sign-off workflows.")
     versioning: tuple[Literal["data", "models", "pipelines", "code"], ...] = ()
-    triggers: bool = Field(
+    triggers: Flag = Field(
         default=False, description="Can start or be started by automated events (webhooks, etc.)."
     )
+
+    def unknown_fields(self) -> tuple[str, ...]:
+        """The facts recorded as unknown, in field order."""
+        return tuple(name for name in GOVERNANCE_FLAGS if getattr(self, name) == UNKNOWN)
+
+    def access(self) -> AccessGranularity:
+        """The access control known to exist (``none`` when unknown)."""
+        unknown = self.access_control is AccessGranularity.UNKNOWN
+        return AccessGranularity.NONE if unknown else self.access_control
+
+
+GOVERNANCE_FLAGS = ("lineage", "audit", "access_control", "sso", "approvals", "triggers")
+"""Governance facts that can be ``unknown``."""
+
+
+def known(flag: Flag) -> bool:
+    """True only for a fact known to hold: ``unknown`` gives no credit."""
+    return flag is True
 
 
 class OpennessFacts(Model):
@@ -262,6 +354,17 @@ class LicenseChange(Model):
 
 
 LICENSE_PATTERN = r"^[A-Za-z0-9.+-]+( (AND|OR|WITH) [A-Za-z0-9.+-]+)*$"
+
+
+class Component(Model):
+    """A part of a product licensed differently from the rest (Airbyte's protocol and CDK under
+    MIT next to its ELv2 platform). The tool's ``license`` stays the expression for the product
+    as deployed; components say which parts a team may reuse under which terms."""
+
+    name: str = Field(min_length=1)
+    license: str = Field(pattern=LICENSE_PATTERN)
+    note: str | None = None
+    source: Url | None = None
 
 
 class OpenCore(Model):
@@ -338,6 +441,97 @@ class Operations(Model):
     note: str | None = None
 
 
+UNVERIFIED_KEY = (
+    r"^(governance\.(lineage|audit|access_control|sso|approvals|triggers)"
+    r"|deployment\.(" + "|".join(d.value for d in Deployment) + ")"
+    r"|capabilities\.[a-z0-9][a-z0-9._-]*)$"
+)
+"""Keys of a tool's ``unverified`` map: the fact path that could not be checked."""
+
+
+class Maturity(Model):
+    """How established a project or product is, and whether anyone still maintains it."""
+
+    foundation: str | None = Field(
+        default=None, description="The foundation that hosts it (CNCF, LF AI & Data), if any."
+    )
+    stage: Stage | None = Field(
+        default=None, description="Its stage at that foundation; needs foundation."
+    )
+    accepted: dt.date | None = Field(default=None, description="Accepted by the foundation.")
+    incubating: dt.date | None = Field(default=None, description="Moved to incubation.")
+    graduated: dt.date | None = Field(default=None, description="Graduated.")
+    archived: dt.date | None = Field(
+        default=None,
+        description="Archived by its foundation or owner, or declared unmaintained, on this date.",
+    )
+    general_availability: dt.date | None = Field(
+        default=None,
+        description="For a product: when it became generally available (absent: unknown).",
+    )
+    source: Url = Field(description="Where these facts were read (landscape, foundation page).")
+    as_of: dt.date
+    note: str | None = None
+
+    @property
+    def is_archived(self) -> bool:
+        return self.stage is Stage.ARCHIVED or self.archived is not None
+
+
+class RadarEntry(Model):
+    """An organisation's own ring for a tool; ``hold`` keeps it out of new stacks."""
+
+    tool: Id
+    ring: Ring
+    since: dt.date | None = None
+    note: str | None = None
+
+
+class ReleaseCycle(Model):
+    """One release line (``3.5``) and its support dates. ``eol: true`` means support ended on a
+    date the source does not give; ``false`` (the default) that no end is announced."""
+
+    cycle: Version
+    released: dt.date | None = None
+    support: dt.date | bool | None = Field(
+        default=None, description="End of active support (bug fixes), when it differs from eol."
+    )
+    eol: dt.date | bool = Field(
+        default=False, description="End of support (security fixes); true = ended, date unknown."
+    )
+    extended_support: dt.date | bool | None = Field(
+        default=None, description="End of paid extended support, if any."
+    )
+    lts: bool = False
+    latest: str | None = None
+    estimated: bool = Field(
+        default=False, description="The source marks the end-of-support date as an estimate."
+    )
+
+
+class ToolLifecycle(Model):
+    """The release cycles of a tool with their end-of-support dates, and where they come from."""
+
+    tool: Id
+    source: Url
+    as_of: dt.date
+    product: str | None = Field(
+        default=None, description="The product's id at the source (endoflife.date's permalink)."
+    )
+    policy: Url | None = Field(default=None, description="The vendor's support-policy page.")
+    cycles: tuple[ReleaseCycle, ...] = Field(min_length=1)
+    note: str | None = None
+
+    @field_validator("cycles")
+    @classmethod
+    def _unique_cycles(cls, value: tuple[ReleaseCycle, ...]) -> tuple[ReleaseCycle, ...]:
+        seen: set[str] = set()
+        dupes = sorted({c.cycle for c in value if c.cycle in seen or seen.add(c.cycle)})  # type: ignore[func-returns-value]
+        if dupes:
+            raise ValueError(f"release cycle listed twice: {', '.join(dupes)}")
+        return value
+
+
 UNKNOWN_LICENSES = frozenset({"unknown", "noassertion"})
 """Licence values that mean "not known yet" (lower case)."""
 
@@ -350,6 +544,11 @@ class Tool(Model):
     license: str = Field(pattern=LICENSE_PATTERN)
     license_history: tuple[LicenseChange, ...] = ()
     open_core: OpenCore | None = None
+    components: tuple[Component, ...] = Field(
+        default=(),
+        description="Parts licensed differently from the product as a whole, each with its "
+        "licence (SPDX) and a source.",
+    )
     homepage: Url
     repo: Url | None = None
     deployment: tuple[Deployment, ...] = Field(min_length=1)
@@ -373,9 +572,73 @@ class Tool(Model):
     sources: tuple[Url, ...] = Field(min_length=1)
     as_of: dt.date
     curation: Curation = Curation.CURATED
+    maturity: Maturity | None = Field(
+        default=None,
+        description="Foundation stage, archival and general availability, with their source.",
+    )
     notes: str | None = Field(
         default=None, description="Caveats, e.g. facts that could not be checked."
     )
+    unverified: dict[str, Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=dict,
+        description="Facts that could not be checked, each with what was looked for (where "
+        "and when): `governance.FIELD` for a governance fact recorded as unknown, "
+        "`deployment.PLACE` for a place the tool may run but that no source confirmed (not "
+        "listed in deployment), `capabilities.ID` for a level recorded as a best estimate.",
+    )
+
+    evidence: dict[str, Url] = Field(
+        default_factory=dict,
+        description="The source for one fact, by the same paths as unverified "
+        "(`governance.sso`, `deployment.azure`, `capabilities.warehouse`): the page that "
+        "confirms the recorded value, true or false.",
+    )
+
+    @model_validator(mode="after")
+    def _unknowns_say_what_was_looked_for(self) -> Tool:
+        problems: list[str] = []
+        for key in sorted(self.evidence):
+            part, _, name = key.partition(".")
+            if not re.match(UNVERIFIED_KEY, key):
+                problems.append(
+                    f"evidence key {key!r}: use governance.FIELD, deployment.PLACE or "
+                    "capabilities.ID"
+                )
+            elif key in self.unverified:
+                problems.append(f"evidence {key}: the fact is also listed as unverified")
+            elif part == "capabilities" and name not in self.capabilities:
+                problems.append(f"evidence {key}: {name} is not among the capabilities")
+        recorded_unknown = set(self.governance.unknown_fields())
+        for key in sorted(self.unverified):
+            part, _, name = key.partition(".")
+            if not re.match(UNVERIFIED_KEY, key):
+                problems.append(
+                    f"unverified key {key!r}: use governance.FIELD ({', '.join(GOVERNANCE_FLAGS)}), "
+                    f"deployment.PLACE ({', '.join(d.value for d in Deployment)}) or capabilities.ID"
+                )
+            elif part == "governance" and name not in recorded_unknown:
+                problems.append(
+                    f"unverified {key}: governance.{name} is recorded as a fact; record it as "
+                    "unknown or drop the entry"
+                )
+            elif part == "deployment" and name in {d.value for d in self.deployment}:
+                problems.append(
+                    f"unverified {key}: {name} is listed in deployment as verified; an "
+                    "unverified place stays out of the list"
+                )
+            elif part == "capabilities" and name not in self.capabilities:
+                problems.append(f"unverified {key}: {name} is not among the capabilities")
+        for name in sorted(
+            recorded_unknown
+            - {k.partition(".")[2] for k in self.unverified if k.startswith("governance.")}
+        ):
+            problems.append(
+                f"governance.{name} is unknown: say what was looked for in "
+                f"unverified['governance.{name}']"
+            )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
     @field_validator("integrations", mode="before")
     @classmethod
@@ -398,6 +661,16 @@ class Tool(Model):
     def self_hostable(self) -> bool:
         return Deployment.SELF_HOSTED in self.deployment
 
+    @property
+    def unverified_places(self) -> tuple[Deployment, ...]:
+        """Places the tool may run that no source confirmed, in enum order."""
+        names = {k.partition(".")[2] for k in self.unverified if k.startswith("deployment.")}
+        return tuple(d for d in Deployment if d.value in names)
+
+    def level_unverified(self, capability: str) -> bool:
+        """Whether this capability's level is a best estimate no source confirmed."""
+        return f"capabilities.{capability}" in self.unverified
+
 
 class CatalogFile(Model):
     """One catalog YAML file. Any number of them are merged into a ``Catalog``."""
@@ -410,6 +683,12 @@ class CatalogFile(Model):
     standards: tuple[VocabEntry, ...] = ()
     regulations: tuple[Regulation, ...] = ()
     tools: tuple[Tool, ...] = ()
+    radar: tuple[RadarEntry, ...] = Field(
+        default=(), description="The organisation's radar rings; a later layer's ring wins."
+    )
+    lifecycle: tuple[ToolLifecycle, ...] = Field(
+        default=(), description="Release cycles and end-of-support dates per tool."
+    )
 
 
 # --------------------------------------------------------------------------- requirements
@@ -426,8 +705,20 @@ class Team(Model):
     stages: tuple[Id, ...] = Field(min_length=1)
 
 
+def split_pin(ref: Any) -> tuple[Any, str | None]:
+    """``spark@3.5`` -> (``spark``, ``3.5``); anything else unchanged, without a version."""
+    if isinstance(ref, str) and ref.count("@") == 1:
+        tool, version = ref.split("@")
+        return tool, version
+    return ref, None
+
+
 class Existing(Model):
-    tool: Id
+    tool: ToolRef
+    version: Version | None = Field(
+        default=None,
+        description="The release in use (a cycle such as 3.5, or 3.5.1); also written tool@3.5.",
+    )
     commitment: Commitment = Commitment.IN_USE
     until: dt.date | None = None
     migration_days: Days | None = Field(
@@ -440,6 +731,17 @@ class Existing(Model):
         description="What the organisation pays for it a year (a negotiated price); replaces "
         "the catalog's band, and is what a dropped contract still costs until it ends.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _pinned_tool(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            tool, version = split_pin(data.get("tool"))
+            if version is not None:
+                if data.get("version") not in (None, version):
+                    raise ValueError(f"tool {data['tool']} and version {data['version']} differ")
+                data = {**data, "tool": tool, "version": version}
+        return data
 
 
 class Avoid(Model):
@@ -523,6 +825,69 @@ class DeploymentPolicy(Model):
     )
 
 
+class LifecyclePolicy(Model):
+    horizon_days: int = Field(
+        default=180,
+        ge=0,
+        le=3650,
+        description="A pinned release whose support ends within this many days of the as-of "
+        "date counts as a risk (past its end, the full risk).",
+    )
+
+
+MAX_UNITS = 50
+"""Each unit scores every stack once more; past this many, a file is not describing business
+units (measured in docs/benchmarks.md terms: compare's work grows with stacks x units)."""
+
+
+class Unit(Model):
+    """A business unit: an overlay of the organisation's requirements. It states only what
+    differs; a key it leaves out keeps the organisation's value. Its effective requirements are
+    the organisation's with these keys replaced, and each ``capabilities`` entry merged into the
+    organisation's entry for that capability (only the fields it states change)."""
+
+    id: Id
+    name: str | None = Field(default=None, description="Shown in reports (default: the id).")
+    description: str | None = None
+    sensitivity: Sensitivity | None = None
+    regulations: tuple[Id, ...] | None = Field(
+        default=None, description="Replaces the organisation's list ([] for none)."
+    )
+    governance: GovernancePosture | None = None
+    deployment: DeploymentPolicy | None = Field(
+        default=None, description="Replaces the organisation's policy ({} for anywhere)."
+    )
+    uses: tuple[Id, ...] | None = Field(
+        default=None,
+        min_length=1,
+        description="The organisation's capabilities this unit uses (default: all of them).",
+    )
+    capabilities: dict[Id, Need] = Field(
+        default_factory=dict,
+        description="Per capability the organisation declares, what differs for this unit: "
+        "weight, must, min_level; only the fields stated change (a bare number is the weight).",
+    )
+    weights: Weights | None = None
+
+    @field_validator("capabilities", mode="before")
+    @classmethod
+    def _bare_number_is_weight(cls, value: Any) -> Any:
+        return _bare_numbers(value)
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+def _bare_numbers(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: {"weight": v} if isinstance(v, int) and not isinstance(v, bool) else v
+            for k, v in value.items()
+        }
+    return value
+
+
 class Requirements(Model):
     kind: Literal["requirements"]
     version: Literal[1]
@@ -539,16 +904,18 @@ class Requirements(Model):
     weights: Weights = Weights()
     scale: Scale = Scale()
     rates: Rates = Rates()
+    lifecycle: LifecyclePolicy = LifecyclePolicy()
+    units: tuple[Unit, ...] = Field(
+        default=(),
+        max_length=MAX_UNITS,
+        description="Business units whose requirements differ from the organisation's; a stack "
+        "is viable only when it is viable for every unit (see docs/scoring.md).",
+    )
 
     @field_validator("capabilities", mode="before")
     @classmethod
     def _bare_number_is_weight(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {
-                k: {"weight": v} if isinstance(v, int) and not isinstance(v, bool) else v
-                for k, v in value.items()
-            }
-        return value
+        return _bare_numbers(value)
 
 
 # --------------------------------------------------------------------------- stacks
@@ -571,11 +938,45 @@ class Stack(Model):
     version: Literal[1]
     name: str
     description: str | None = None
-    tools: tuple[Id, ...] = Field(min_length=1)
+    tools: tuple[ToolRef, ...] = Field(
+        min_length=1, description="Tool ids; tool@version pins a release (spark@3.5)."
+    )
+    pins: dict[Id, Version] = Field(
+        default_factory=dict,
+        description="tool -> pinned release; tool@version in tools is the short form.",
+    )
     roles: dict[Id, Id] = Field(
         default_factory=dict, description="capability -> tool that serves it in this stack"
     )
     integrations: tuple[DeclaredIntegration, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _pins(cls, data: Any) -> Any:
+        """``spark@3.5`` in ``tools`` is ``spark`` with ``pins: {spark: "3.5"}``."""
+        if not isinstance(data, dict) or not isinstance(data.get("tools"), list):
+            return data
+        given = data.get("pins", {})
+        versions = dict(given) if isinstance(given, dict) else None
+        tools = []
+        for ref in data["tools"]:
+            tool, version = split_pin(ref)
+            tools.append(tool)
+            if version is not None and versions is not None:
+                if versions.get(tool, version) != version:
+                    raise ValueError(f"{tool} pinned to both {versions[tool]} and {version}")
+                versions[tool] = version
+        data = {**data, "tools": tools}
+        if versions:
+            data["pins"] = versions
+        return data
+
+    @model_validator(mode="after")
+    def _versions_of_listed_tools(self) -> Stack:
+        stray = sorted(set(self.pins) - set(self.tools))
+        if stray:
+            raise ValueError(f"pins for tools not in the stack: {', '.join(stray)}")
+        return self
 
     @field_validator("tools")
     @classmethod

@@ -43,11 +43,58 @@ def check_requirements(req_doc: Document, catalog: Catalog) -> list[InputError]:
         for i, item in enumerate(req.existing)
         if item.tool not in tools
     ]
+    for i, item in enumerate(req.existing):
+        if item.version is not None and item.tool in tools:
+            problem = version_problem(catalog, item.tool, item.version, hints)
+            if problem:
+                path: KeyPath = ("existing", i, "version")
+                if path not in req_doc.positions.values:
+                    path = ("existing", i, "tool")
+                errors.append(req_doc.error(path, problem))
     errors += [
         req_doc.error(("avoid", "tools", i), hints.unknown_ref("tool", tool, tools))
         for i, tool in enumerate(req.avoid.tools)
         if tool not in tools
     ]
+    errors += _check_units(req_doc, catalog, hints)
+    return errors
+
+
+def _check_units(req_doc: Document, catalog: Catalog, hints: msg.Hints) -> list[InputError]:
+    """Unit ids are unique; a unit's capabilities and uses name capabilities the organisation
+    declares (a unit is an overlay of them), its regulations ones the catalog knows."""
+    req = as_requirements(req_doc)
+    caps, declared = catalog.capabilities, req.capabilities
+    errors: list[InputError] = []
+    first: dict[str, int] = {}
+
+    def capability(path: KeyPath, cap: str, *, at_key: bool = False) -> None:
+        if cap not in caps:
+            errors.append(
+                req_doc.error(path, hints.unknown_ref("capability", cap, caps), at_key=at_key)
+            )
+        elif cap not in declared:
+            message = msg.UNIT_CAPABILITY_NOT_DECLARED.format(capability=cap)
+            errors.append(req_doc.error(path, message, at_key=at_key))
+
+    for i, unit in enumerate(req.units):
+        if unit.id in first:
+            message = msg.DUPLICATE_UNIT.format(id=unit.id, other=first[unit.id])
+            errors.append(req_doc.error(("units", i, "id"), message))
+        else:
+            first[unit.id] = i
+        for cap in unit.capabilities:
+            capability(("units", i, "capabilities", cap), cap, at_key=True)
+        for j, cap in enumerate(unit.uses or ()):
+            capability(("units", i, "uses", j), cap)
+        errors += [
+            req_doc.error(
+                ("units", i, "regulations", j),
+                hints.unknown_ref("regulation", reg, catalog.regulations),
+            )
+            for j, reg in enumerate(unit.regulations or ())
+            if reg not in catalog.regulations
+        ]
     return errors
 
 
@@ -61,6 +108,15 @@ def check_stack(stack_doc: Document, catalog: Catalog) -> list[InputError]:
         for i, tool in enumerate(stack.tools)
         if tool not in known
     ]
+    for i, tool in enumerate(stack.tools):
+        version = stack.pins.get(tool)
+        if version is not None and tool in known:
+            problem = version_problem(catalog, tool, version, hints)
+            if problem:
+                at: KeyPath = ("pins", tool)
+                if at not in stack_doc.positions.values:
+                    at = ("tools", i)
+                errors.append(stack_doc.error(at, problem))
     for cap, tool in stack.roles.items():
         path: KeyPath = ("roles", cap)
         if cap not in catalog.capabilities:
@@ -85,3 +141,21 @@ def check_stack(stack_doc: Document, catalog: Catalog) -> list[InputError]:
             elif tool not in in_stack:
                 errors.append(stack_doc.error(path, msg.ENDPOINT_NOT_IN_STACK.format(tool=tool)))
     return errors
+
+
+def version_problem(catalog: Catalog, tool: str, version: str, hints: msg.Hints) -> str | None:
+    """Why a pinned release cannot be judged: no cycles known for the tool, or none it is in."""
+    from evaluator.scoring.lifecycle import cycle_for
+
+    lifecycle = catalog.lifecycle.get(tool)
+    if lifecycle is None:
+        return msg.NO_CYCLES.format(tool=tool, version=version)
+    if cycle_for(lifecycle, version) is not None:
+        return None
+    cycles = [c.cycle for c in lifecycle.cycles]
+    return msg.UNKNOWN_CYCLE.format(
+        tool=tool,
+        version=version,
+        hint=hints.did_you_mean(version, cycles),
+        known=", ".join(cycles[:12]) + (", ..." if len(cycles) > 12 else ""),
+    )

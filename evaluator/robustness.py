@@ -58,7 +58,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from evaluator.scoring.context import build_context
-from evaluator.scoring.evaluate import evaluate_stack, rank
+from evaluator.scoring.evaluate import rank
+from evaluator.scoring.units import evaluate_with_units, unit_contexts
 
 if TYPE_CHECKING:
     from evaluator.catalog import Catalog
@@ -426,7 +427,15 @@ def level_changes(
     """Re-rank ``stacks`` (with their sources, as ``scoring.compare`` takes them) with each
     catalog level of each tool they use one step off; report the changes that move the winner."""
     context = build_context(requirements, catalog)
-    base = [evaluate_stack(s, context, catalog, today=today, source=src) for s, src in stacks]
+    units = unit_contexts(requirements, catalog)
+
+    def evaluate(stack: Stack, cat: Catalog, src: str | None) -> StackEvaluation:
+        # Viable for every business unit, as compare ranks; the units' scores are not needed.
+        return evaluate_with_units(
+            stack, context, units, cat, today=today, source=src, detail=False
+        )
+
+    base = [evaluate(s, catalog, src) for s, src in stacks]
     if not base:
         return LevelCheck(winner=None, checked=0, flips=())
     winner = rank(base)[0].evaluation.name
@@ -438,9 +447,7 @@ def level_changes(
         changed = with_level(catalog, tool_id, capability, after)
         reach_all = tool_id in owned
         evaluations = [
-            evaluate_stack(s, context, changed, today=today, source=src)
-            if reach_all or tool_id in s.tools
-            else e
+            evaluate(s, changed, src) if reach_all or tool_id in s.tools else e
             for (s, src), e in zip(stacks, base, strict=True)
         ]
         first = rank(evaluations)[0].evaluation.name

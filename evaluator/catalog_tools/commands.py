@@ -98,3 +98,30 @@ def import_landscape_command(
     written = write_entries(entries, out_dir, landscape.file, as_of)
     report.written = str(written) if written else None
     return ImportOutcome(render.import_report(report, fmt, timing=timing), None)
+
+
+def import_endoflife_command(
+    folder: Path,
+    *,
+    output: Path | None = None,
+    catalog_dirs: Sequence[Path] = (),
+    as_of: dt.date | None = None,
+    fmt: str = "table",
+) -> ImportOutcome:
+    """Match endoflife.date's products to the catalog's tools and write their release cycles as
+    a catalog file's ``lifecycle`` section (to ``output``, or return it as YAML)."""
+    from evaluator.catalog_tools.endoflife import lifecycle_text, plan_lifecycle, read_products
+    from evaluator.fsutil import atomic_write_text
+
+    as_of = as_of or dt.date.today()
+    layers = load_layers(catalog_dirs)
+    products = read_products(folder)
+    report, entries = plan_lifecycle(
+        products, layers, source=folder.name or str(folder), as_of=as_of
+    )
+    text = lifecycle_text(entries, "endoflife.date", as_of)
+    if output is None:
+        return ImportOutcome(render.endoflife_report(report, fmt), text)
+    atomic_write_text(output, text)
+    report.written = str(output)
+    return ImportOutcome(render.endoflife_report(report, fmt), None)

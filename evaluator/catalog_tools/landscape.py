@@ -25,6 +25,7 @@ listed twice under different names ("Flink" and "Apache Flink") or in several su
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -127,6 +128,10 @@ class LandscapeItem:
     other_names: list[str] = field(default_factory=list)
     shared_repo: bool = False
     """``allow_duplicate_repo``: other items legitimately share this repository."""
+    stage: str | None = None
+    """The foundation stage (``project:``): sandbox, incubating, graduated or archived."""
+    stage_dates: dict[str, dt.date] = field(default_factory=dict)
+    """``extra.accepted``, ``incubating``, ``graduated``, ``archived`` as the file gives them."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +142,53 @@ class Landscape:
     """Item entries in the file, counting repeats."""
     merged: tuple[tuple[str, str], ...]
     """(name seen again, the item it was merged into), for the report."""
+    foundation: str | None = None
+    """The foundation whose landscape it is, told by its member category (CNCF, LF AI & Data)."""
+
+
+FOUNDATIONS = {
+    "CNCF": "https://landscape.cncf.io/",
+    "LF AI & Data": "https://landscape.lfaidata.foundation/",
+}
+"""Foundations whose landscapes give project stages, and their public landscape (the source a
+stage is recorded with)."""
+_STAGE_WORDS = {
+    "sandbox": "sandbox",
+    "incubating": "incubating",
+    "incubation": "incubating",
+    "graduated": "graduated",
+    "archived": "archived",
+}
+STAGE_DATE_KEYS = ("accepted", "incubating", "graduated", "archived")
+
+
+def _foundation(categories: list[Any]) -> str | None:
+    names = [_text(c.get("name")) or "" for c in categories if isinstance(c, dict)]
+    if any("CNCF" in n for n in names):
+        return "CNCF"
+    if any("LF AI" in n for n in names):
+        return "LF AI & Data"
+    return None
+
+
+def _stage(raw: dict[str, Any]) -> tuple[str | None, dict[str, dt.date]]:
+    """The item's stage (``project:``, or ``extra.project`` where an item keeps it there) and
+    the stage dates under ``extra``; spellings such as "incubation" are normalised."""
+    extra = raw.get("extra") if isinstance(raw.get("extra"), dict) else {}
+    assert isinstance(extra, dict)
+    word = _text(raw.get("project")) or _text(extra.get("project"))
+    stage = _STAGE_WORDS.get(word.lower()) if word else None
+    dates: dict[str, dt.date] = {}
+    for key in STAGE_DATE_KEYS:
+        value = extra.get(key)
+        if isinstance(value, dt.date):
+            dates[key] = value
+        elif isinstance(value, str):
+            try:
+                dates[key] = dt.date.fromisoformat(value.strip())
+            except ValueError:
+                continue
+    return stage, dates
 
 
 _URL = re.compile(r"^https?://\S+$")
@@ -212,7 +264,7 @@ def read_landscape(path: Path, display_name: str | None = None) -> Landscape:
                 by_name.setdefault(name_key(item.name), same)
     if errors:
         raise InputErrors(errors)
-    return Landscape(name, tuple(items), listed, tuple(merged))
+    return Landscape(name, tuple(items), listed, tuple(merged), _foundation(root))
 
 
 def _shape_error(positions: PositionMap, file: str, path: KeyPath, what: str) -> InputError:
@@ -222,6 +274,7 @@ def _shape_error(positions: PositionMap, file: str, path: KeyPath, what: str) ->
 def _item(raw: dict[str, Any], path_name: str, position: tuple[int, int] | None) -> LandscapeItem:
     extra_paths = raw.get("second_path") or []
     paths = [path_name] + [p for p in (_text(x) for x in extra_paths) if p]
+    stage, dates = _stage(raw)
     return LandscapeItem(
         name=_text(raw.get("name")) or "",
         homepage=_url(raw.get("homepage_url")),
@@ -232,6 +285,8 @@ def _item(raw: dict[str, Any], path_name: str, position: tuple[int, int] | None)
         line=position[0] if position else 0,
         paths=[" / ".join(part.strip() for part in p.split("/", 1)) for p in paths],
         shared_repo=raw.get("allow_duplicate_repo") is True,
+        stage=stage,
+        stage_dates=dates,
     )
 
 
@@ -246,6 +301,8 @@ def _merge(into: LandscapeItem, other: LandscapeItem) -> None:
     into.description = into.description or other.description
     into.license_text = into.license_text or other.license_text
     into.vendor = into.vendor or other.vendor
+    into.stage = into.stage or other.stage
+    into.stage_dates = into.stage_dates or other.stage_dates
 
 
 # --------------------------------------------------------------------------- small conversions

@@ -11,21 +11,23 @@ on top of the built-in catalog (the context it refers to) without the built-in's
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import pairwise
 
 from evaluator.catalog import build_catalog
 from evaluator.catalog_tools.layers import Layers, ToolEntry
 from evaluator.catalog_tools.spdx import unknown_ids
 from evaluator.errors import InputErrors
 from evaluator.loading import messages as msg
-from evaluator.loading.files import Document
+from evaluator.loading.files import Document, as_catalog
 from evaluator.loading.yamlsafe import KeyPath
-from evaluator.models import Curation, DataRole
+from evaluator.models import CapabilityKind, Curation, DataRole, Governance
 from evaluator.scoring.stackview import effective_level
 
 STALE_AFTER_DAYS = 365
@@ -63,6 +65,14 @@ RULES: dict[str, tuple[Severity, str]] = {
         Severity.ERROR,
         f"a capability served by fewer than {MIN_TOOLS_PER_CAPABILITY} tools",
     ),
+    "isolated-stage": (
+        Severity.WARNING,
+        "a lifecycle stage that feeds no stage and that no stage feeds (it takes part in no handoff)",
+    ),
+    "feeds-backwards": (
+        Severity.WARNING,
+        "a stage feeds a stage whose order is not later than its own (the lifecycle runs backwards)",
+    ),
     "stale-as-of": (Severity.WARNING, f"as_of older than {STALE_AFTER_DAYS} days"),
     "future-as-of": (Severity.WARNING, "as_of after today"),
     "duplicate-source": (Severity.WARNING, "the same URL twice in sources"),
@@ -99,9 +109,34 @@ RULES: dict[str, tuple[Severity, str]] = {
         Severity.WARNING,
         "a self-hostable tool whose operations give no self_hosted_days",
     ),
+    "maturity-dates": (
+        Severity.ERROR,
+        "maturity dates out of order (accepted, incubating, graduated, archived) or after its as_of",
+    ),
+    "maturity-stage": (
+        Severity.WARNING,
+        "a maturity stage without a foundation, or a stage whose date is missing",
+    ),
+    "lifecycle-dates": (
+        Severity.ERROR,
+        "a release cycle that ends before it was released, or whose support outlives its eol",
+    ),
+    "lifecycle-source": (
+        Severity.WARNING,
+        "release cycles of a tool whose as_of is older than the newest release they list",
+    ),
     "carries-without-governance": (
         Severity.ERROR,
         "an integration carries a concern that neither of its two tools serves",
+    ),
+    "open-core-contradiction": (
+        Severity.ERROR,
+        "an open tool whose open_core.lacks names a governance feature the entry claims",
+    ),
+    "license-history-change-day": (
+        Severity.WARNING,
+        "license_history.until is the day its note gives for the change; until is the last day "
+        "of the old licence",
     ),
 }
 
@@ -145,6 +180,18 @@ class LintReport:
     findings: tuple[Finding, ...]
     tools: int
     files: int
+    unknowns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per tool, the facts recorded as unknown or unverified: honest, not a finding, but what
+    the next re-verification should look for."""
+
+    def unknowns_by_field(self) -> dict[str, int]:
+        """How many tools leave each fact unverified (deployment and capability places grouped)."""
+        counts: Counter[str] = Counter()
+        for facts in self.unknowns.values():
+            for f in facts:
+                part = f.partition(".")[0]
+                counts[f if part == "governance" else f"{part}.*"] += 1
+        return dict(sorted(counts.items()))
 
     @property
     def errors(self) -> int:
@@ -209,12 +256,21 @@ def lint(
     _duplicates(layers, winners, out)
     _integrations(layers, winners, out)
     _coverage(layers, winners, out)
+    _stage_flow(layers, out)
     _carrying(layers, winners, out)
     for entry in winners:
         _facts(entry, today, out)
+        _maturity(entry, out)
+        _contradictions(entry, out)
+    _lifecycle(layers, out)
     findings = tuple(sorted(set(out.findings), key=Finding.sort_key))
     reported_tools = sum(1 for e in winners if e.file in files)
-    return LintReport(findings, reported_tools, len(files))
+    unknowns = {
+        e.tool.id: tuple(sorted(e.tool.unverified))
+        for e in sorted(winners, key=lambda e: e.tool.id)
+        if e.file in files and e.tool.unverified
+    }
+    return LintReport(findings, reported_tools, len(files), unknowns)
 
 
 def _v2_facts(entry: ToolEntry, out: _Collector) -> None:
@@ -416,6 +472,33 @@ def _coverage(layers: Layers, winners: list[ToolEntry], out: _Collector) -> None
             out.add("few-tools", placed.doc, (*placed.path, "id"), cap_id, message)
 
 
+def _stage_flow(layers: Layers, out: _Collector) -> None:
+    """A new stage must be wired into the flow, forwards: handoffs are derived from ``feeds``,
+    so a stage nothing feeds and that feeds nothing never meets another tool, and an edge to an
+    earlier stage makes the lifecycle cyclic (the handoff reduction is then skipped)."""
+    stages = {
+        cap_id: placed
+        for cap_id, placed in layers.capabilities.items()
+        if placed.capability.kind is CapabilityKind.STAGE
+    }
+    fed = {target for placed in stages.values() for target in placed.capability.feeds}
+    for cap_id, placed in sorted(stages.items()):
+        cap = placed.capability
+        if not cap.feeds and cap_id not in fed:
+            out.add("isolated-stage", placed.doc, (*placed.path, "id"), cap_id, msg.LINT_ISOLATED)
+        for index, target in enumerate(cap.feeds):
+            other = stages.get(target)
+            if other is None or cap.order is None or other.capability.order is None:
+                continue
+            if other.capability.order <= cap.order:
+                message = msg.LINT_FEEDS_BACKWARDS.format(
+                    target=target, order=cap.order, target_order=other.capability.order
+                )
+                out.add(
+                    "feeds-backwards", placed.doc, (*placed.path, "feeds", index), cap_id, message
+                )
+
+
 # --------------------------------------------------------------------------- per-tool facts
 
 
@@ -480,3 +563,132 @@ def _facts(entry: ToolEntry, today: dt.date, out: _Collector) -> None:
         index = len(tool.license_history) - 1
         message = msg.LINT_HISTORY_UNCHANGED.format(license=tool.license)
         out.tool("license-history-unchanged", entry, ("license_history", index, "license"), message)
+
+
+# --------------------------------------------------------------------------- maturity, lifecycle
+
+_STAGE_DATE = {"incubating": "incubating", "graduated": "graduated", "archived": "archived"}
+
+
+def _maturity(entry: ToolEntry, out: _Collector) -> None:
+    m = entry.tool.maturity
+    if m is None:
+        return
+    dated = [(k, getattr(m, k)) for k in ("accepted", "incubating", "graduated", "archived")]
+    dated = [(k, d) for k, d in dated if d is not None]
+    for (k1, d1), (k2, d2) in pairwise(dated):
+        if d2 < d1:
+            message = f"{k2} {d2.isoformat()} is before {k1} {d1.isoformat()}"
+            out.tool("maturity-dates", entry, ("maturity", k2), message)
+    for key, day in [*dated, ("general_availability", m.general_availability)]:
+        if day is not None and day > m.as_of:
+            message = f"{key} {day.isoformat()} is after the maturity's as_of {m.as_of.isoformat()}"
+            out.tool("maturity-dates", entry, ("maturity", key), message)
+    if m.stage is not None and not m.foundation:
+        message = f"stage {m.stage.value} without a foundation: say whose stage it is"
+        out.tool("maturity-stage", entry, ("maturity", "stage"), message)
+    if m.stage is not None and m.stage.value in _STAGE_DATE and m.foundation:
+        key = _STAGE_DATE[m.stage.value]
+        if getattr(m, key) is None and m.foundation == "CNCF":
+            message = f"stage {m.stage.value} without its date ({key}); the CNCF landscape gives it"
+            out.tool("maturity-stage", entry, ("maturity", key), message)
+
+
+def _lifecycle(layers: Layers, out: _Collector) -> None:
+    for layer in layers.layers:
+        for doc in layer.documents:
+            for index, item in enumerate(as_catalog(doc).lifecycle):
+                base = ("lifecycle", index)
+                newest = None
+                for c_index, cycle in enumerate(item.cycles):
+                    path = (*base, "cycles", c_index)
+                    released = cycle.released
+                    if released is not None and (newest is None or released > newest):
+                        newest = released
+                    ends = [
+                        (name, day)
+                        for name, day in (
+                            ("support", cycle.support),
+                            ("eol", cycle.eol),
+                            ("extended_support", cycle.extended_support),
+                        )
+                        if isinstance(day, dt.date) and not isinstance(day, bool)
+                    ]
+                    for name, day in ends:
+                        if released is not None and day < released:
+                            message = (
+                                f"{cycle.cycle}: {name} {day} is before its release {released}"
+                            )
+                            out.add("lifecycle-dates", doc, (*path, name), item.tool, message)
+                    support, eol = cycle.support, cycle.eol
+                    if isinstance(support, dt.date) and isinstance(eol, dt.date) and support > eol:
+                        message = f"{cycle.cycle}: active support {support} ends after eol {eol}"
+                        out.add("lifecycle-dates", doc, (*path, "support"), item.tool, message)
+                if newest is not None and newest > item.as_of:
+                    message = f"as_of {item.as_of} is before the newest release listed ({newest})"
+                    out.add("lifecycle-source", doc, (*base, "as_of"), item.tool, message)
+
+
+# --------------------------------------------------------------------------- contradictions
+
+_LACKED: tuple[tuple[tuple[str, ...], str, Callable[[Governance], bool]], ...] = (
+    # Words in an open_core.lacks item, the governance field they name, and whether the entry
+    # claims what is lacked. "RBAC" lacked next to `access_control: role` is no contradiction
+    # by itself: the open editions in question keep per-object ACLs (role granularity here) and
+    # lack custom roles; fine-grained control without roles or row/column rules is. Single
+    # sign-on is left out too: an open edition often signs in through OIDC while lacking SAML.
+    (
+        ("rbac", "role-based", "row-level", "column-level", "fine-grained access"),
+        "access_control",
+        lambda g: g.access_control == "fine",
+    ),
+    (("audit log",), "audit", lambda g: g.audit is True),
+)
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2}) ([A-Za-z]{3})[a-z]* (\d{4})\b")
+_MONTH_DAY_YEAR = re.compile(r"\b([A-Za-z]{3})[a-z]* (\d{1,2}), (\d{4})\b")
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def _dates_in(text: str) -> set[dt.date]:
+    found: set[dt.date] = set()
+    for day, month, year in _DAY_MONTH_YEAR.findall(text):
+        if month.lower()[:3] in _MONTHS:
+            with contextlib.suppress(ValueError):
+                found.add(dt.date(int(year), _MONTHS[month.lower()[:3]], int(day)))
+    for month, day, year in _MONTH_DAY_YEAR.findall(text):
+        if month.lower()[:3] in _MONTHS:
+            with contextlib.suppress(ValueError):
+                found.add(dt.date(int(year), _MONTHS[month.lower()[:3]], int(day)))
+    for year, month, day in _ISO.findall(text):
+        with contextlib.suppress(ValueError):
+            found.add(dt.date(int(year), int(month), int(day)))
+    return found
+
+
+def _contradictions(entry: ToolEntry, out: _Collector) -> None:
+    """Facts of one entry that cannot all be true."""
+    tool = entry.tool
+    g = tool.governance
+    core = tool.open_core
+    if core is not None and not tool.proprietary and core.license in (None, tool.license):
+        # The entry describes the open edition itself, so what that edition lacks, it lacks.
+        for index, lacked in enumerate(core.lacks):
+            text = lacked.lower()
+            for words, name, claimed in _LACKED:
+                if claimed(g) and any(w in text for w in words):
+                    message = msg.LINT_OPEN_CORE_CONTRADICTION.format(lacked=lacked, field=name)
+                    path = ("open_core", "lacks", index)
+                    out.tool("open-core-contradiction", entry, path, message)
+                    break
+    for index, change in enumerate(tool.license_history):
+        if change.note and change.until in _dates_in(change.note):
+            message = msg.LINT_HISTORY_CHANGE_DAY.format(until=change.until.isoformat())
+            out.tool(
+                "license-history-change-day", entry, ("license_history", index, "until"), message
+            )

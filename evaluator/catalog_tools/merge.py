@@ -27,6 +27,8 @@ from typing import Any
 import yaml
 
 from evaluator.catalog_tools.landscape import (
+    FOUNDATIONS,
+    STAGE_DATE_KEYS,
     Landscape,
     LandscapeItem,
     LandscapeMapping,
@@ -53,6 +55,19 @@ class Skipped:
 
 
 @dataclass(frozen=True)
+class StageUpdate:
+    """A landscape stage for a tool the catalog already has, where the catalog's differs."""
+
+    name: str
+    tool: str
+    matched_by: str
+    maturity: dict[str, Any]
+    """The ``maturity`` the landscape gives, as catalog YAML data."""
+    current: str | None
+    """The stage the catalog records now (``None``: no maturity recorded)."""
+
+
+@dataclass(frozen=True)
 class Unmapped:
     name: str
     paths: tuple[str, ...]
@@ -73,6 +88,15 @@ class ImportReport:
     """(name, why) of items that cannot become an entry (no usable web address or id)."""
     written: str | None = None
     seconds: float = 0.0
+    staged: int = 0
+    """Items of the file with a foundation stage (outside ignored categories)."""
+    staged_added: int = 0
+    """Of those, added with their stage."""
+    staged_known: int = 0
+    """Of those, already in the catalog (see ``stage_updates`` for the ones recorded otherwise)."""
+    stage_updates: list[StageUpdate] = field(default_factory=list)
+    """Stages for tools already in the catalog that record none or another one (entries are
+    never modified: a curator copies these)."""
 
     def unmapped_paths(self) -> dict[str, int]:
         """Unmapped items by category path, most first: what to add to the mapping."""
@@ -143,17 +167,27 @@ def plan_import(
         merged=landscape.merged,
     )
     index = _Index.of(existing)
+    current = {e.tool.id: e.tool for e in existing.entries}
     entries: list[dict[str, Any]] = []
     for item in landscape.items:
         if all(mapping.ignored(p) for p in item.paths):
             report.ignored += 1
             continue
+        report.staged += item.stage is not None
         tool_id = slug(item.name) or (
             slug(item.repo.rstrip("/").rsplit("/", 1)[-1]) if item.repo else ""
         )
         found = index.match(item, tool_id)
         if found is not None:
             report.skipped.append(found)
+            report.staged_known += item.stage is not None
+            stage = maturity_of(item, landscape, as_of)
+            tool = current.get(found.tool)
+            if stage is not None and tool is not None and _differs(tool, stage):
+                now = tool.maturity.stage.value if tool.maturity and tool.maturity.stage else None
+                report.stage_updates.append(
+                    StageUpdate(item.name, found.tool, found.reason, stage, now)
+                )
             continue
         capabilities = _capabilities(item, mapping)
         if not capabilities:
@@ -165,12 +199,58 @@ def plan_import(
             report.invalid.append((item.name, why))
             continue
         entry = _entry(item, tool_id, homepage, capabilities, as_of, landscape.file)
+        stage = maturity_of(item, landscape, as_of)
+        if stage is not None:
+            entry = _with_maturity(entry, stage)
+            report.staged_added += 1
         Tool.model_validate(entry)  # a bug here is ours, not the user's: let it raise
         entries.append(entry)
         report.added.append(tool_id)
         index.add(tool_id, item.name, item.repo, homepage)
     report.seconds = time.perf_counter() - started
     return report, entries
+
+
+def maturity_of(item: LandscapeItem, landscape: Landscape, as_of: dt.date) -> dict[str, Any] | None:
+    """An item's foundation stage and dates as a catalog ``maturity`` (YAML data), or ``None``
+    when the landscape gives no stage."""
+    if item.stage is None:
+        return None
+    out: dict[str, Any] = {}
+    if landscape.foundation:
+        out["foundation"] = landscape.foundation
+    out["stage"] = item.stage
+    # Fresh date objects: the YAML writer would otherwise alias dates shared between entries.
+    out.update(
+        {
+            key: dt.date.fromordinal(item.stage_dates[key].toordinal())
+            for key in STAGE_DATE_KEYS
+            if key in item.stage_dates
+        }
+    )
+    out["source"] = FOUNDATIONS.get(landscape.foundation or "") or item.homepage or item.repo
+    out["as_of"] = dt.date.fromordinal(as_of.toordinal())
+    if not landscape.foundation:
+        out["note"] = f"Stage from {Path(landscape.file).name}; its foundation is not named there."
+    return out
+
+
+def _differs(tool: Tool, stage: dict[str, Any]) -> bool:
+    m = tool.maturity
+    if m is None:
+        return True
+    return (m.stage.value if m.stage else None) != stage["stage"] or any(
+        getattr(m, key) != stage.get(key) for key in STAGE_DATE_KEYS
+    )
+
+
+def _with_maturity(entry: dict[str, Any], maturity: dict[str, Any]) -> dict[str, Any]:
+    """The entry with ``maturity`` placed before ``notes`` (the order curated files use)."""
+    out = {k: v for k, v in entry.items() if k != "notes"}
+    out["maturity"] = maturity
+    if "notes" in entry:
+        out["notes"] = entry["notes"]
+    return out
 
 
 def _capabilities(item: LandscapeItem, mapping: LandscapeMapping) -> dict[str, int]:

@@ -9,6 +9,7 @@ from typing import Any
 from tabulate import tabulate
 
 from evaluator.catalog import Catalog
+from evaluator.catalog_tools.endoflife import EndOfLifeReport
 from evaluator.catalog_tools.lint import RULES, LintReport
 from evaluator.catalog_tools.merge import ImportReport
 from evaluator.catalog_tools.query import Hit, ToolDetails
@@ -147,6 +148,8 @@ def lint_report(report: LintReport, fmt: str, *, strict: bool) -> str:
                     }
                     for f in report.findings
                 ],
+                "unknowns": {tool: list(facts) for tool, facts in report.unknowns.items()},
+                "unknowns_by_field": report.unknowns_by_field(),
             }
         )
     lines = [str(f) for f in report.findings]
@@ -161,7 +164,16 @@ def lint_report(report: LintReport, fmt: str, *, strict: bool) -> str:
         summary += " (" + ", ".join(f"{rule} {n}" for rule, n in by_rule.items()) + ")"
     if strict and report.warnings:
         summary += "; --strict: warnings fail"
-    return "\n".join([*lines, *([""] if lines else []), summary]) + "\n"
+    unknown = []
+    if report.unknowns:
+        facts = sum(len(f) for f in report.unknowns.values())
+        by_field = ", ".join(f"{k} {n}" for k, n in report.unknowns_by_field().items())
+        unknown = [
+            f"Unknown facts to verify: {facts} in {len(report.unknowns)} "
+            f"tool{'s' if len(report.unknowns) != 1 else ''} ({by_field})",
+            *(f"  {tool}: {', '.join(f)}" for tool, f in report.unknowns.items()),
+        ]
+    return "\n".join([*lines, *([""] if lines else []), *unknown, summary]) + "\n"
 
 
 def rules_table() -> str:
@@ -184,6 +196,23 @@ def import_report(report: ImportReport, fmt: str, *, timing: bool = True) -> str
             "unmapped": [{"name": u.name, "paths": list(u.paths)} for u in report.unmapped],
             "invalid": [{"name": n, "why": w} for n, w in report.invalid],
             "written": report.written,
+            "with_stage": report.staged,
+            "with_stage_added": report.staged_added,
+            "with_stage_in_catalog": report.staged_known,
+            "stage_updates": [
+                {
+                    "name": u.name,
+                    "tool": u.tool,
+                    "matched_by": u.matched_by,
+                    "stage": u.maturity["stage"],
+                    "current": u.current,
+                    "maturity": {
+                        k: v.isoformat() if hasattr(v, "isoformat") else v
+                        for k, v in u.maturity.items()
+                    },
+                }
+                for u in report.stage_updates
+            ],
         }
         if timing:
             data["seconds"] = round(report.seconds, 3)
@@ -207,6 +236,20 @@ def import_report(report: ImportReport, fmt: str, *, timing: bool = True) -> str
     if report.skipped:
         shown = ", ".join(f"{s.name} = {s.tool} ({s.reason})" for s in report.skipped)
         lines += ["", f"skipped: {shown}"]
+    if report.staged:
+        rest = report.staged - report.staged_added - report.staged_known
+        lines += [
+            "",
+            f"{report.staged} items with a foundation stage: {report.staged_added} added with "
+            f"it, {report.staged_known} already in the catalog, {rest} not imported (unmapped "
+            "or invalid)",
+        ]
+    if report.stage_updates:
+        shown = ", ".join(
+            f"{u.tool} {u.current or 'none'} -> {u.maturity['stage']} ({u.name}, by {u.matched_by})"
+            for u in report.stage_updates
+        )
+        lines += [f"stages the catalog records differently (copy them into its entries): {shown}"]
     paths = report.unmapped_paths()
     if paths:
         top = ", ".join(f"{p} ({n})" for p, n in list(paths.items())[:10])
@@ -216,4 +259,33 @@ def import_report(report: ImportReport, fmt: str, *, timing: bool = True) -> str
         lines.append(f"invalid: {name}: {why}")
     if report.written:
         lines += ["", f"wrote {len(report.added)} entries to {report.written}"]
+    return "\n".join(lines) + "\n"
+
+
+def endoflife_report(report: EndOfLifeReport, fmt: str) -> str:
+    if fmt == "json":
+        return _json(
+            {
+                "source": report.source,
+                "products": report.products,
+                "matched": [
+                    {"product": p, "tool": t, "matched_by": how} for p, t, how in report.matched
+                ],
+                "without_cycles": report.empty,
+                "written": report.written,
+            }
+        )
+    lines = [
+        f"{report.source}: {report.products} products, {len(report.matched)} match a catalog tool",
+        "",
+        tabulate(
+            [[p, t, how] for p, t, how in report.matched],
+            headers=["product", "tool", "matched by"],
+        ),
+    ]
+    if report.empty:
+        lines += ["", f"matched but without a usable release cycle: {', '.join(report.empty)}"]
+    if report.written:
+        written = len(report.matched) - len(report.empty)
+        lines += ["", f"wrote the release cycles of {written} tools to {report.written}"]
     return "\n".join(lines) + "\n"

@@ -210,3 +210,39 @@ def import_landscape(
         typer.echo(outcome.report, err=True, nl=False)
     else:
         emit(outcome.report, None)
+
+
+@import_app.command("endoflife")
+@handles_user_errors
+def import_endoflife(
+    folder: Annotated[
+        Path,
+        typer.Argument(help="An endoflife.date checkout, or its products folder (*.md files)."),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Catalog file to write (replaced). Default: print it."),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="The data's date (YYYY-MM-DD). Default: today."),
+    ] = None,
+    catalog: CatalogOpt = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Write the release cycles of endoflife.date's products that match catalog tools as a
+    catalog file's lifecycle section; the report says which product matched which tool."""
+    from evaluator.catalog_tools.commands import import_endoflife_command
+
+    outcome = import_endoflife_command(
+        folder,
+        output=output,
+        catalog_dirs=catalog or [],
+        as_of=optional_date(as_of, "--as-of"),
+        fmt=_fmt(fmt),
+    )
+    if outcome.catalog_yaml is not None:
+        emit(outcome.catalog_yaml, None)
+        typer.echo(outcome.report, err=True, nl=False)
+    else:
+        emit(outcome.report, None)

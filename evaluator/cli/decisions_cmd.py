@@ -23,7 +23,7 @@ from evaluator.cli.options import (
 from evaluator.cli.output import EXIT_CHECK_FAILED, emit, handles_user_errors
 
 STATUSES = ("proposed", "accepted")
-FAIL_ON = ("not-viable", "rank", "score-drop")
+FAIL_ON = ("not-viable", "rank", "score-drop", "eol")
 
 PeopleOpt = Annotated[list[str] | None, typer.Option(help="Repeatable, or comma-separated.")]
 
@@ -95,7 +95,8 @@ def check(
         str,
         typer.Option(
             "--fail-on",
-            help="Comma-separated findings that fail the check: not-viable, rank, score-drop.",
+            help="Comma-separated findings that fail the check: not-viable, rank, score-drop, "
+            "eol (a pinned release of the chosen stack past or near its end of support).",
         ),
     ] = "not-viable",
     threshold: Annotated[
@@ -146,6 +147,32 @@ def diff(
     emit(render_diff(result, chosen), output)
 
 
+RADAR_FORMATS = ("byor-csv", "byor-json", "backstage")
+
+
+def radar(
+    folder: Annotated[Path, typer.Argument(help="The decisions folder.", show_default=True)] = Path(
+        "decisions"
+    ),
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="byor-csv | byor-json | backstage")
+    ] = "byor-csv",
+    catalog: CatalogOpt = None,
+    output: OutputOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """A tech radar from the decision records (adopt, trial, assess, hold; new and moved from their git history) for Thoughtworks Build Your Own Radar or Backstage."""
+    from evaluator import app as core
+    from evaluator.decisions.radar import radar as build
+    from evaluator.decisions.radarfmt import RadarFormat, render
+    from evaluator.decisions.service import radar_moments
+
+    chosen = RadarFormat(choice(fmt, RADAR_FORMATS, "--format"))
+    moments = radar_moments(folder, date_or_today(as_of, "--as-of"))
+    entries = build(moments, core.load_catalog_layers(catalog or []))
+    emit(render(entries, chosen), output)
+
+
 def register(app: typer.Typer) -> None:
-    for command in (decide, check, diff):
+    for command in (decide, check, diff, radar):
         app.command(name=command.__name__)(handles_user_errors(command))

@@ -114,6 +114,72 @@ def compare(
     emit(render_comparison(comparison, chosen, robust), output)
 
 
+ReportSamplesOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--samples",
+        min=1,
+        help="How many weightings the rank acceptability draws (default 10000).",
+        show_default=False,
+    ),
+]
+ReportSeedOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--seed",
+        help="The seed of the weightings; the same seed gives the same page (default 20261126).",
+        show_default=False,
+    ),
+]
+ReportFragileOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--fragile-below",
+        min=0.0,
+        max=1.0,
+        help="Flag the winner as fragile when it ranks first under less than this share of weightings (default 0.5).",
+        show_default=False,
+    ),
+]
+
+
+@app.command()
+@handles_user_errors
+def report(
+    paths: PathsArg = None,
+    requirements: RequirementsOpt = None,
+    catalog: CatalogOpt = None,
+    output: OutputOpt = None,
+    as_of: AsOfOpt = None,
+    samples: ReportSamplesOpt = None,
+    seed: ReportSeedOpt = None,
+    fragile_below: ReportFragileOpt = None,
+    levels: Annotated[
+        bool,
+        typer.Option(
+            "--levels/--no-levels",
+            help="Include whether the winner holds with any one catalog level one step off (re-evaluates the stacks once per change).",
+        ),
+    ] = False,
+) -> None:
+    """One self-contained HTML page for a review board: ranking, trade-off charts, each stack's tools and handoffs, who serves what, robustness, every reason and the sources (write it with -o report.html)."""
+    from evaluator import app as core
+    from evaluator import robustness as rb
+    from evaluator.reporting import html
+
+    inputs = core.load_inputs(paths or [], requirements=requirements, catalog_dirs=catalog or [])
+    today = date_or_today(as_of)
+    comparison = core.compare_inputs(inputs, today=today)
+    robust = rb.analyse(
+        comparison,
+        samples=rb.DEFAULT_SAMPLES if samples is None else samples,
+        seed=rb.DEFAULT_SEED if seed is None else seed,
+        fragile_below=rb.DEFAULT_FRAGILE_BELOW if fragile_below is None else fragile_below,
+        levels=core.level_check(inputs, today=today) if levels else None,
+    )
+    emit(html.render(comparison, inputs.catalog, robust, version=core.version()), output)
+
+
 @app.command()
 @handles_user_errors
 def evaluate(

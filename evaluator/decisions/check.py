@@ -28,6 +28,7 @@ class Rule(StrEnum):
     NOT_VIABLE = "not-viable"
     RANK = "rank"
     SCORE_DROP = "score-drop"
+    EOL = "eol"
 
 
 class Outcome(StrEnum):
@@ -161,6 +162,15 @@ def outcome_findings(
     return out
 
 
+def support_findings(now_chosen: StackSnapshot, policy: Policy) -> list[Finding]:
+    """The chosen stack's pinned releases past or near their end of support (within the
+    requirements' horizon of the as-of date): a warning, or a failure with ``--fail-on eol``."""
+    return [
+        Finding(Rule.EOL, f"{now_chosen.name}: {text}", blocking=Rule.EOL in policy.fail_on)
+        for text in now_chosen.evidence.end_of_support
+    ]
+
+
 def assess(record: Record, now: Current, policy: Policy) -> DecisionCheck:
     m = record.machine
     inputs = changed_inputs(record, now)
@@ -188,7 +198,11 @@ def assess(record: Record, now: Current, policy: Policy) -> DecisionCheck:
         chosen=m.chosen,
         outcome=outcome,
         changed_inputs=tuple(inputs),
-        findings=tuple(outcome_moved + findings),
+        findings=tuple(
+            outcome_moved
+            + findings
+            + (support_findings(now_chosen, policy) if now_chosen is not None else [])
+        ),
         reasons=tuple(reasons),
         current=tuple(ranked),
     )

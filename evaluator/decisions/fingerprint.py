@@ -2,7 +2,9 @@
 
 Each input is fingerprinted by the sha256 of the canonical JSON of its validated model (sorted
 keys, no whitespace), not of its bytes: re-indenting a file, reordering keys or editing a comment
-changes nothing a score depends on, so it must not make a decision look stale.
+changes nothing a score depends on, so it must not make a decision look stale. Fields left at
+their defaults are left out, so a later stackfit that adds an optional field to a file format
+(with a default that changes nothing) keeps every fingerprint as it was.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ def sha256_of(data: Any) -> str:
 
 
 def model_fingerprint(model: BaseModel) -> str:
-    return sha256_of(model.model_dump(mode="json", by_alias=True))
+    return sha256_of(model.model_dump(mode="json", by_alias=True, exclude_defaults=True))
 
 
 def taxonomy_fingerprint(catalog: Catalog) -> str:
@@ -40,7 +42,10 @@ def taxonomy_fingerprint(catalog: Catalog) -> str:
     }
     return sha256_of(
         {
-            name: {k: v.model_dump(mode="json", by_alias=True) for k, v in sorted(entries.items())}
+            name: {
+                k: v.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+                for k, v in sorted(entries.items())
+            }
             for name, entries in sections.items()
         }
     )

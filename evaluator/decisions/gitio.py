@@ -131,3 +131,45 @@ def read_blob(root: Path, commit: str, path: str) -> Blob:
             [InputError(path, None, None, "", msg.GIT_FAILED.format(command="show", reason=exc))]
         ) from None
     return Blob(path, data[: MAX_BLOB + 1])
+
+
+@dataclass(frozen=True)
+class Revision:
+    commit: str
+    date: str
+    """The committer date, ISO 8601 with its offset."""
+
+
+def history(root: Path, path: str) -> list[Revision]:
+    """The commits that changed ``path`` (a repository path), oldest first."""
+    spec = path.strip("/") or "."
+    try:
+        _git(root, "rev-parse", "--verify", "--quiet", "HEAD")
+    except GitError:
+        return []  # a repository with no commit yet has no history
+    try:
+        out = _git(root, "log", "--format=%H %cI", "--", spec)
+    except GitError as exc:
+        message = msg.GIT_FAILED.format(command="log", reason=exc)
+        raise InputErrors([InputError(spec, None, None, "", message)]) from None
+    revisions = []
+    for line in out.decode("utf-8", "replace").splitlines():
+        sha, _, date = line.partition(" ")
+        if sha and date:
+            revisions.append(Revision(sha, date))
+    return revisions[::-1]
+
+
+def folder_blobs(root: Path, commit: str, path: str) -> list[str]:
+    """Repository paths of the files directly in folder ``path`` at ``commit`` (none if absent)."""
+    spec = path.strip("/")
+    try:
+        entries = (
+            _entries(root, commit, "--", f"{spec}/")
+            if spec not in ("", ".")
+            else _entries(root, commit)
+        )
+    except GitError as exc:
+        message = msg.GIT_FAILED.format(command="ls-tree", reason=exc)
+        raise InputErrors([InputError(spec or ".", None, None, "", message)]) from None
+    return sorted(name for kind, name in entries if kind == "blob")

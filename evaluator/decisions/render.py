@@ -14,6 +14,11 @@ from typing import Any
 from evaluator.decisions.record import FrontMatter
 from evaluator.decisions.snapshot import SCORES, StackSnapshot
 from evaluator.models import Commitment, Requirements, Stack
+from evaluator.reporting import mermaid
+from evaluator.reporting.flow import Flow
+from evaluator.scoring.results import Comparison
+from evaluator.scoring.units import differences
+from evaluator.textsafe import one_line
 
 EVIDENCE_FENCE = "```json stackfit-evidence"
 SCORE_LABEL = {"fit": "fit", "glue": "glue", "lock_in": "lock-in", "cost": "cost"}
@@ -85,6 +90,8 @@ def evidence_block(snaps: Sequence[StackSnapshot]) -> list[str]:
         ev = s.evidence
         out.append(f" {_lit(s.name)}: {{")
         out.append(f'  "violations": {_lit(ev.violations)},')
+        if ev.pending:
+            out.append(f'  "pending": {_lit(ev.pending)},')
         out.append(f'  "notes": {_lit(ev.notes)},')
         out.append('  "terms": {')
         for j, score in enumerate(SCORES):
@@ -138,7 +145,34 @@ def drivers(req: Requirements) -> list[str]:
     avoided = [*avoid.tools, *avoid.vendors, *avoid.licenses]
     if avoided:
         out.append(f"Avoid: {', '.join(avoided)}")
+    for unit in sorted(req.units, key=lambda u: u.id):
+        changes = "; ".join(differences(req, unit)) or "the same as the organisation"
+        out.append(one_line(f"Business unit {unit.id} ({unit.label}): {changes}"))
     return out
+
+
+def unit_matrix(comparison: Comparison, chosen: str) -> list[str]:
+    """Each option's verdict and overall score per business unit (none without units): a stack
+    is viable for the organisation only when it is viable for every unit."""
+    if not comparison.units:
+        return []
+    ids = [u.id for u in comparison.units]
+    out = [
+        "Verdicts by business unit (each unit's own overall score; viable for the organisation "
+        "only when viable for every unit):",
+        "",
+        "| Option | " + " | ".join(ids) + " |",
+        "| --- | " + " | ".join("---" for _ in ids) + " |",
+    ]
+    for r in comparison.stacks:
+        e = r.evaluation
+        name = _esc(e.name) + (" (chosen)" if e.name == chosen else "")
+        cells = [
+            f"{_viable(x.viable, tuple(v.message for v in x.pending))} {num(x.overall.value)}"
+            for x in e.units
+        ]
+        out.append(f"| {name} | " + " | ".join(cells) + " |")
+    return [*out, ""]
 
 
 def pros_and_cons(s: StackSnapshot) -> list[str]:
@@ -146,9 +180,12 @@ def pros_and_cons(s: StackSnapshot) -> list[str]:
     row, ev = s.row, s.evidence
     good: list[str] = []
     bad: list[str] = []
-    if row.viable:
+    if row.viable and ev.pending:
+        good.append("it passes every viability gate, pending verification of unknown catalog facts")
+    elif row.viable:
         good.append("it passes every viability gate")
     bad += [f"not viable: {v}" for v in ev.violations]
+    bad += [f"to verify: {v}" for v in ev.pending]
     fit = ev.terms.get("fit", {})
     full = sorted(
         k.removeprefix("coverage.")
@@ -199,12 +236,18 @@ def _matrix(snaps: Iterable[StackSnapshot], chosen: str) -> list[str]:
         r = s.row
         name = _esc(r.stack) + (" (chosen)" if r.stack == chosen else "")
         out.append(
-            f"| {r.rank} | {name} | {'yes' if r.viable else '**no**'} | {num(r.fit)} | "
+            f"| {r.rank} | {name} | {_viable(r.viable, s.evidence.pending)} | {num(r.fit)} | "
             f"{num(r.glue)} | {num(r.glue_days)} | {num(r.lock_in)} | {num(r.cost)} | "
             f"{r.annual or '-'} | {num(r.overall)} | "
             f"{'yes' if r.pareto else ''} |"
         )
     return out
+
+
+def _viable(viable: bool, pending: tuple[str, ...]) -> str:
+    if not viable:
+        return "**no**"
+    return "pending" if pending else "yes"
 
 
 def _esc(text: str) -> str:
@@ -234,6 +277,10 @@ def outcome(front: FrontMatter, snaps: Sequence[StackSnapshot]) -> list[str]:
         if not chosen.viable:
             lines.append("* it is not viable:")
             lines += [f"  * {v}" for v in by_name[m.chosen].evidence.violations]
+    pending = by_name[m.chosen].evidence.pending
+    if chosen.viable and pending:
+        lines += ["", "It is viable **pending verification** of catalog facts recorded as unknown:"]
+        lines += [f"* {v}" for v in pending]
     return lines
 
 
@@ -242,8 +289,12 @@ def render_record(
     snaps: Sequence[StackSnapshot],
     requirements: Requirements,
     stacks: Mapping[str, Stack],
+    units: Sequence[str] = (),
+    flows: Mapping[str, Flow] | None = None,
 ) -> str:
-    """The whole record; ``snaps`` in rank order, ``stacks`` the stack models by name."""
+    """The whole record; ``snaps`` in rank order, ``stacks`` the stack models by name,
+    ``units`` the verdicts by business unit (``unit_matrix``), ``flows`` each stack's tools and
+    handoffs by name (drawn as a Mermaid flowchart under its option)."""
     m = front.stackfit
     chosen = next(s for s in snaps if s.name == m.chosen)
     pros = pros_and_cons(chosen)
@@ -278,6 +329,9 @@ def render_record(
     out += ["## Pros and Cons of the Options", ""]
     for s in snaps:
         out += [f"### {s.name}", "", *pros_and_cons(s), ""]
+        flow = (flows or {}).get(s.name)
+        if flow is not None:
+            out += [*mermaid.fenced(flow), ""]
     out += [
         "## More Information",
         "",
@@ -285,6 +339,7 @@ def render_record(
         "",
     ]
     out += [*_matrix(snaps, m.chosen), ""]
+    out += units
     out += [
         "<details><summary>Evidence: every contribution behind the scores (machine-readable)</summary>",
         "",

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from evaluator import app as core
-from evaluator.decisions import gitio
+from evaluator.decisions import gitio, radar
 from evaluator.decisions.check import Current, DecisionCheck, Policy, active, assess
 from evaluator.decisions.diffing import Diff, diff_snapshots
 from evaluator.decisions.fingerprint import (
@@ -41,22 +41,18 @@ from evaluator.decisions.record import (
     record_name,
     slugify,
 )
-from evaluator.decisions.render import render_record
+from evaluator.decisions.render import render_record, unit_matrix
 from evaluator.decisions.snapshot import StackSnapshot, snapshots
 from evaluator.errors import InputError, InputErrors
 from evaluator.fsutil import RefusedFile, read_regular
 from evaluator.loading import messages as msg
 from evaluator.loading.files import as_requirements, as_stack, yaml_files
+from evaluator.reporting.flow import flow_of
 from evaluator.resources import builtin_stacks_dir
 
 
 def stackfit_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("stackfit")
-    except PackageNotFoundError:  # pragma: no cover - running from an uninstalled checkout
-        return "0+unknown"
+    return core.version()
 
 
 # --------------------------------------------------------------------------- paths
@@ -326,7 +322,10 @@ def build_record(request: DecideRequest) -> tuple[str, Record | None, str, Recor
             scores=tuple(s.row for s in snaps),
         ),
     )
-    text = render_record(front, snaps, requirements, stack_models)
+    flows = {r.evaluation.name: flow_of(r.evaluation) for r in comparison.stacks}
+    text = render_record(
+        front, snaps, requirements, stack_models, unit_matrix(comparison, request.choose), flows
+    )
     record = parse_record(text, file)
     return file, old, text, record
 
@@ -575,3 +574,47 @@ def diff(
         requirements_past=past_requirements,
         requirements_current=comparison.requirements,
     )
+
+
+# --------------------------------------------------------------------------- radar
+
+
+def _records_at(root: Path, commit: str, folder: str) -> list[Record]:
+    records = []
+    errors: list[InputError] = []
+    for path in gitio.folder_blobs(root, commit, folder):
+        name = PurePosixPath(path).name
+        if not RECORD_NAME.match(name):
+            continue
+        try:
+            blob = gitio.read_blob(root, commit, path)
+            records.append(parse_record(blob.data.decode("utf-8"), name, f"{commit[:12]}:{path}"))
+        except InputErrors as exc:
+            errors.extend(exc.errors)
+        except UnicodeDecodeError as exc:
+            errors.append(InputError(path, None, None, "", msg.CANNOT_READ.format(reason=exc)))
+    if errors:
+        raise InputErrors(errors)
+    return records
+
+
+def radar_moments(folder: Path, as_of: dt.date) -> list[radar.Moment]:
+    """The radar at every commit that changed the decisions folder, then in the working tree
+    (dated ``as_of``) when that differs; moments that place every tool as the one before are
+    left out, so "new" and "moved" compare with the previous change of the radar."""
+    if not folder.is_dir():
+        raise InputErrors([InputError(str(folder), None, None, "", msg.NO_DECISIONS_FOLDER)])
+    moments: list[radar.Moment] = []
+
+    def add(date: str, records: list[Record]) -> None:
+        placed = radar.placements(records)
+        if not moments or moments[-1].placements != placed:
+            moments.append(radar.Moment(date, placed))
+
+    root = gitio.repo_root(folder)
+    if root is not None:
+        rel = repo_path(folder, root)
+        for revision in gitio.history(root, rel):
+            add(revision.date, _records_at(root, revision.commit, rel))
+    add(as_of.isoformat(), read_records(folder))
+    return moments

@@ -58,8 +58,13 @@ class Evidence(Snap):
     """Why a stack scored as it did: its gate violations and every named contribution."""
 
     violations: tuple[str, ...] = ()
+    pending: tuple[str, ...] = ()
+    """Gates passed only if catalog facts recorded as unknown hold (viable pending verification)."""
     terms: dict[str, dict[str, Term]] = {}
     notes: tuple[str, ...] = ()
+    end_of_support: tuple[str, ...] = ()
+    """Pinned releases past or near their end of support (now, for ``check``; records do not
+    store it: the lock-in terms carry the same reasons)."""
 
 
 class StackSnapshot(Snap):
@@ -100,8 +105,12 @@ def snapshot(ranked: RankedStack, path: str | None) -> StackSnapshot:
     )
     evidence = Evidence(
         violations=tuple(v.message for v in e.violations),
+        pending=tuple(v.message for v in e.pending),
         terms={name: _terms(getattr(e, name)) for name in SCORES},
         notes=e.notes,
+        end_of_support=tuple(
+            r.message for r in e.risks if r.kind in ("end-of-support", "near-end-of-support")
+        ),
     )
     return StackSnapshot(path=path, row=row, evidence=evidence)
 

@@ -62,6 +62,14 @@ BAD_ID = (
     "{got} is not a valid id: use lowercase letters, digits, '.', '_' and '-', "
     "starting with a letter or digit"
 )
+BAD_TOOL_REF = (
+    "{got} is not a valid id: use lowercase letters, digits, '.', '_' and '-', "
+    "starting with a letter or digit (and optionally @version, such as spark@3.5)"
+)
+BAD_VERSION = (
+    "{got} is not a version: letters, digits, '.', '_', '+' and '-', starting with a letter "
+    "or digit (such as 3.5)"
+)
 BAD_URL = "{got} is not a web address (it must start with http:// or https://, no spaces)"
 BAD_LICENSE = "{got} is not an SPDX licence expression (such as 'Apache-2.0' or 'proprietary')"
 BAD_PATTERN = "{got} does not match the pattern {pattern}"
@@ -73,6 +81,14 @@ UNKNOWN_REF = "unknown {what} '{ref}'{hint}"
 DUPLICATE_TOOL = "tool '{id}' is defined twice in the same catalog (also in {other})"
 CONFLICTING_ENTRY = "{what} '{id}' is defined differently in {other}"
 NOT_A_STAGE = "'{ref}' in feeds is a {kind}, not a stage"
+DUPLICATE_TOOL_SECTION = (
+    "{section} for tool '{id}' given twice in the same catalog (also in {other})"
+)
+UNKNOWN_CYCLE = "{tool} has no release cycle '{version}' (known: {known}){hint}"
+NO_CYCLES = (
+    "{tool}@{version}: the catalog has no release cycles for {tool}, so a pinned version cannot "
+    "be judged; add them in a catalog's lifecycle section, or drop the version"
+)
 SELF_INTEGRATION = "tool '{id}' lists an integration with itself"
 ROLE_NOT_IN_STACK = "role '{capability}' names tool '{tool}', which is not in this stack's tools"
 ROLE_LACKS_CAPABILITY = (
@@ -193,6 +209,12 @@ def describe(value: Any, limit: int = 40) -> str:
 # ---- gathering inputs for a comparison (evaluator.app)
 NO_REQUIREMENTS = "no requirements file found; name one with -r/--requirements"
 NO_STACKS = "no stack files found"
+DUPLICATE_UNIT = "unit id '{id}' is also used by units[{other}]; ids tell units apart in reports"
+UNIT_CAPABILITY_NOT_DECLARED = (
+    "capability '{capability}' is not among the organisation's capabilities; a unit changes "
+    "what the organisation declares: declare it there (a unit that does not use it leaves it "
+    "out of 'uses')"
+)
 DUPLICATE_STACK_NAME = (
     "stack name {name!r} is also used by {other}; names tell stacks apart in reports"
 )
@@ -207,6 +229,14 @@ LINT_DUPLICATE = (
 LINT_INTEGRATION_CONFLICT = (
     "says its integration with '{target}' is {kind}, but '{target}' says {other_kind} ({where}); "
     "make both sides agree"
+)
+LINT_ISOLATED = (
+    "this stage feeds no stage and no stage feeds it, so it takes part in no handoff: "
+    "add it to a 'feeds' list or give it one"
+)
+LINT_FEEDS_BACKWARDS = (
+    "feeds '{target}' (order {target_order}), which is not later than this stage (order {order}): "
+    "the lifecycle would run backwards"
 )
 LINT_FEW_TOOLS = "only {count} tool(s) serve this capability (at least {minimum} wanted): {tools}"
 LINT_STALE = "as_of {as_of} is {days} days old; re-check the facts against the sources"
@@ -241,6 +271,14 @@ LINT_SELF_HOSTED_DAYS = (
 LINT_CARRIES_NO_GOVERNANCE = (
     "integration with {other} carries {concern}, but neither tool serves {concern}: a concern is "
     "carried by the governance tool that serves it"
+)
+LINT_OPEN_CORE_CONTRADICTION = (
+    "the open edition lacks {lacked!r}, yet governance.{field} claims it for this entry, "
+    "which is the open edition (its licence); record the feature as the open edition has it"
+)
+LINT_HISTORY_CHANGE_DAY = (
+    "until {until} is the change day its note gives; until is the last day of the old licence "
+    "(the day before)"
 )
 LINT_HISTORY_ORDER = "license_history 'until' {until} is not after the previous one ({previous})"
 LINT_HISTORY_AFTER = "license_history 'until' {until} is after as_of {as_of}"

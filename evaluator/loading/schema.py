@@ -17,7 +17,7 @@ from pydantic_core import ErrorDetails
 from evaluator.errors import InputError
 from evaluator.loading import messages as msg
 from evaluator.loading.yamlsafe import KeyPath, PositionMap
-from evaluator.models import ID_PATTERN, Tool
+from evaluator.models import ID_PATTERN, TOOL_REF_PATTERN, VERSION_PATTERN, Tool
 
 _EXPECTED = {
     "string_type": "text",
@@ -49,6 +49,8 @@ _URL_PATTERN = r"^https?://\S+$"
 _LICENSE_PATTERN = str(Tool.model_fields["license"].metadata[0].pattern)
 _PATTERN_MESSAGES = {
     ID_PATTERN: msg.BAD_ID,
+    TOOL_REF_PATTERN: msg.BAD_TOOL_REF,
+    VERSION_PATTERN: msg.BAD_VERSION,
     _URL_PATTERN: msg.BAD_URL,
     _LICENSE_PATTERN: msg.BAD_LICENSE,
 }

@@ -49,7 +49,7 @@ from evaluator.models import DATA_AT_REST_ROLES, Control, Stack
 from evaluator.recommend.space import NeedInfo, Space
 from evaluator.scoring import params
 from evaluator.scoring.cost import budget, glue_line
-from evaluator.scoring.evaluate import dominates, evaluate_stack
+from evaluator.scoring.evaluate import dominates
 from evaluator.scoring.gates import applies, meets
 from evaluator.scoring.glue import (
     carried_by_themselves,
@@ -66,6 +66,7 @@ from evaluator.scoring.stackview import (
     connect,
     effective_level,
 )
+from evaluator.scoring.units import evaluate_with_units
 
 EPS = 1e-7
 CHECK_EVERY = 64
@@ -177,10 +178,7 @@ class Search:
         self.universe = frozenset(universe)
         self.stores = sorted(t for t in universe if data_platform(self.catalog.tools[t]))
         self._hubs()
-        controls = set(params.SENSITIVITY_CONTROLS[req.sensitivity])
-        for reg in req.regulations:
-            controls.update(self.catalog.regulations[reg].requires)
-        self.holder_controls = sorted(controls - params.STACK_WIDE_CONTROLS)
+        self.holder_controls = list(space.holder_controls)
         self.link_memo: dict[frozenset[str], tuple[Connection, tuple[str, ...]]] = {}
         self.carry_memo: dict[frozenset[str], frozenset[str]] = {}
         self.store_memo: dict[str, dict[str, float]] = {}
@@ -350,7 +348,7 @@ class Search:
         completion: an open-source tool with its own access control (each its own system) that
         the access-control tool does not govern, whichever of the space's it turns out to be."""
         tool = self.catalog.tools[t]
-        if tool.governance.access_control.value == "none" or commercial(tool):
+        if tool.governance.access().value == "none" or commercial(tool):
             return False
         cap = "access-control"
         if cap not in self.need:
@@ -888,7 +886,7 @@ class Search:
                     return control
                 continue
             if control is Control.SSO:
-                if not tool.governance.sso:
+                if tool.governance.sso is False:
                     return control
                 continue
             single = _CONTROL_HUB.get(control, "access-control")
@@ -976,7 +974,9 @@ class Search:
         self.seen.add(tools)
         self.stats.leaves += 1
         stack = stack_of(tools, "-", base=self.s.base)
-        e = evaluate_stack(stack, self.ctx, self.catalog, today=self.s.today)
+        e = evaluate_with_units(
+            stack, self.ctx, self.s.units, self.catalog, today=self.s.today, detail=False
+        )
         if not e.viable or set(e.idle) - set(self.s.forced):
             return
         found = Found(tools, e)

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 from evaluator.models import Requirements, Stack
 from evaluator.recommend.bnb import Found, Search, SearchResult, Stats
 from evaluator.recommend.space import Space, build_space
-from evaluator.scoring import build_context, evaluate_stack
+from evaluator.scoring import build_context
 from evaluator.scoring.evaluate import dominates
 from evaluator.scoring.results import StackEvaluation
+from evaluator.scoring.units import evaluate_with_units
 
 if TYPE_CHECKING:
     from evaluator.catalog import Catalog
@@ -81,6 +82,9 @@ def stack_of(
             "name": name,
             "description": description,
             "tools": sorted(tools),
+            "pins": {
+                t: v for t, v in (base.pins.items() if base is not None else ()) if t in tools
+            },
             "integrations": integrations,
         }
     )
@@ -122,7 +126,7 @@ def explain_result(
     results = []
     for rank, f in enumerate(result.found[:top], start=1):
         named = stack_of(f.tools, f"Recommended {rank}", _describe(f, space.forced), base)
-        evaluation = evaluate_stack(named, context, catalog, today=today, source=None)
+        evaluation = evaluate_with_units(named, context, space.units, catalog, today=today)
         results.append(
             Recommendation(
                 rank=rank,
@@ -140,8 +144,12 @@ def explain_result(
     ]
     front.sort(key=lambda f: (-round(f.evaluation.overall.value, 9), f.tools))
     pareto = [
-        evaluate_stack(
-            stack_of(f.tools, f"Pareto {i + 1}", base=base), context, catalog, today=today
+        evaluate_with_units(
+            stack_of(f.tools, f"Pareto {i + 1}", base=base),
+            context,
+            space.units,
+            catalog,
+            today=today,
         )
         for i, f in enumerate(front)
     ]
@@ -152,7 +160,7 @@ def explain_result(
         pareto=tuple(pareto),
         stats=result.stats,
         infeasible=result.infeasible,
-        search_space=SEARCH_SPACE,
+        search_space=SEARCH_SPACE_UNITS if space.units else SEARCH_SPACE,
     )
 
 
@@ -160,6 +168,9 @@ SEARCH_SPACE = (
     "stacks of the tools that must stay (the partial stack and tools under an active contract, "
     "unless drops are allowed) plus tools that pass the deployment and avoid gates and each own "
     "at least one needed capability; roles follow the scoring model's default owner rule"
+)
+SEARCH_SPACE_UNITS = SEARCH_SPACE.replace(
+    "deployment and avoid gates", "deployment and avoid gates of every business unit"
 )
 
 
@@ -219,8 +230,13 @@ def _runner_ups(space: Space, f: Found) -> tuple[Alternative, ...]:
             if not serves_more and owner not in space.forced:
                 tools.discard(owner)
             tools.add(t)
-            e = evaluate_stack(
-                stack_of(sorted(tools), "-", base=space.base), context, catalog, today=space.today
+            e = evaluate_with_units(
+                stack_of(sorted(tools), "-", base=space.base),
+                context,
+                space.units,
+                catalog,
+                today=space.today,
+                detail=False,
             )
             if e.owners.get(need.capability) != t or not e.viable:
                 continue

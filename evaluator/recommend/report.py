@@ -9,11 +9,11 @@ import yaml
 
 from evaluator.recommend.explain import Recommendation, Recommended
 from evaluator.reporting.common import annual
-from evaluator.scoring.results import StackEvaluation
+from evaluator.scoring.results import StackEvaluation, UnitEvaluation
 from evaluator.textsafe import md_text, one_line
 
 
-def _scores(e: StackEvaluation) -> dict[str, float | str]:
+def _scores(e: StackEvaluation | UnitEvaluation) -> dict[str, float | str]:
     return {
         "fit": round(e.fit.value, 4),
         "glue": round(e.glue.value, 4),
@@ -25,6 +25,14 @@ def _scores(e: StackEvaluation) -> dict[str, float | str]:
         "currency": e.annual_cost.currency,
         "overall": round(e.overall.value, 4),
     }
+
+
+def _units_line(e: StackEvaluation) -> list[str]:
+    """With business units: each unit's own overall score (the stack is viable for all)."""
+    if not e.units:
+        return []
+    each = ", ".join(f"{u.unit} {u.overall.value:.2f}" for u in e.units)
+    return [f"viable for every business unit; each unit's own overall: {each}"]
 
 
 def _gap(r: Recommended) -> float | None:
@@ -92,6 +100,16 @@ def to_json(r: Recommended) -> str:
                     {"capability": a.capability, "tool": a.tool, "overall": round(a.overall, 4)}
                     for a in x.runner_up
                 ],
+                **(
+                    {
+                        "units": [
+                            {"unit": u.unit, "viable": u.viable, **_scores(u)}
+                            for u in x.evaluation.units
+                        ]
+                    }
+                    if x.evaluation.units
+                    else {}
+                ),
             }
             for x in r.results
         ],
@@ -167,7 +185,7 @@ def to_table(r: Recommended) -> str:
         ),
     ]
     for x in r.results:
-        lines += ["", f"{x.rank}. {x.stack.description}"]
+        lines += ["", f"{x.rank}. {x.stack.description}", *_units_line(x.evaluation)]
         role_rows = [
             [role.tool, role.why, ", ".join(f"{c}: {_runner(x, c)}" for c in role.serves) or "-"]
             for role in x.roles
@@ -206,6 +224,8 @@ def to_markdown(r: Recommended) -> str:
             "",
             f"## {x.rank}. {x.stack.description}",
             "",
+            *(f"{line}." for line in _units_line(x.evaluation)),
+            *([""] if x.evaluation.units else []),
             "| tool | there for | runner-up per role |",
             "| --- | --- | --- |",
         ]

@@ -8,6 +8,12 @@ A stack is in the space when it holds every tool that must stay (the ``--from`` 
 and tools under a contract still running unless drops are allowed), every other tool passes the
 deployment and avoid gates and owns at least one needed capability under the owner rule, and it
 has at most ``max_tools`` tools.
+
+With business units, the gates are every unit's (a stack serves every unit): a tool failing a
+deployment or avoid gate of any unit makes every stack holding it non-viable, a must-have of any
+unit is a must-have of the search at the highest level a unit asks, and the storage controls the
+search prunes by are the union of the units' (``holder_controls``). Scores stay the
+organisation's own.
 """
 
 from __future__ import annotations
@@ -16,14 +22,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from evaluator.models import Commitment, Stack, Tool
+from evaluator.models import Commitment, Control, Requirements, Stack, Tool
 from evaluator.scoring import params
 from evaluator.scoring.context import Context
 from evaluator.scoring.cost import dropped_lines, tool_line
 from evaluator.scoring.fit import commitment_share, contract_active
 from evaluator.scoring.gates import tool_gate_violations
-from evaluator.scoring.lockin import closedness
+from evaluator.scoring.lifecycle import pinned_versions
+from evaluator.scoring.lockin import tool_factors
 from evaluator.scoring.stackview import OwnerKey, effective_level, owner_key
+from evaluator.scoring.units import UnitContext, gate_contexts, unit_contexts
 
 if TYPE_CHECKING:
     from evaluator.catalog import Catalog
@@ -62,6 +70,50 @@ class Space:
     dropped: dict[str, float] = field(default_factory=dict)
     """Yearly cost (USD, middle of the band) of leaving an existing tool out."""
     infeasible: str | None = None
+    units: tuple[UnitContext, ...] = ()
+    """The business units whose gates decide viability (none: the organisation's own)."""
+    holder_controls: tuple[Control, ...] = ()
+    """Storage controls a data-holding tool must meet (by itself or through a governance tool)
+    for a stack to be viable: what the search may prune by."""
+
+
+CONTROL_CONCERN = {
+    Control.AUDIT: "audit",
+    Control.LINEAGE: "lineage",
+    Control.ACCESS_ROLE: "access-control",
+    Control.ACCESS_FINE: "access-control",
+}
+"""The governance concern whose tool can carry a control to a data holder."""
+
+
+def demanded_controls(requirements: Requirements, catalog: Catalog) -> set[Control]:
+    """What the sensitivity class and the regulations ask of every data holder."""
+    controls = set(params.SENSITIVITY_CONTROLS[requirements.sensitivity])
+    for reg in requirements.regulations:
+        controls.update(catalog.regulations[reg].requires)
+    return controls - params.STACK_WIDE_CONTROLS
+
+
+def holder_controls(
+    context: Context, units: tuple[UnitContext, ...], catalog: Catalog
+) -> tuple[Control, ...]:
+    """The storage controls the search prunes by. Without units, the organisation's. With
+    units, every unit's, except a control whose governance concern the unit needs and the
+    organisation does not: the search knows only the organisation's governance tools, and that
+    unit's could carry the control where the organisation has none (leaving it out prunes less,
+    never wrongly; the leaves are checked by the model)."""
+    if not units:
+        return tuple(sorted(demanded_controls(context.requirements, catalog)))
+    org_needs = {n.capability for n in context.needs}
+    out: set[Control] = set()
+    for u in units:
+        unit_needs = {n.capability for n in u.context.needs}
+        for control in demanded_controls(u.context.requirements, catalog):
+            concern = CONTROL_CONCERN.get(control)
+            if concern is not None and concern in unit_needs and concern not in org_needs:
+                continue
+            out.add(control)
+    return tuple(sorted(out))
 
 
 def build_space(
@@ -81,11 +133,18 @@ def build_space(
         if e.commitment is Commitment.CONTRACT and contract_active(e.until, today)
     }
     forced = set(base.tools if base is not None else ()) | (set() if allow_drop else contracts)
+    units = unit_contexts(req, catalog)
+    gates = gate_contexts(context, units)
     allowed = {
         t.id: t
         for t in catalog.tools.values()
-        if t.id in forced or not tool_gate_violations(t, context)
+        if t.id in forced or not any(not v.facts for g in gates for v in tool_gate_violations(t, g))
     }
+    musts: dict[str, int] = {}
+    for g in gates:
+        for wn in g.needs:
+            if wn.must:
+                musts[wn.capability] = max(musts.get(wn.capability, 0), wn.min_level)
     total = context.total_weight
     points = 100.0 - (params.REUSE_POINTS if req.existing else 0.0)
     needs: list[NeedInfo] = []
@@ -107,8 +166,8 @@ def build_space(
             NeedInfo(
                 capability=need.capability,
                 weight=need.weight,
-                must=need.must,
-                min_level=need.min_level,
+                must=need.capability in musts,
+                min_level=musts.get(need.capability, need.min_level),
                 concern=cap.kind.value == "concern",
                 coverage=points * need.weight / total,
                 candidates=tuple(t.id for t in serving),
@@ -128,6 +187,8 @@ def build_space(
         e.tool: sum(line.middle for line in dropped_lines(e, catalog.tools[e.tool], context, today))
         for e in req.existing
     }
+    # A stack the search builds keeps the partial stack's pins and the releases in use.
+    pins = pinned_versions(_all_of(universe, base), req)
     space = Space(
         catalog=catalog,
         context=context,
@@ -138,10 +199,21 @@ def build_space(
         needs=needs,
         level=level,
         key=key,
-        closed={t: min(1.0, sum(f for _, f in closedness(catalog.tools[t]))) for t in universe},
+        closed={
+            t: min(
+                1.0,
+                sum(
+                    f
+                    for _, f in tool_factors(catalog.tools[t], catalog, context, pins.get(t), today)
+                ),
+            )
+            for t in universe
+        },
         annual=annual,
         reuse=reuse,
         dropped=dropped,
+        units=units,
+        holder_controls=holder_controls(context, units, catalog),
     )
     if len(space.forced) > space.max_tools:
         space.infeasible = f"{len(space.forced)} tools must stay ({', '.join(space.forced)}), more than --max-tools"
@@ -153,6 +225,17 @@ def build_space(
             )
             break
     return space
+
+
+def _all_of(tools: set[str], base: Stack | None) -> Stack:
+    """A stack holding every tool of the search space, with the partial stack's pins."""
+    return Stack.model_construct(
+        kind="stack",
+        version=1,
+        name="search space",
+        tools=tuple(sorted(tools)),
+        pins=dict(base.pins) if base is not None else {},
+    )
 
 
 def _decision_order(needs: list[NeedInfo], handoffs: tuple[tuple[str, str], ...]) -> list[NeedInfo]:

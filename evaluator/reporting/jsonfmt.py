@@ -36,12 +36,28 @@ def _json(data: Any) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
 
 
+UNIT_KEYS = ("units", "divergent")
+"""Keys only requirements with business units fill: left out when empty, so output for
+requirements without units is the same as before units existed."""
+
+
+def _without_empty_units(data: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in data.items() if not (k in UNIT_KEYS and not v)}
+    if "stacks" in out:
+        out["stacks"] = [
+            {**r, "evaluation": _without_empty_units(r["evaluation"])} for r in out["stacks"]
+        ]
+    return out
+
+
 def dumps(data: dict[str, Any]) -> str:
     return _json(_rounded(data))
 
 
 def comparison(c: Comparison, /, robustness: Robustness | None = None) -> str:
-    data = {"format_version": FORMAT_VERSION, "kind": "comparison", **c.model_dump(mode="json")}
+    data = _without_empty_units(
+        {"format_version": FORMAT_VERSION, "kind": "comparison", **c.model_dump(mode="json")}
+    )
     if robustness is None:
         return dumps(data)
     # Added after the two-decimal rounding: the section rounds its own numbers to four decimals,
@@ -53,5 +69,7 @@ def comparison(c: Comparison, /, robustness: Robustness | None = None) -> str:
 
 def evaluation(e: StackEvaluation) -> str:
     return dumps(
-        {"format_version": FORMAT_VERSION, "kind": "evaluation", **e.model_dump(mode="json")}
+        _without_empty_units(
+            {"format_version": FORMAT_VERSION, "kind": "evaluation", **e.model_dump(mode="json")}
+        )
     )

@@ -6,17 +6,26 @@ from typing import TYPE_CHECKING
 
 from tabulate import tabulate
 
-from evaluator.reporting import robust
+from evaluator.reporting import mermaid, robust
 from evaluator.reporting.common import (
     HANDOFF_HEADERS,
     SCORE_HEADERS,
+    UNIT_HEADERS,
+    UNITS_NOTE,
     annual,
     handoff_rows,
     headline,
     num,
+    risk_line,
     score_cells,
+    unit_descriptions,
+    unit_lines,
+    unit_rows,
+    unit_verdicts,
+    viable_cell,
     weights_line,
 )
+from evaluator.reporting.flow import flow_of
 from evaluator.scoring.results import Comparison, Score, StackEvaluation
 from evaluator.textsafe import md_text
 
@@ -35,7 +44,7 @@ def comparison(c: Comparison, /, robustness: Robustness | None = None) -> str:
         [
             r.rank,
             _esc(r.evaluation.name),
-            "yes" if r.evaluation.viable else "**no**",
+            viable_cell(r.evaluation, no="**no**"),
             *score_cells(r.evaluation),
             "yes" if r.pareto else "",
         ]
@@ -56,11 +65,13 @@ def comparison(c: Comparison, /, robustness: Robustness | None = None) -> str:
         ),
         "",
     ]
+    if c.units:
+        out += _units(c)
     for r in c.stacks:
         e = r.evaluation
         out += [f"### {r.rank}. {_esc(e.name)}", ""]
         out += [f"- {_esc(line)}" for line in headline(e)]
-        out.append("")
+        out += ["", *mermaid.fenced(flow_of(e)), ""]
     out += (
         ["<details><summary>Assumptions</summary>", ""]
         + [f"- {_esc(a)}" for a in c.assumptions]
@@ -69,6 +80,25 @@ def comparison(c: Comparison, /, robustness: Robustness | None = None) -> str:
     if robustness is not None:
         out += _robustness(robustness)
     return "\n".join(out) + "\n"
+
+
+def _units(c: Comparison) -> list[str]:
+    out = ["### Business units", ""]
+    out += [f"- {_esc(line)}" for line in unit_descriptions(c)]
+    out += [
+        "",
+        tabulate(
+            [[_esc(cell) for cell in row] for row in unit_rows(c)],
+            headers=[h.capitalize() for h in UNIT_HEADERS],
+            tablefmt="github",
+            disable_numparse=True,
+            colalign=("left", "left", "left", *("right",) * 6),
+        ),
+        "",
+    ]
+    out += [f"- {_esc(line)}" for line in unit_verdicts(c)]
+    out += ["", _esc(UNITS_NOTE), ""]
+    return out
 
 
 def _robustness(r: Robustness) -> list[str]:
@@ -145,9 +175,26 @@ def _score_section(title: str, score: Score) -> list[str]:
 
 def evaluation(e: StackEvaluation) -> str:
     out = [f"## {_esc(e.name)}", "", f"Tools: {', '.join(e.tools)}", ""]
-    out.append("**Viable**" if e.viable else "**Not viable**")
+    out.append(
+        "**Not viable**"
+        if not e.viable
+        else "**Viable pending verification** of unknown catalog facts"
+        if e.pending
+        else "**Viable**"
+    )
     out += [f"- {v.gate}: {_esc(v.message)}" for v in e.violations]
+    out += [f"- {v.gate} (to verify): {_esc(v.message)}" for v in e.pending]
+    if e.unverified:
+        out += ["", f"Rests on unverified facts: {_esc('; '.join(e.unverified))}"]
+    out += [f"- {_esc(risk_line(r))}" for r in e.risks]
     out.append("")
+    if e.units:
+        out += ["### Business units", ""]
+        out += [
+            f"{'  ' if line.startswith('  ') else ''}- {_esc(line.strip().removeprefix('- '))}"
+            for line in unit_lines(e)
+        ]
+        out.append("")
     owners = [[cap, tool or "-"] for cap, tool in e.owners.items()]
     out += [
         "### Who serves each need",
@@ -171,6 +218,8 @@ def evaluation(e: StackEvaluation) -> str:
             tablefmt="github",
             disable_numparse=True,
         ),
+        "",
+        *mermaid.fenced(flow_of(e)),
     ]
     out += [f"\n> {_esc(n)}" for n in e.notes]
     return "\n".join(out) + "\n"

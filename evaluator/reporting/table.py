@@ -10,11 +10,19 @@ from evaluator.reporting import robust
 from evaluator.reporting.common import (
     HANDOFF_HEADERS,
     SCORE_HEADERS,
+    UNIT_HEADERS,
+    UNITS_NOTE,
     annual,
     handoff_rows,
     headline,
     num,
+    risk_line,
     score_cells,
+    unit_descriptions,
+    unit_lines,
+    unit_rows,
+    unit_verdicts,
+    viable_cell,
     weights_line,
 )
 from evaluator.scoring.results import Comparison, Score, StackEvaluation
@@ -30,7 +38,7 @@ def comparison(c: Comparison, /, robustness: Robustness | None = None) -> str:
         [
             r.rank,
             one_line(r.evaluation.name),
-            "yes" if r.evaluation.viable else "NO",
+            viable_cell(r.evaluation, no="NO"),
             *score_cells(r.evaluation),
             "*" if r.pareto else "",
         ]
@@ -50,6 +58,8 @@ def comparison(c: Comparison, /, robustness: Robustness | None = None) -> str:
         "",
         "fit: higher is better; glue, lock-in and cost: lower is better; * = on the Pareto front",
     ]
+    if c.units:
+        out += _units(c)
     for r in c.stacks:
         e = r.evaluation
         out += ["", one_line(f"{r.rank}. {e.name}" + (f" ({e.source})" if e.source else ""))]
@@ -57,6 +67,22 @@ def comparison(c: Comparison, /, robustness: Robustness | None = None) -> str:
     if robustness is not None:
         out += _robustness(robustness)
     return "\n".join(out) + "\n"
+
+
+def _units(c: Comparison) -> list[str]:
+    body = tabulate(
+        [[one_line(cell) for cell in row] for row in unit_rows(c)],
+        headers=UNIT_HEADERS,
+        tablefmt="simple",
+        disable_numparse=True,
+        colalign=("left", "left", "left", *("right",) * 6),
+    )
+    out = ["", "Business units:"]
+    out += [one_line(f"   {line}") for line in unit_descriptions(c)]
+    out += ["", *(f"   {line}" for line in body.splitlines()), ""]
+    out += [one_line(line) for line in unit_verdicts(c)]
+    out.append(UNITS_NOTE)
+    return out
 
 
 def _robustness(r: Robustness) -> list[str]:
@@ -117,9 +143,21 @@ def evaluation(e: StackEvaluation) -> str:
         f"Tools: {', '.join(e.tools)}",
         "",
     ]
-    out.append("Viable: yes" if e.viable else "Viable: NO")
+    out.append(
+        "Viable: NO"
+        if not e.viable
+        else "Viable: pending verification of unknown catalog facts"
+        if e.pending
+        else "Viable: yes"
+    )
     out += [one_line(f"  - [{v.gate}] {v.message}") for v in e.violations]
+    out += [one_line(f"  - [{v.gate}, to verify] {v.message}") for v in e.pending]
+    if e.unverified:
+        out.append(one_line(f"Rests on unverified facts: {'; '.join(e.unverified)}"))
+    out += [one_line(f"  - {risk_line(r)}") for r in e.risks]
     out.append("")
+    if e.units:
+        out += ["Business units:", *(one_line(f"  {line}") for line in unit_lines(e)), ""]
     owners = [[cap, tool or "-"] for cap, tool in e.owners.items()]
     out += [
         "Who serves each need:",

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from evaluator.graphs import descendants, is_acyclic, transitive_reduction
 from evaluator.models import CapabilityKind, Requirements
 from evaluator.scoring import params
+from evaluator.scoring.lifecycle import on_hold
 
 if TYPE_CHECKING:
     from evaluator.catalog import Catalog
@@ -37,6 +38,8 @@ class Context:
     handoff_concerns: dict[tuple[str, str], tuple[str, ...]]
     """Per handoff, the cross-cutting concerns that belong on it (params.CONCERNS order):
     approvals only into a sign-off stage, versioning only out of a versioned one."""
+    on_hold: frozenset[str] = frozenset()
+    """Tools the organisation's radar puts on hold and it does not already use."""
 
     @property
     def total_weight(self) -> float:
@@ -87,6 +90,7 @@ def build_context(requirements: Requirements, catalog: Catalog) -> Context:
         teams_of_stage={s: frozenset(t) for s, t in teams.items()},
         posture=posture,
         handoff_concerns={h: handoff_concerns(catalog, *h) for h in handoffs},
+        on_hold=on_hold(catalog, requirements),
     )
 
 

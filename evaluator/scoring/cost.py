@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from evaluator.models import Existing, PricingModel, Tool
+from evaluator.models import Deployment, Existing, PricingModel, Tool
 from evaluator.scoring import params
 from evaluator.scoring.context import Context
 from evaluator.scoring.fit import contract_active, remaining_years
@@ -45,9 +45,10 @@ class Line:
 def hosting(tool: Tool, context: Context) -> str:
     """``managed`` or ``self-hosted``: how the tool runs in this organisation."""
     places = placements(tool, context.requirements.deployment.allowed)
-    managed = [p for p in places if p != "self-hosted"]
+    own = {"self-hosted", Deployment.EDGE.value}  # the organisation runs it (edge: its devices)
+    managed = [p for p in places if p not in own]
     free = tool.pricing is not None and tool.pricing.model is PricingModel.FREE
-    if "self-hosted" in places and (free or not managed):
+    if own & set(places) and (free or not managed):
         return "self-hosted"
     if managed:
         return "managed"

@@ -11,11 +11,13 @@ from evaluator.scoring import params
 from evaluator.scoring.context import Context, build_context
 from evaluator.scoring.cost import cost_score
 from evaluator.scoring.fit import fit_score
-from evaluator.scoring.gates import gate_violations
+from evaluator.scoring.gates import fact, gate_violations
 from evaluator.scoring.glue import glue_score, integration_islands
+from evaluator.scoring.lifecycle import stack_risks
 from evaluator.scoring.lockin import lock_in_score
 from evaluator.scoring.results import Comparison, Contribution, RankedStack, Score, StackEvaluation
 from evaluator.scoring.stackview import build_view
+from evaluator.scoring.units import divergences, evaluate_with_units, summaries, unit_contexts
 
 if TYPE_CHECKING:
     from evaluator.catalog import Catalog
@@ -60,9 +62,19 @@ def evaluate_stack(
     view = build_view(stack, catalog, context)
     fit = fit_score(view, context, catalog, today)
     glue, days, hand = glue_score(view, context)
-    lock_in = lock_in_score(view, context)
+    lock_in = lock_in_score(view, context, catalog, today)
     cost, annual = cost_score(view, context, catalog, today, days)
-    violations = gate_violations(view, context, catalog)
+    checked = gate_violations(view, context, catalog)
+    violations = [v for v in checked if not v.facts]
+    pending = [v for v in checked if v.facts]
+    unverified = sorted(
+        {f for v in pending for f in v.facts}
+        | {
+            fact(owner, f"capabilities.{cap}")
+            for cap, owner in view.owners.items()
+            if owner is not None and view.tools[owner].level_unverified(cap)
+        }
+    )
     islands = integration_islands(view, hand)
     island_note = (
         [
@@ -88,6 +100,8 @@ def evaluate_stack(
         idle=view.idle,
         viable=not violations,
         violations=tuple(violations),
+        pending=tuple(pending),
+        unverified=tuple(unverified),
         fit=fit,
         glue=glue,
         glue_person_days=days,
@@ -103,6 +117,8 @@ def evaluate_stack(
         ),
         handoffs=tuple(hand),
         notes=notes,
+        risks=stack_risks(stack, context.requirements, catalog, today),
+        islands=tuple(tuple(i) for i in islands),
     )
 
 
@@ -131,11 +147,17 @@ def pareto_keys(evaluations: Sequence[StackEvaluation]) -> set[tuple[float, floa
     return set(front)
 
 
+def rank_key(
+    viable: bool, overall: float, name: str, source: str | None
+) -> tuple[bool, float, str, str]:
+    """Viable stacks first, then by overall score; ties by name, so input order never matters."""
+    return (not viable, -round(overall, 9), name, source or "")
+
+
 def rank(evaluations: Sequence[StackEvaluation]) -> list[RankedStack]:
     """Viable stacks first, then by overall score; ties by name, so input order never matters."""
     ordered = sorted(
-        evaluations,
-        key=lambda e: (not e.viable, -round(e.overall.value, 9), e.name, e.source or ""),
+        evaluations, key=lambda e: rank_key(e.viable, e.overall.value, e.name, e.source)
     )
     front = pareto_keys(evaluations)
     return [
@@ -174,14 +196,19 @@ def compare(
     today: dt.date,
 ) -> Comparison:
     context = build_context(requirements, catalog)
+    units = unit_contexts(requirements, catalog)
     evaluations = [
-        evaluate_stack(s, context, catalog, today=today, source=src) for s, src in stacks
+        evaluate_with_units(s, context, units, catalog, today=today, source=src)
+        for s, src in stacks
     ]
+    ranked = tuple(rank(evaluations))
     wf, wg, wl, wc = requirements.weights.normalised()
     return Comparison(
         requirements=requirements.name,
         as_of=today.isoformat(),
         weights={"fit": wf, "glue": wg, "lock_in": wl, "cost": wc},
         assumptions=assumptions(requirements),
-        stacks=tuple(rank(evaluations)),
+        stacks=ranked,
+        units=summaries(requirements, units, ranked),
+        divergent=divergences(ranked),
     )

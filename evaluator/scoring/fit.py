@@ -73,7 +73,12 @@ def fit_score(view: StackView, context: Context, catalog: Catalog, today: dt.dat
         if owner is None:
             reason = f"not covered (weight {need.weight:.3g}, {why})"
         else:
-            reason = f"{owner} at level {level}/3 (weight {need.weight:.3g}, {why})"
+            estimate = (
+                ", an estimate no source confirmed"
+                if view.tools[owner].level_unverified(need.capability)
+                else ""
+            )
+            reason = f"{owner} at level {level}/3{estimate} (weight {need.weight:.3g}, {why})"
         out.append(
             Contribution.trusted(
                 key=f"coverage.{need.capability}", points=points, reason=reason, possible=possible

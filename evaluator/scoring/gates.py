@@ -3,12 +3,13 @@ fails one is still scored, but marked not viable with every violation named."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from evaluator.models import (
     ACCESS_RANK,
     DATA_AT_REST_ROLES,
     OWN_INFRASTRUCTURE,
+    UNKNOWN,
     AccessGranularity,
     Control,
     Deployment,
@@ -31,13 +32,23 @@ def data_holders(view: StackView) -> list[str]:
     return sorted(t for t, tool in view.tools.items() if tool.data_role in DATA_AT_REST_ROLES)
 
 
-def placements(tool: Tool, allowed: tuple[Deployment, ...] | None) -> tuple[str, ...]:
+Status = Literal["met", "unverified", "unmet"]
+"""A control on a tool: met by recorded facts, resting on a fact recorded as unknown, or not met."""
+
+
+def placements(
+    tool: Tool, allowed: tuple[Deployment, ...] | None, *, unverified: bool = False
+) -> tuple[str, ...]:
     """Where this tool may run under the deployment policy: the vendor's or cloud's managed
-    offering in an allowed place, or the organisation's own infrastructure (on premises or its
-    own account in an allowed cloud) for a self-hostable tool."""
+    offering in an allowed place (a sovereign cloud included), the organisation's own
+    infrastructure (on premises or its own account in an allowed cloud or sovereign cloud) for a
+    self-hostable tool, or the edge for a tool documented to run there. With ``unverified``,
+    places no source confirmed (the tool's ``unverified`` map) count too."""
     allowed_set = set(Deployment) if allowed is None else set(allowed)
-    out = [d.value for d in tool.deployment if d is not Deployment.SELF_HOSTED and d in allowed_set]
-    if Deployment.SELF_HOSTED in tool.deployment and allowed_set & OWN_INFRASTRUCTURE:
+    places = set(tool.deployment) | (set(tool.unverified_places) if unverified else set())
+    out = [d.value for d in Deployment if d in places and d is not Deployment.SELF_HOSTED]
+    out = [d for d in out if Deployment(d) in allowed_set]
+    if Deployment.SELF_HOSTED in places and allowed_set & OWN_INFRASTRUCTURE:
         out.append("self-hosted")
     return tuple(out)
 
@@ -46,9 +57,14 @@ def deployable(tool: Tool, allowed: tuple[Deployment, ...] | None) -> bool:
     return bool(placements(tool, allowed))
 
 
+def fact(tool_id: str, path: str) -> str:
+    """How a report names one unverified catalog fact."""
+    return f"{tool_id} {path}"
+
+
 def tool_gate_violations(tool: Tool, context: Context) -> list[Violation]:
-    """The gates a tool fails by itself, whatever else the stack holds: deployment and avoid
-    lists. Recommend drops such tools before searching; scoring reports them."""
+    """The gates a tool fails by itself, whatever else the stack holds: deployment, avoid
+    lists and the radar's hold ring. Recommend drops such tools before searching; scoring reports them."""
     req = context.requirements
     out: list[Violation] = []
     allowed = req.deployment.allowed
@@ -59,13 +75,26 @@ def tool_gate_violations(tool: Tool, context: Context) -> list[Violation]:
             if Deployment.SELF_HOSTED in tool.deployment
             else ""
         )
-        out.append(
-            Violation(
-                gate="deployment",
-                subject=tool.id,
-                message=f"{tool.id} runs only on {where}; allowed: {', '.join(d.value for d in allowed)}{own}",
+        maybe = [p for p in placements(tool, allowed, unverified=True) if p not in tool.deployment]
+        if maybe:
+            out.append(
+                Violation(
+                    gate="deployment",
+                    subject=tool.id,
+                    message=f"{tool.id} is verified only on {where}; allowed: "
+                    f"{', '.join(d.value for d in allowed)}; it may run on {', '.join(maybe)}, "
+                    "which no source confirmed",
+                    facts=tuple(fact(tool.id, f"deployment.{p}") for p in maybe),
+                )
             )
-        )
+        else:
+            out.append(
+                Violation(
+                    gate="deployment",
+                    subject=tool.id,
+                    message=f"{tool.id} runs only on {where}; allowed: {', '.join(d.value for d in allowed)}{own}",
+                )
+            )
     if tool.id in req.avoid.tools:
         out.append(
             Violation(gate="avoid", subject=tool.id, message=f"{tool.id} is on the avoid list")
@@ -76,6 +105,15 @@ def tool_gate_violations(tool: Tool, context: Context) -> list[Violation]:
                 gate="avoid",
                 subject=tool.id,
                 message=f"{tool.id} is from avoided vendor {tool.vendor}",
+            )
+        )
+    if tool.id in context.on_hold:
+        out.append(
+            Violation(
+                gate="radar",
+                subject=tool.id,
+                message=f"{tool.id} is on hold in the organisation's radar; only a tool already "
+                "in use may stay",
             )
         )
     if licence.avoided(tool.license, req.avoid.licenses):
@@ -106,7 +144,10 @@ def applies(tool: Tool, control: Control) -> Control | None:
     return control
 
 
-def meets(view: StackView, tool_id: str, control: Control) -> bool:
+def status(view: StackView, tool_id: str, control: Control) -> tuple[Status, tuple[str, ...]]:
+    """Whether a tool in this stack meets a control, by its own features or through a
+    governance tool documented to carry the concern to it; when only a fact recorded as
+    unknown stands between it and the control, ``unverified`` with the facts to check."""
     tool = view.tools[tool_id]
     g = tool.governance
 
@@ -114,26 +155,44 @@ def meets(view: StackView, tool_id: str, control: Control) -> bool:
         hub = view.hub(capability)
         return hub if hub is not None and view.governs(hub, tool_id, capability) else None
 
+    def own(field: str, value: object) -> tuple[Status, tuple[str, ...]]:
+        if value is True:
+            return "met", ()
+        if value == UNKNOWN:
+            return "unverified", (fact(tool_id, f"governance.{field}"),)
+        return "unmet", ()
+
     if control is Control.AUDIT:
-        return g.audit or governed("audit") is not None
+        return ("met", ()) if governed("audit") is not None else own("audit", g.audit)
     if control is Control.LINEAGE:
-        return g.lineage or governed("lineage") is not None
+        return ("met", ()) if governed("lineage") is not None else own("lineage", g.lineage)
     if control is Control.SSO:
-        return g.sso
-    if control in (Control.ACCESS_ROLE, Control.ACCESS_FINE):
-        needed = (
-            AccessGranularity.FINE if control is Control.ACCESS_FINE else AccessGranularity.ROLE
-        )
-        if ACCESS_RANK[g.access_control] >= ACCESS_RANK[needed]:
-            return True
-        hub = governed("access-control")
-        return (
-            hub is not None
-            and ACCESS_RANK[view.tools[hub].governance.access_control] >= ACCESS_RANK[needed]
-        )
+        return own("sso", g.sso)
     if control is Control.APPROVALS:
-        return g.approvals
-    return bool(g.versioning)
+        return own("approvals", g.approvals)
+    if control in (Control.ACCESS_ROLE, Control.ACCESS_FINE):
+        needed = ACCESS_RANK[
+            AccessGranularity.FINE if control is Control.ACCESS_FINE else AccessGranularity.ROLE
+        ]
+        facts: list[str] = []
+        if ACCESS_RANK[g.access()] >= needed:
+            return "met", ()
+        if g.access_control is AccessGranularity.UNKNOWN:
+            facts.append(fact(tool_id, "governance.access_control"))
+        hub = governed("access-control")
+        if hub is not None:
+            hg = view.tools[hub].governance
+            if ACCESS_RANK[hg.access()] >= needed:
+                return "met", ()
+            if hg.access_control is AccessGranularity.UNKNOWN:
+                facts.append(fact(hub, "governance.access_control"))
+        return ("unverified", tuple(facts)) if facts else ("unmet", ())
+    return ("met", ()) if g.versioning else ("unmet", ())
+
+
+def meets(view: StackView, tool_id: str, control: Control) -> bool:
+    """The control does not rule the stack out: met, or pending verification of an unknown."""
+    return status(view, tool_id, control)[0] != "unmet"
 
 
 def gate_violations(view: StackView, context: Context, catalog: Catalog) -> list[Violation]:
@@ -153,6 +212,18 @@ def gate_violations(view: StackView, context: Context, catalog: Catalog) -> list
                     message=f"must-have {need.capability} at level {need.min_level}: {have}",
                 )
             )
+            continue
+        owner = view.owners.get(need.capability)
+        if owner is not None and view.tools[owner].level_unverified(need.capability):
+            out.append(
+                Violation(
+                    gate="must-have",
+                    subject=need.capability,
+                    message=f"must-have {need.capability} at level {need.min_level}: {owner}'s "
+                    f"level {level} is an estimate no source confirmed",
+                    facts=(fact(owner, f"capabilities.{need.capability}"),),
+                )
+            )
     for tool in view.tools.values():
         out.extend(tool_gate_violations(tool, context))
     holders = data_holders(view)
@@ -166,14 +237,19 @@ def gate_violations(view: StackView, context: Context, catalog: Catalog) -> list
     seen: set[tuple[str, Control]] = set()
     for gate, why, control in demands:
         if control in params.STACK_WIDE_CONTROLS:
-            if (("*", control) not in seen) and not any(meets(view, t, control) for t in working):
-                out.append(
-                    Violation(
-                        gate=gate,
-                        subject=control.value,
-                        message=f"{why} needs {control.value}: no working tool in the stack provides it",
+            if ("*", control) not in seen:
+                found = [status(view, t, control) for t in working]
+                if not any(st == "met" for st, _ in found):
+                    pending = tuple(f for st, fs in found if st == "unverified" for f in fs)
+                    out.append(
+                        Violation(
+                            gate=gate,
+                            subject=control.value,
+                            message=f"{why} needs {control.value}: no working tool in the stack provides it"
+                            + (", unless an unknown fact holds" if pending else ""),
+                            facts=pending,
+                        )
                     )
-                )
             seen.add(("*", control))
             continue
         for tool_id in holders:
@@ -181,7 +257,8 @@ def gate_violations(view: StackView, context: Context, catalog: Catalog) -> list
             if asked is None or (tool_id, asked) in seen:
                 continue
             seen.add((tool_id, asked))
-            if not meets(view, tool_id, asked):
+            state, facts = status(view, tool_id, asked)
+            if state != "met":
                 role = view.tools[tool_id].data_role.value
                 keeps = (
                     "whose data role is not recorded"
@@ -191,7 +268,9 @@ def gate_violations(view: StackView, context: Context, catalog: Catalog) -> list
                     else "which holds data"
                 )
                 lacks = (
-                    "it has no SSO of its own"
+                    "unverified: " + ", ".join(facts) + " recorded as unknown"
+                    if facts
+                    else "it has no SSO of its own"
                     if asked is Control.SSO
                     else f"neither it nor a governance tool documented to carry {_concern(asked)} to it provides it"
                 )
@@ -200,6 +279,7 @@ def gate_violations(view: StackView, context: Context, catalog: Catalog) -> list
                         gate=gate,
                         subject=tool_id,
                         message=f"{why} needs {asked.value} on {tool_id}, {keeps}; {lacks}",
+                        facts=facts,
                     )
                 )
     return out
@@ -211,4 +291,13 @@ def _concern(control: Control) -> str:
     return control.value
 
 
-__all__ = ["applies", "data_holders", "deployable", "gate_violations", "meets", "placements"]
+__all__ = [
+    "applies",
+    "data_holders",
+    "deployable",
+    "fact",
+    "gate_violations",
+    "meets",
+    "placements",
+    "status",
+]

@@ -13,7 +13,7 @@ and the score is raw / worst-case-for-these-requirements * 100.
 from __future__ import annotations
 
 from evaluator.graphs import components
-from evaluator.models import DATA_AT_REST_ROLES, DataRole, Tool
+from evaluator.models import DATA_AT_REST_ROLES, DataRole, Tool, known
 from evaluator.scoring import params
 from evaluator.scoring.context import Context
 from evaluator.scoring.results import Connection, Contribution, Handoff, Score
@@ -24,12 +24,12 @@ def concern_support(tool: Tool) -> dict[str, bool]:
     """Which cross-cutting concerns a tool supports by itself."""
     g = tool.governance
     return {
-        "lineage": g.lineage,
-        "identity": g.sso,
-        "audit": g.audit,
+        "lineage": known(g.lineage),
+        "identity": known(g.sso),
+        "audit": known(g.audit),
         "versioning": bool(g.versioning),
-        "approvals": g.approvals,
-        "automation": g.triggers,
+        "approvals": known(g.approvals),
+        "automation": known(g.triggers),
     }
 
 
@@ -156,7 +156,7 @@ def permission_domains(view: StackView) -> list[list[str]]:
         {
             o
             for o in view.owners.values()
-            if o is not None and view.tools[o].governance.access_control.value != "none"
+            if o is not None and view.tools[o].governance.access().value != "none"
         }
     )
     hub = view.hub("access-control")

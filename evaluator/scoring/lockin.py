@@ -9,11 +9,18 @@ HHI: Herfindahl index of vendor shares (1 = one vendor does everything).
 
 from __future__ import annotations
 
-from evaluator.models import CLOUDS, Deployment, Openness, Tool
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from evaluator.models import CLOUDS, ORGANISATION_RUN, Deployment, Openness, Tool
 from evaluator.scoring import licence, params
 from evaluator.scoring.context import Context
+from evaluator.scoring.lifecycle import pinned_versions, risk_factors
 from evaluator.scoring.results import Contribution, Score
 from evaluator.scoring.stackview import StackView
+
+if TYPE_CHECKING:
+    from evaluator.catalog import Catalog
 
 
 def closedness(tool: Tool) -> list[tuple[str, float]]:
@@ -37,7 +44,7 @@ def closedness(tool: Tool) -> list[tuple[str, float]]:
         out.append(("proprietary API", c["proprietary-api"]))
     elif tool.openness.api is Openness.UNKNOWN:
         out.append(("API unknown, counted as proprietary", c["proprietary-api"]))
-    if Deployment.SELF_HOSTED not in tool.deployment:
+    if not set(tool.deployment) & ORGANISATION_RUN:
         out.append(("vendor-hosted only", c["vendor-hosted-only"]))
         clouds = set(tool.deployment) & CLOUDS
         if len(clouds) == 1 and Deployment.SAAS not in tool.deployment:
@@ -45,6 +52,15 @@ def closedness(tool: Tool) -> list[tuple[str, float]]:
     if not tool.openness.bulk_export:
         out.append(("no bulk export", c["no-bulk-export"]))
     return out
+
+
+def tool_factors(
+    tool: Tool, catalog: Catalog, context: Context, version: str | None, today: dt.date
+) -> list[tuple[str, float]]:
+    """Closedness and risk: what makes a tool hard to leave, and what may force leaving it on
+    someone else's timetable (an archived project, a release past its end of support)."""
+    horizon = context.requirements.lifecycle.horizon_days
+    return closedness(tool) + risk_factors(tool, catalog, version, today, horizon)
 
 
 def work_shares(view: StackView, context: Context) -> dict[str, float]:
@@ -67,19 +83,22 @@ def vendor_concentration(
     return sum(s * s for s in by_vendor.values()), by_vendor
 
 
-def lock_in_score(view: StackView, context: Context) -> Score:
+def lock_in_score(view: StackView, context: Context, catalog: Catalog, today: dt.date) -> Score:
     shares = work_shares(view, context)
+    pins = pinned_versions(view.stack, context.requirements)
     hhi, by_vendor = vendor_concentration(view, shares)
     multiplier = 0.5 + 0.5 * hhi
     out: list[Contribution] = []
     for tool_id, share in shares.items():
-        factors = closedness(view.tools[tool_id])
+        tool = view.tools[tool_id]
+        factors = tool_factors(tool, catalog, context, pins.get(tool_id), today)
         closed = min(1.0, sum(f for _, f in factors))
+        what = "closedness" if len(factors) == len(closedness(tool)) else "closedness and risk"
         if not factors:
             reason = f"{tool_id}: carries {share:.0%} of the work; open on every count"
         else:
             named = ", ".join(f"{name} {value:.2f}" for name, value in factors)
-            reason = f"{tool_id}: carries {share:.0%} of the work x closedness {closed:.2f} ({named}) x vendor concentration {multiplier:.2f}"
+            reason = f"{tool_id}: carries {share:.0%} of the work x {what} {closed:.2f} ({named}) x vendor concentration {multiplier:.2f}"
         out.append(
             Contribution.trusted(
                 key=f"tool.{tool_id}", points=100.0 * share * closed * multiplier, reason=reason

@@ -89,6 +89,15 @@ SOURCE_AVAILABLE_LICENSES: Final = frozenset(
 """(A ``LicenseRef-`` prefix is ignored when matching, so ``LicenseRef-RSALv2`` counts.)"""
 """Licences that publish the source but restrict use: not proprietary, not open either."""
 
+# ---- maturity and lifecycle: risk factors added to a tool's closedness (shares of 1)
+MATURITY_RISK: Final = {"archived": 0.20, "sandbox": 0.05}
+"""An archived or unmaintained project: nobody fixes it, a migration is coming (as much as a
+proprietary data format). A sandbox project: early, may not last (a weak signal, a quarter of
+that)."""
+END_OF_SUPPORT_RISK: Final = 0.20
+"""A pinned release past its end of support (no security fixes: an upgrade is forced); within
+the horizon, a share of it that grows linearly as the date nears."""
+
 # ---- gates
 SENSITIVITY_CONTROLS: Final[dict[Sensitivity, tuple[Control, ...]]] = {
     Sensitivity.PUBLIC: (),

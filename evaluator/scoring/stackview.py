@@ -42,9 +42,9 @@ def effective_level(tool: Tool, capability: str) -> int:
     level = tool.capabilities.get(capability, 0)
     g = tool.governance
     implied = (
-        (capability == "audit" and g.audit)
-        or (capability == "lineage" and g.lineage)
-        or (capability == "access-control" and g.access_control is AccessGranularity.FINE)
+        (capability == "audit" and g.audit is True)
+        or (capability == "lineage" and g.lineage is True)
+        or (capability == "access-control" and g.access() is AccessGranularity.FINE)
     )
     return max(level, params.IMPLIED_LEVEL) if implied else level
 

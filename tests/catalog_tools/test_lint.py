@@ -49,6 +49,26 @@ def _history(*untils: str) -> Mutation:
     return mutate
 
 
+AS_OF = dt.date(2026, 11, 1)
+
+
+def _maturity(accepted: str, incubating: str) -> dict[str, Any]:
+    return {
+        "foundation": "CNCF",
+        "stage": "incubating",
+        "accepted": dt.date.fromisoformat(accepted),
+        "incubating": dt.date.fromisoformat(incubating),
+        "source": "https://landscape.cncf.io/",
+        "as_of": AS_OF,
+    }
+
+
+def _lifecycle(released: str, eol: str) -> dict[str, Any]:
+    cycle = {"cycle": "3.7", "released": dt.date.fromisoformat(released)}
+    cycle["eol"] = dt.date.fromisoformat(eol)
+    return {"tool": "kafka", "source": "https://x.example/l", "as_of": AS_OF, "cycles": [cycle]}
+
+
 BREAKING: dict[str, tuple[Mutation, Mutation]] = {
     # rule: (a mutation that breaks it, a close mutation that does not)
     "unknown-integration": (
@@ -93,6 +113,17 @@ BREAKING: dict[str, tuple[Mutation, Mutation]] = {
             tool(d, "lake-sql")["capabilities"].pop("streaming"),
             tool(d, "cronjob")["capabilities"].update(streaming=1),
         ),
+    ),
+    "isolated-stage": (
+        lambda d: d["capabilities"][0].update(feeds=[]),
+        lambda d: (
+            d["capabilities"][0].update(feeds=[])
+            or d["capabilities"][1].update(feeds=["streaming"], order=5)
+        ),
+    ),
+    "feeds-backwards": (
+        lambda d: d["capabilities"][0].update(order=30),
+        lambda d: d["capabilities"][0].update(order=15),
     ),
     "stale-as-of": (
         lambda d: tool(d, "kafka").update(as_of=dt.date(2025, 11, 1)),
@@ -167,7 +198,70 @@ BREAKING: dict[str, tuple[Mutation, Mutation]] = {
             {"tool": "lake-sql", "note": "no governance carried"}
         ),
     ),
+    "maturity-dates": (
+        lambda d: tool(d, "kafka").update(maturity=_maturity("2021-01-01", "2020-01-01")),
+        lambda d: tool(d, "kafka").update(maturity=_maturity("2020-01-01", "2021-01-01")),
+    ),
+    "maturity-stage": (
+        lambda d: tool(d, "kafka").update(
+            maturity={"stage": "sandbox", "source": "https://x.example/m", "as_of": AS_OF}
+        ),
+        lambda d: tool(d, "kafka").update(
+            maturity={
+                "foundation": "F",
+                "stage": "sandbox",
+                "source": "https://x.example/m",
+                "as_of": AS_OF,
+            }
+        ),
+    ),
+    "lifecycle-dates": (
+        lambda d: d.update(lifecycle=[_lifecycle("2024-01-01", "2023-06-01")]),
+        lambda d: d.update(lifecycle=[_lifecycle("2024-01-01", "2025-06-01")]),
+    ),
+    "lifecycle-source": (
+        lambda d: d.update(lifecycle=[_lifecycle("2026-12-01", "2027-06-01")]),
+        lambda d: d.update(lifecycle=[_lifecycle("2026-01-01", "2027-06-01")]),
+    ),
+    "open-core-contradiction": (
+        lambda d: tool(d, "kafka").update(
+            governance={"access_control": "fine"},
+            open_core={"edition": "Kafka", "lacks": ["row-level access control"]},
+        ),
+        lambda d: tool(d, "kafka").update(
+            governance={"access_control": "role"},
+            open_core={"edition": "Kafka", "lacks": ["row-level access control"]},
+        ),
+    ),
+    "license-history-change-day": (
+        lambda d: tool(d, "kafka").update(
+            license_history=[
+                {"license": "MIT", "until": dt.date(2024, 1, 22), "note": "moved on 22 Jan 2024"}
+            ]
+        ),
+        lambda d: tool(d, "kafka").update(
+            license_history=[
+                {"license": "MIT", "until": dt.date(2024, 1, 21), "note": "moved on 22 Jan 2024"}
+            ]
+        ),
+    ),
 }
+
+
+def test_unknown_facts_are_reported_per_tool_not_as_findings(tmp_path: Path) -> None:
+    def mutate(d: dict[str, Any]) -> None:
+        tool(d, "kafka").update(
+            governance={"sso": "unknown"},
+            unverified={
+                "governance.sso": "SAML in the docs: not found",
+                "deployment.azure": "a marketplace listing: not found",
+            },
+        )
+
+    report = run(tmp_path, mutate)
+    assert report.findings == ()
+    assert report.unknowns == {"kafka": ("deployment.azure", "governance.sso")}
+    assert report.unknowns_by_field() == {"deployment.*": 1, "governance.sso": 1}
 
 
 def test_every_rule_has_a_case() -> None:
@@ -194,7 +288,7 @@ def test_rule_is_quiet_on_a_close_passing_catalog(tmp_path: Path, rule: str) -> 
 
 
 def test_reference_rule_reports_feeds_to_unknown_stages(tmp_path: Path) -> None:
-    report = run(tmp_path, lambda d: d["capabilities"][0].update(feeds=["nowhere"]))
+    report = run(tmp_path, lambda d: d["capabilities"][0].update(feeds=["warehouse", "nowhere"]))
     assert [f.rule for f in report.findings] == ["reference"]
     assert "unknown stage 'nowhere'" in report.findings[0].message
 

@@ -142,7 +142,7 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
 def test_validate_reports_counts_and_errors(tmp_path: Path) -> None:
     ok = runner.invoke(app, ["validate", str(builtin_stacks_dir())])
     assert ok.exit_code == 0, ok.stderr
-    assert ok.stdout.strip() == "valid: 5 requirements files, 21 stack files"  # with situations/
+    assert ok.stdout.strip() == "valid: 8 requirements files, 33 stack files"  # with situations/
     bad = tmp_path / "r.yaml"
     bad.write_text("kind: requirements\nversion: 1\nname: r\ncapabilities: {trainig: 3}\n")
     result = runner.invoke(app, ["validate", str(bad)])

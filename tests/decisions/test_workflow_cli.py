@@ -228,3 +228,68 @@ def test_markdown_diff_is_pinned(repo: Path) -> None:
     assert code == 0, err
     assert "now fails: airbyte is licensed Elastic-2.0, and every option is avoided" in out
     assert_golden(GOLDEN / "diff.md", out)
+
+
+def test_check_warns_when_the_chosen_stack_nears_end_of_support(repo: Path) -> None:
+    """Databricks Runtime 15.4 LTS ends support on 2027-08-19 (the vendor's page): 266 days
+    after the decision, outside the 180-day horizon; on 2027-03-01, 171 days before, inside."""
+    path = repo / "stacks" / "databricks-platform.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("tools: [databricks,", "tools: [databricks@15.4,", 1))
+    code, _, err = invoke(*DECIDE)
+    assert code == 0, err
+    code, out, err = invoke("check", *DAY)
+    assert code == 0, err
+    assert "end of support" not in out
+    later = ["--as-of", "2027-03-01"]
+    code, out, err = invoke("check", *later)
+    assert code == 0, out + err
+    assert (
+        "warn: Databricks end to end: databricks 15.4 reaches end of support on 2027-08-19, "
+        "in 171 days (horizon 180)" in out
+    )
+    code, out, err = invoke("check", *later, "--fail-on", "eol")
+    assert code == 1, out + err
+    assert "[FAILED]" in out
+    code, out, err = invoke("check", *later, "--fail-on", "eol", "--format", "json")
+    import json
+
+    findings = json.loads(out)["decisions"][0]["findings"]
+    assert {"kind": "eol", "blocking": True} in [
+        {"kind": f["kind"], "blocking": f["blocking"]} for f in findings
+    ]
+
+
+def test_a_record_shows_verdicts_by_business_unit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue #15: with business units the record lists what each unit changes among the
+    drivers, names the unit of each violation, and shows each option's verdict per unit."""
+    root = tmp_path / "units"
+    shutil.copytree(
+        Path(__file__).parents[2] / "stacks" / "situations" / "retailer-units", root / "stacks"
+    )
+    git(root, "init", "-q")
+    git(root, "add", "stacks")
+    git(root, "commit", "-qm", "stacks")
+    monkeypatch.chdir(root)
+    code, _, err = invoke(
+        "decide",
+        "--title",
+        "Choose the shared platform",
+        "--choose",
+        "Databricks with Fivetran and Power BI",
+        *DAY,
+        "--date",
+        "2026-11-26",
+    )
+    assert code == 0, err
+    text = (root / "decisions" / "0001-choose-the-shared-platform.md").read_text(encoding="utf-8")
+    assert "* Business unit finance (Finance and credit risk): sensitivity regulated" in text
+    assert "| Option | finance | marketing |" in text
+    assert "| Databricks with Fivetran and Power BI (chosen) | yes " in text
+    assert "| Open source on AWS with ClickHouse and Superset | **no** " in text
+    assert "not viable: finance: regulated data needs" in text
+    code, out, err = invoke("check", *DAY)
+    assert code == 0, err
+    assert "inputs unchanged" in out

@@ -111,7 +111,17 @@ def test_recommend_markdown_escapes_the_requirements_name(tmp_path: Path) -> Non
         "capabilities: {warehouse: 3}\n",
         encoding="utf-8",
     )
-    args = ["recommend", "-r", str(req), "--as-of", "2026-11-26", "--node-limit", "50"]
+    args = [
+        "recommend",
+        "-r",
+        str(req),
+        "--as-of",
+        "2026-11-26",
+        "--node-limit",
+        "50",
+        "--time-limit",
+        "600",
+    ]
     result = RUNNER.invoke(app, [*args, "-f", "markdown"])
     assert result.exit_code in (0, 1), result.output
     assert not any(line.startswith("# Injected") for line in result.stdout.splitlines())
@@ -120,3 +130,19 @@ def test_recommend_markdown_escapes_the_requirements_name(tmp_path: Path) -> Non
     assert md_text("x\n# Injected <img src=x> @org/admins") in result.stdout
     table = RUNNER.invoke(app, args)
     assert not any(line.startswith("# Injected") for line in table.stdout.splitlines())
+
+
+def test_a_business_units_name_is_inert_in_every_format(tmp_path: Path) -> None:
+    folder = tmp_path / "stacks"
+    shutil.copytree(Path(__file__).parents[2] / "stacks" / "situations" / "retailer-units", folder)
+    req = folder / "requirements.yaml"
+    req.write_text(
+        req.read_text().replace("name: Finance and credit risk", f"name: {json.dumps(EVIL)}")
+    )
+    md = RUNNER.invoke(app, ["compare", str(folder), "--as-of", "2026-11-26", "-f", "markdown"])
+    assert md.exit_code == 0, md.output
+    assert_inert_markdown(md.stdout)
+    table = RUNNER.invoke(app, ["compare", str(folder), "--as-of", "2026-11-26"])
+    assert "\x1b" not in table.stdout
+    assert one_line(EVIL) in table.stdout
+    assert not any(line.startswith("# Pwned") for line in table.stdout.splitlines())

@@ -130,7 +130,17 @@ def test_exclusive_never_replaces(tmp_path: Path) -> None:
 
 
 def test_save_refuses_to_overwrite_unless_forced(tmp_path: Path) -> None:
-    save = ["recommend", "--as-of", "2026-11-26", "--top", "2", "--node-limit", "300"]
+    save = [
+        "recommend",
+        "--as-of",
+        "2026-11-26",
+        "--top",
+        "2",
+        "--node-limit",
+        "300",
+        "--time-limit",
+        "600",
+    ]
     save += ["--save", str(tmp_path)]
     code, err = run(*save)
     assert code == 0, err

@@ -18,7 +18,7 @@ from evaluator.recommend.space import build_space
 from evaluator.scoring import build_context, evaluate_stack
 from evaluator.scoring.glue import permission_domains
 from evaluator.scoring.stackview import build_view
-from tests.scoring.strategies import catalogs, make_catalog, requirements
+from tests.scoring.strategies import catalogs, make_catalog, requirements, requirements_with_units
 
 TODAY = dt.date(2026, 11, 26)
 # STACKFIT_EXAMPLES raises the example count for a longer local run (CI uses the default).
@@ -85,6 +85,26 @@ def test_options_match_exhaustive_enumeration(data: st.DataObject) -> None:
     req = data.draw(requirements(catalog))
     base = tuple(
         data.draw(st.lists(st.sampled_from(sorted(catalog.tools)), max_size=2, unique=True))
+    )
+    check(
+        catalog,
+        req,
+        top=data.draw(st.integers(1, 4)),
+        base=base,
+        allow_drop=data.draw(st.booleans()),
+        max_tools=data.draw(st.none() | st.integers(1, 4)),
+    )
+
+
+@SETTINGS
+@given(st.data())
+def test_top_k_with_business_units_equals_exhaustive_enumeration(data: st.DataObject) -> None:
+    """With units the search optimises the organisation's score under every unit's gates; its
+    pruning by tool gates, must-haves and storage controls must stay sound for all of them."""
+    catalog = data.draw(catalogs(min_tools=2, max_tools=6))
+    req = data.draw(requirements_with_units(catalog))
+    base = tuple(
+        data.draw(st.lists(st.sampled_from(sorted(catalog.tools)), max_size=1, unique=True))
     )
     check(
         catalog,
@@ -196,3 +216,36 @@ def test_bound_with_open_source_tools_that_keep_their_own_permissions(
     every_node_covers_the_leaves_below(
         catalog, req, data.draw(st.booleans()), data.draw(st.floats(0.0, 30.0))
     )
+
+
+def test_a_control_only_a_units_own_governance_tool_could_carry_is_not_pruned_by() -> None:
+    """The search knows only the organisation's governance tools. An audit-first organisation
+    needs no access-control tool; a permission-first unit on regulated data does, and its
+    access-control tool may carry fine-grained access to a holder: pruning holders by that
+    control would lose stacks, so the search leaves it to the model's own check at the leaves."""
+    from evaluator.models import Control
+    from evaluator.recommend.space import holder_controls
+    from evaluator.scoring.units import unit_contexts
+    from tests.scoring.strategies import make_catalog
+
+    catalog = make_catalog([])
+    req = Requirements.model_validate(
+        {
+            "kind": "requirements",
+            "version": 1,
+            "name": "org",
+            "governance": {"posture": 0},
+            "capabilities": {"warehouse": 5, "bi": 3},
+            "units": [
+                {"id": "finance", "sensitivity": "regulated", "governance": {"posture": 1}},
+                {"id": "marketing", "sensitivity": "confidential"},
+            ],
+        }
+    )
+    context = build_context(req, catalog)
+    units = unit_contexts(req, catalog)
+    assert "access-control" not in {n.capability for n in context.needs}
+    controls = holder_controls(context, units, catalog)
+    assert Control.ACCESS_FINE not in controls  # finance's own access-control tool may carry it
+    assert Control.ACCESS_ROLE in controls  # marketing has no access-control need either
+    assert {Control.AUDIT, Control.LINEAGE, Control.SSO} <= set(controls)

@@ -10,12 +10,13 @@ import pytest
 
 from evaluator.catalog import Catalog, load_catalog
 from evaluator.loading.files import load_document
-from evaluator.models import Requirements
+from evaluator.models import Requirements, Tool
 from evaluator.recommend import report
 from evaluator.recommend.bnb import Search, Stats
 from evaluator.recommend.explain import recommend, stack_of
 from evaluator.recommend.space import build_space
 from evaluator.scoring import build_context, evaluate_stack
+from tests.scoring.strategies import make_catalog
 
 TODAY = dt.date(2026, 12, 7)
 CASES = Path(__file__).parent / "cases"
@@ -97,21 +98,63 @@ def test_progress_is_reported(catalog: Catalog) -> None:
     assert nodes == sorted(nodes)
 
 
-def test_no_viable_stack_proven_before_the_search_with_the_gate(catalog: Catalog) -> None:
-    """Issue #13's seed 20261418: every tool reaching the must-have holds data and fails a
-    storage control nothing in the catalog can carry to it; the search proves that at once and
-    says which tools and controls rule the need out. Cross-check: no single tool added to either
-    of them removes its data-control violations (the control's governance tool is one tool)."""
-    req = requirements("no-stack-feature-store.yaml")
+def _tool(tool_id: str, caps: dict[str, int], **governance: object) -> Tool:
+    return Tool.model_validate(
+        {
+            "id": tool_id,
+            "name": tool_id,
+            "vendor": tool_id,
+            "license": "Apache-2.0",
+            "homepage": f"https://{tool_id}.example/",
+            "deployment": ["self-hosted"],
+            "capabilities": caps,
+            "governance": {"lineage": True, "audit": True, "access_control": "role", "sso": True}
+            | governance,
+            "openness": {"data_format": "open", "api": "open", "bulk_export": True},
+            "data_role": "stores",
+            "sources": [f"https://{tool_id}.example/docs"],
+            "as_of": "2026-11-01",
+            "curation": "curated",
+        }
+    )
+
+
+def test_no_viable_stack_proven_before_the_search_with_the_gate() -> None:
+    """Issue #13's files without a stack had this shape: every tool reaching a must-have holds
+    data and fails a storage control nothing in the catalog can carry to it. The search proves
+    that at once and says which tools and controls rule the need out. Cross-check: no single
+    tool added to either of them removes its data-control violations (a control's governance
+    tool is one tool)."""
+    catalog = make_catalog(
+        [
+            _tool("fs-a", {"feature-store": 3}, sso=False),
+            _tool("fs-b", {"feature-store": 3}, audit=False),
+            _tool("fs-c", {"feature-store": 2}),
+            _tool("wh", {"warehouse": 3, "feature-store": 1}),
+        ]
+    )
+    req = Requirements.model_validate(
+        {
+            "kind": "requirements",
+            "version": 1,
+            "name": "no stack",
+            "sensitivity": "confidential",
+            "capabilities": {
+                "feature-store": {"weight": 3, "must": True, "min_level": 3},
+                "warehouse": 2,
+            },
+        }
+    )
     result = recommend(req, catalog, today=TODAY, top=5, node_limit=10, explain=False)
     assert result.stats.proven
+    assert result.stats.nodes == 0
     assert not result.results
     assert result.infeasible is not None
     assert "feature-store at level 3" in result.infeasible
-    assert "hopsworks (audit)" in result.infeasible
-    assert "tecton (audit)" in result.infeasible
+    assert "fs-a (sso)" in result.infeasible
+    assert "fs-b (audit)" in result.infeasible
     context = build_context(req, catalog)
-    for held in ("hopsworks", "tecton"):
+    for held in ("fs-a", "fs-b"):
         for other in sorted(catalog.tools):
             e = evaluate_stack(stack_of(sorted({held, other}), "x"), context, catalog, today=TODAY)
             assert any(

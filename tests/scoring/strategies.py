@@ -224,3 +224,53 @@ def stacks(draw: st.DrawFn, catalog: Catalog, name: str = "s") -> Stack:
 def scenarios(draw: st.DrawFn) -> tuple[Catalog, Requirements, Stack]:
     catalog = draw(catalogs())
     return catalog, draw(requirements(catalog)), draw(stacks(catalog))
+
+
+@st.composite
+def unit_dicts(
+    draw: st.DrawFn, unit_id: str, org: Requirements, catalog: Catalog
+) -> dict[str, object]:
+    """A business unit over ``org``: any of the overlay keys, each drawn or left out."""
+    caps = sorted(org.capabilities)
+    out: dict[str, object] = {"id": unit_id}
+    if draw(st.booleans()):
+        out["sensitivity"] = draw(
+            st.sampled_from(["public", "internal", "confidential", "regulated"])
+        )
+    if draw(st.booleans()):
+        out["regulations"] = draw(
+            st.lists(st.sampled_from(sorted(catalog.regulations)), unique=True, max_size=2)
+        )
+    if draw(st.booleans()):
+        out["governance"] = {"posture": draw(st.floats(0, 1))}
+    if draw(st.booleans()):
+        out["deployment"] = {
+            "allowed": draw(st.none() | st.lists(st.sampled_from(DEPLOY), min_size=1, unique=True))
+        }
+    if draw(st.booleans()):
+        out["uses"] = draw(st.lists(st.sampled_from(caps), min_size=1, unique=True))
+    changed = draw(st.lists(st.sampled_from(caps), unique=True, max_size=3))
+    out["capabilities"] = {
+        c: draw(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "weight": st.integers(1, 5),
+                    "must": st.booleans(),
+                    "min_level": st.integers(1, 3),
+                },
+            )
+        )
+        for c in changed
+    }
+    return out
+
+
+@st.composite
+def requirements_with_units(
+    draw: st.DrawFn, catalog: Catalog, min_units: int = 1, max_units: int = 3
+) -> Requirements:
+    org = draw(requirements(catalog))
+    n = draw(st.integers(min_units, max_units))
+    units = [draw(unit_dicts(f"u{i}", org, catalog)) for i in range(n)]
+    return Requirements.model_validate({**org.model_dump(mode="json"), "units": units})

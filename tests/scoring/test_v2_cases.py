@@ -65,7 +65,9 @@ def test_recommend_builds_from_a_few_tools_not_a_platform_per_capability() -> No
     )
     best = recommend(r, catalog(), today=TODAY, top=1, explain=False, time_limit=8).results[0]
     tools = set(best.stack.tools)
-    assert 2 <= len(tools) <= 5
+    # Databricks alone and Databricks + Power BI score within 0.1 of each other; which wins
+    # moved when Power BI gained semantic-layer (issue 17). The point is no platform per capability.
+    assert 1 <= len(tools) <= 5
     assert len(tools & PLATFORMS) <= 1
     assert not best.evaluation.idle
 
