@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from evaluator.graphs import descendants, is_acyclic, transitive_reduction
+import networkx as nx
+
 from evaluator.models import CapabilityKind, Requirements
 from evaluator.scoring import params
 from evaluator.scoring.lifecycle import on_hold
@@ -106,15 +107,12 @@ def handoff_concerns(catalog: Catalog, source: str, target: str) -> tuple[str, .
     )
 
 
-def lifecycle_graph(catalog: Catalog) -> dict[str, list[str]]:
-    """The taxonomy's stages and, per stage, the stages it feeds."""
-    graph: dict[str, list[str]] = {}
+def lifecycle_graph(catalog: Catalog) -> nx.DiGraph:
+    graph = nx.DiGraph()
     for cap in catalog.capabilities.values():
         if cap.kind is CapabilityKind.STAGE:
-            graph.setdefault(cap.id, [])
-            for target in cap.feeds:
-                graph[cap.id].append(target)
-                graph.setdefault(target, [])
+            graph.add_node(cap.id)
+            graph.add_edges_from((cap.id, target) for target in cap.feeds)
     return graph
 
 
@@ -124,18 +122,18 @@ def required_handoffs(catalog: Catalog, stages: frozenset[str]) -> tuple[tuple[s
     another required stage. A direct flow is always a handoff, also beside a longer path through
     other required stages: data flows along each branch (the warehouse feeds BI directly even
     when it also feeds training, whose scores reach BI too); only flows through unneeded stages
-    are reduced (the flow's transitive reduction), so ingestion -> warehouse -> training is two
+    are reduced (networkx's transitive reduction), so ingestion -> warehouse -> training is two
     handoffs, not three."""
     graph = lifecycle_graph(catalog)
-    flow: dict[str, list[str]] = {}
-    for source in stages & set(graph):
+    flow = nx.DiGraph()
+    flow.add_nodes_from(stages & set(graph.nodes))
+    for source in flow.nodes:
         # Flow may pass through unneeded stages but stops at every required one.
-        reached = descendants(graph, source, follow=lambda n: n not in stages)
-        flow[source] = sorted((reached & stages) - {source})
-    edges = {(a, b) for a, targets in flow.items() for b in targets}
-    direct = {
-        (a, b) for a, targets in graph.items() for b in targets if a in stages and b in stages
-    }
-    if is_acyclic(flow):
-        edges = transitive_reduction(flow)
-    return tuple(sorted(edges | direct))
+        view = nx.subgraph_view(
+            graph, filter_edge=lambda u, _v, s=source: u == s or u not in stages
+        )
+        flow.add_edges_from((source, target) for target in nx.descendants(view, source) & stages)
+    direct = {(a, b) for a, b in graph.edges if a in stages and b in stages}
+    if nx.is_directed_acyclic_graph(flow):
+        flow = nx.transitive_reduction(flow)
+    return tuple(sorted(set(flow.edges) | direct))

@@ -1,6 +1,6 @@
 """Glue cost (0..100 and person-days a year): what it takes to make the stack's tools work as one.
 
-The stack is a graph whose nodes are its tools and whose edges are the handoffs between
+The stack is a networkx graph whose nodes are its tools and whose edges are the handoffs between
 lifecycle stages that two different tools serve. Raw glue points are the sum of
   - each handoff's connection (same tool < native < shared standard < custom code),
   - each cross-cutting concern that does not carry across that handoff,
@@ -12,7 +12,8 @@ and the score is raw / worst-case-for-these-requirements * 100.
 
 from __future__ import annotations
 
-from evaluator.graphs import components
+import networkx as nx
+
 from evaluator.models import DATA_AT_REST_ROLES, DataRole, Tool, known
 from evaluator.scoring import params
 from evaluator.scoring.context import Context
@@ -137,15 +138,19 @@ def handoffs(view: StackView, context: Context) -> list[Handoff]:
 
 def integration_islands(view: StackView, hand: list[Handoff]) -> list[list[str]]:
     """Groups of the stack's working tools wired together without custom code (handoffs and
-    concern attachments as edges between tools); more than one group means the stack is
+    concern attachments as a networkx graph of tools); more than one group means the stack is
     held together by code the organisation writes and keeps itself."""
     working = sorted({o for o in view.owners.values() if o is not None})
-    edges = [(h.source_tool, h.target_tool) for h in hand if h.connection != "custom"]
+    graph = nx.Graph()
+    graph.add_nodes_from(working)
+    for h in hand:
+        if h.connection != "custom":
+            graph.add_edge(h.source_tool, h.target_tool)
     for concern in ("orchestration", "data-catalog", "lineage", "access-control", "audit"):
         hub = view.hub(concern)
         if hub is not None:
-            edges.extend((hub, t) for t in working if t != hub and view.reaches(hub, t))
-    return sorted(sorted(c) for c in components(working, edges))
+            graph.add_edges_from((hub, t) for t in working if t != hub and view.reaches(hub, t))
+    return sorted(sorted(c) for c in nx.connected_components(graph))
 
 
 def permission_domains(view: StackView) -> list[list[str]]:
