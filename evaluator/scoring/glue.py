@@ -83,10 +83,13 @@ def data_platform(tool: Tool) -> bool:
 def route(view: StackView, a: str, b: str) -> tuple[Connection, tuple[str, ...]]:
     """How work passes from a to b: directly, or through a data platform of the stack that both
     work on without custom code (ELT runs in the warehouse, BI reads it: dbt -> Snowflake <-
-    Tableau is native on both sides, whatever dbt and Tableau say of each other)."""
+    Tableau is native on both sides, whatever dbt and Tableau say of each other). Only a
+    platform that serves a need counts: an idle tool does nothing asked for, so it bridges
+    nothing either (and dropping it can never add glue)."""
     best = view.connection(a, b)
+    working = view.working
     for hub in sorted(view.tools):
-        if hub in (a, b) or not data_platform(view.tools[hub]):
+        if hub in (a, b) or hub not in working or not data_platform(view.tools[hub]):
             continue
         left, right = view.connection(a, hub)[0], view.connection(hub, b)[0]
         kind = worse(left, right)
