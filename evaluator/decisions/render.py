@@ -15,8 +15,9 @@ from evaluator.decisions.record import FrontMatter
 from evaluator.decisions.snapshot import SCORES, StackSnapshot
 from evaluator.models import Commitment, Requirements, Stack
 from evaluator.reporting import mermaid
+from evaluator.reporting.common import viable_cell
 from evaluator.reporting.flow import Flow
-from evaluator.scoring.results import Comparison
+from evaluator.scoring.results import Comparison, verdict_of
 from evaluator.scoring.units import differences
 from evaluator.textsafe import one_line
 
@@ -245,9 +246,7 @@ def _matrix(snaps: Iterable[StackSnapshot], chosen: str) -> list[str]:
 
 
 def _viable(viable: bool, pending: tuple[str, ...]) -> str:
-    if not viable:
-        return "**no**"
-    return "pending" if pending else "yes"
+    return viable_cell(verdict_of(viable, bool(pending)), no="**no**")
 
 
 def _esc(text: str) -> str:

@@ -194,9 +194,7 @@ def unit_lines(e: StackEvaluation) -> list[str]:
     return out
 
 
-def viable_cell(e: StackEvaluation, *, no: str) -> str:
-    """The viability column: yes, the format's no, or ``pending`` when the stack passes every
-    gate only if catalog facts recorded as unknown hold."""
-    if not e.viable:
-        return no
-    return "pending" if e.pending else "yes"
+def viable_cell(verdict: str, *, no: str) -> str:
+    """The viability column for a verdict (``scoring.results.verdict``): yes, the format's no,
+    or ``pending``."""
+    return {"viable": "yes", "viable pending verification": "pending"}.get(verdict, no)

@@ -26,7 +26,7 @@ from evaluator.reporting.common import (
     weights_line,
 )
 from evaluator.reporting.flow import flow_of
-from evaluator.scoring.results import Comparison, Score, StackEvaluation
+from evaluator.scoring.results import Comparison, Score, StackEvaluation, verdict
 from evaluator.textsafe import md_text
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def comparison(c: Comparison, /, robustness: Robustness | None = None) -> str:
         [
             r.rank,
             _esc(r.evaluation.name),
-            viable_cell(r.evaluation, no="**no**"),
+            viable_cell(verdict(r.evaluation), no="**no**"),
             *score_cells(r.evaluation),
             "yes" if r.pareto else "",
         ]
@@ -176,11 +176,11 @@ def _score_section(title: str, score: Score) -> list[str]:
 def evaluation(e: StackEvaluation) -> str:
     out = [f"## {_esc(e.name)}", "", f"Tools: {', '.join(e.tools)}", ""]
     out.append(
-        "**Not viable**"
-        if not e.viable
-        else "**Viable pending verification** of unknown catalog facts"
-        if e.pending
-        else "**Viable**"
+        {
+            "not viable": "**Not viable**",
+            "viable pending verification": "**Viable pending verification** of unknown catalog facts",
+            "viable": "**Viable**",
+        }[verdict(e)]
     )
     out += [f"- {v.gate}: {_esc(v.message)}" for v in e.violations]
     out += [f"- {v.gate} (to verify): {_esc(v.message)}" for v in e.pending]

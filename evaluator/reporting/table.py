@@ -25,7 +25,7 @@ from evaluator.reporting.common import (
     viable_cell,
     weights_line,
 )
-from evaluator.scoring.results import Comparison, Score, StackEvaluation
+from evaluator.scoring.results import Comparison, Score, StackEvaluation, verdict
 from evaluator.textsafe import one_line
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ def comparison(c: Comparison, /, robustness: Robustness | None = None) -> str:
         [
             r.rank,
             one_line(r.evaluation.name),
-            viable_cell(r.evaluation, no="NO"),
+            viable_cell(verdict(r.evaluation), no="NO"),
             *score_cells(r.evaluation),
             "*" if r.pareto else "",
         ]
@@ -144,11 +144,11 @@ def evaluation(e: StackEvaluation) -> str:
         "",
     ]
     out.append(
-        "Viable: NO"
-        if not e.viable
-        else "Viable: pending verification of unknown catalog facts"
-        if e.pending
-        else "Viable: yes"
+        {
+            "not viable": "Viable: NO",
+            "viable pending verification": "Viable: pending verification of unknown catalog facts",
+            "viable": "Viable: yes",
+        }[verdict(e)]
     )
     out += [one_line(f"  - [{v.gate}] {v.message}") for v in e.violations]
     out += [one_line(f"  - [{v.gate}, to verify] {v.message}") for v in e.pending]

@@ -148,11 +148,16 @@ class StackEvaluation(Result):
     for the pictures; left out of the JSON, whose notes say the same when there is more than one."""
 
 
-def verdict(e: StackEvaluation) -> str:
-    """``viable``, ``viable pending verification`` or ``not viable``."""
-    if not e.viable:
+def verdict_of(viable: bool, pending: bool) -> str:
+    """``viable``, ``viable pending verification`` (every gate passes only if catalog facts
+    recorded as unknown hold) or ``not viable``."""
+    if not viable:
         return "not viable"
-    return "viable pending verification" if e.pending else "viable"
+    return "viable pending verification" if pending else "viable"
+
+
+def verdict(e: StackEvaluation) -> str:
+    return verdict_of(e.viable, bool(e.pending))
 
 
 class RankedStack(Result):
