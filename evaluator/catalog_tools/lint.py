@@ -650,24 +650,25 @@ _MONTHS = {
         ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
     )
 }
-_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2}) ([A-Za-z]{3})[a-z]* (\d{4})\b")
-_MONTH_DAY_YEAR = re.compile(r"\b([A-Za-z]{3})[a-z]* (\d{1,2}), (\d{4})\b")
-_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_DATE_FORMS = tuple(
+    re.compile(pattern)
+    for pattern in (
+        r"\b(?P<day>\d{1,2}) (?P<month>[A-Za-z]{3})[a-z]* (?P<year>\d{4})\b",  # 22 Jan 2024
+        r"\b(?P<month>[A-Za-z]{3})[a-z]* (?P<day>\d{1,2}), (?P<year>\d{4})\b",  # Jan 22, 2024
+        r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b",  # 2024-01-22
+    )
+)
 
 
 def _dates_in(text: str) -> set[dt.date]:
     found: set[dt.date] = set()
-    for day, month, year in _DAY_MONTH_YEAR.findall(text):
-        if month.lower()[:3] in _MONTHS:
-            with contextlib.suppress(ValueError):
-                found.add(dt.date(int(year), _MONTHS[month.lower()[:3]], int(day)))
-    for month, day, year in _MONTH_DAY_YEAR.findall(text):
-        if month.lower()[:3] in _MONTHS:
-            with contextlib.suppress(ValueError):
-                found.add(dt.date(int(year), _MONTHS[month.lower()[:3]], int(day)))
-    for year, month, day in _ISO.findall(text):
-        with contextlib.suppress(ValueError):
-            found.add(dt.date(int(year), int(month), int(day)))
+    for form in _DATE_FORMS:
+        for m in form.finditer(text):
+            name = m["month"].lower()[:3]
+            month = int(name) if name.isdigit() else _MONTHS.get(name)
+            if month is not None:
+                with contextlib.suppress(ValueError):
+                    found.add(dt.date(int(m["year"]), month, int(m["day"])))
     return found
 
 
