@@ -232,7 +232,13 @@ app.add_typer(catalog_cmd.app)
 
 
 def main() -> None:
-    app()
+    from evaluator.scoring import graphs
+
+    try:
+        app()
+    finally:
+        # Keep the graph answers this run computed, so the next run need not import networkx.
+        graphs.flush()
 
 
 __all__ = ["EXIT_CHECK_FAILED", "app", "main"]

@@ -34,8 +34,9 @@ from evaluator.loading.yamlsafe import (
 )
 
 FORMAT = 2
-MIN_BYTES = 32 * 1024
-"""Smaller files parse in a few milliseconds; caching them would only add files."""
+MIN_BYTES = 4 * 1024
+"""Smaller files parse in well under a millisecond. From about this size up an entry is read
+several times faster than the file is parsed (a 15 KB catalog file: 0.2 ms against 1.8 ms)."""
 SIZE_FACTOR = 8
 """An entry may be at most this many times its source's size (plus ``SIZE_SLACK``): aliases can
 make the expanded data far larger than the file, and such data is parsed again, not stored."""
@@ -172,6 +173,42 @@ def _pack(obj: Any, digest: str, limit: int) -> str | None:
     body = "".join(pieces)
     header = {"source": digest, "body": hashlib.sha256(body.encode("utf-8")).hexdigest()}
     return json.dumps(header) + "\n" + body
+
+
+def read_entry(path: Path, limit: int) -> Any:
+    """The JSON body of a file written by ``write_entry``, or None: the folder must be private,
+    the file regular and within ``limit`` bytes, and its body must match the header's checksum
+    (any problem reads as no entry)."""
+    if not _private(path.parent):
+        return None
+    text = _read(path, limit)
+    if text is None:
+        return None
+    head, _, body = text.partition(b"\n")
+    try:
+        header = json.loads(head)
+        if not isinstance(header, dict) or header.get("body") != hashlib.sha256(body).hexdigest():
+            return None
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+
+
+def write_entry(path: Path, obj: Any) -> None:
+    """Write ``obj`` as JSON behind a header with its checksum, in one step, in a private
+    folder (made if missing); any problem is ignored: the entry is then simply not there."""
+    from evaluator.fsutil import atomic_write_text
+
+    try:
+        body = json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+        header = json.dumps({"body": hashlib.sha256(body.encode("utf-8")).hexdigest()})
+        folder = path.parent
+        if not folder.exists():
+            folder.mkdir(parents=True, mode=0o700)
+        if _private(folder):
+            atomic_write_text(path, header + "\n" + body)
+    except (OSError, TypeError, ValueError, RecursionError):
+        return
 
 
 class _LazyPositions(Mapping[KeyPath, Position]):

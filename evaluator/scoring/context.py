@@ -6,10 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import networkx as nx
-
 from evaluator.models import CapabilityKind, Requirements
-from evaluator.scoring import params
+from evaluator.scoring import graphs, params
 from evaluator.scoring.lifecycle import on_hold
 
 if TYPE_CHECKING:
@@ -107,33 +105,19 @@ def handoff_concerns(catalog: Catalog, source: str, target: str) -> tuple[str, .
     )
 
 
-def lifecycle_graph(catalog: Catalog) -> nx.DiGraph:
-    graph = nx.DiGraph()
-    for cap in catalog.capabilities.values():
-        if cap.kind is CapabilityKind.STAGE:
-            graph.add_node(cap.id)
-            graph.add_edges_from((cap.id, target) for target in cap.feeds)
-    return graph
+def stage_feeds(catalog: Catalog) -> tuple[tuple[str, str], ...]:
+    """The taxonomy's lifecycle flow: (stage, stage it feeds) pairs."""
+    return tuple(
+        (cap.id, target)
+        for cap in catalog.capabilities.values()
+        if cap.kind is CapabilityKind.STAGE
+        for target in cap.feeds
+    )
 
 
 def required_handoffs(catalog: Catalog, stages: frozenset[str]) -> tuple[tuple[str, str], ...]:
-    """Handoffs between required stages: data flows from one to the other directly (a taxonomy
-    ``feeds`` edge), or through stages the requirements do not need and not already by way of
-    another required stage. A direct flow is always a handoff, also beside a longer path through
-    other required stages: data flows along each branch (the warehouse feeds BI directly even
-    when it also feeds training, whose scores reach BI too); only flows through unneeded stages
-    are reduced (networkx's transitive reduction), so ingestion -> warehouse -> training is two
-    handoffs, not three."""
-    graph = lifecycle_graph(catalog)
-    flow = nx.DiGraph()
-    flow.add_nodes_from(stages & set(graph.nodes))
-    for source in flow.nodes:
-        # Flow may pass through unneeded stages but stops at every required one.
-        view = nx.subgraph_view(
-            graph, filter_edge=lambda u, _v, s=source: u == s or u not in stages
-        )
-        flow.add_edges_from((source, target) for target in nx.descendants(view, source) & stages)
-    direct = {(a, b) for a, b in graph.edges if a in stages and b in stages}
-    if nx.is_directed_acyclic_graph(flow):
-        flow = nx.transitive_reduction(flow)
-    return tuple(sorted(set(flow.edges) | direct))
+    """Handoffs between required stages (``graphs.stage_handoffs``: directly, or through stages
+    the requirements do not need; ingestion -> warehouse -> training is two handoffs, not
+    three)."""
+    stage_ids = {c.id for c in catalog.capabilities.values() if c.kind is CapabilityKind.STAGE}
+    return graphs.stage_handoffs(stage_feeds(catalog), stages & stage_ids)

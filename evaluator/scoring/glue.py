@@ -12,10 +12,8 @@ and the score is raw / worst-case-for-these-requirements * 100.
 
 from __future__ import annotations
 
-import networkx as nx
-
 from evaluator.models import DATA_AT_REST_ROLES, DataRole, Tool, known
-from evaluator.scoring import params
+from evaluator.scoring import graphs, params
 from evaluator.scoring.context import Context
 from evaluator.scoring.results import Connection, Contribution, Handoff, Score
 from evaluator.scoring.stackview import StackView, cheaper, commercial, suite_mates, worse
@@ -141,19 +139,15 @@ def handoffs(view: StackView, context: Context) -> list[Handoff]:
 
 def integration_islands(view: StackView, hand: list[Handoff]) -> list[list[str]]:
     """Groups of the stack's working tools wired together without custom code (handoffs and
-    concern attachments as a networkx graph of tools); more than one group means the stack is
-    held together by code the organisation writes and keeps itself."""
+    concern attachments, the connected components of that graph of tools); more than one
+    group means the stack is held together by code the organisation writes and keeps itself."""
     working = sorted({o for o in view.owners.values() if o is not None})
-    graph = nx.Graph()
-    graph.add_nodes_from(working)
-    for h in hand:
-        if h.connection != "custom":
-            graph.add_edge(h.source_tool, h.target_tool)
+    links = [(h.source_tool, h.target_tool) for h in hand if h.connection != "custom"]
     for concern in ("orchestration", "data-catalog", "lineage", "access-control", "audit"):
         hub = view.hub(concern)
         if hub is not None:
-            graph.add_edges_from((hub, t) for t in working if t != hub and view.reaches(hub, t))
-    return sorted(sorted(c) for c in nx.connected_components(graph))
+            links += [(hub, t) for t in working if t != hub and view.reaches(hub, t)]
+    return [list(g) for g in graphs.groups(working, links)]
 
 
 def permission_domains(view: StackView) -> list[list[str]]:
