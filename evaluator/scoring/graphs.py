@@ -25,9 +25,10 @@ from pathlib import Path
 from typing import Any
 
 FORMAT = 1
-MAX_ANSWERS = 2_000
-"""Answers kept in the file: the newest first (a recommend run can ask thousands of questions;
-those of the files a user compares again and again stay, as each run asks them anew)."""
+MAX_ANSWERS = 500
+"""Answers kept in the file, the newest first (about 100 KB, read in about a millisecond). A
+recommend run asks thousands of questions; the answers a repeated compare needs come back
+after one run that asks them again."""
 MAX_FILE_BYTES = 4 * 1024 * 1024
 
 Pairs = tuple[tuple[str, str], ...]
@@ -83,7 +84,8 @@ def flush() -> None:
     path = _path()
     if not _new or path is None:
         return
-    kept = {**_new, **{k: v for k, v in _read_file().items() if k not in _new}}
+    kept = dict(reversed(_new.items()))
+    kept.update((k, v) for k, v in _read_file().items() if k not in kept)
     write_entry(path, dict(list(kept.items())[:MAX_ANSWERS]))
     _new.clear()
 

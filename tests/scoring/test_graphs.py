@@ -119,3 +119,14 @@ def test_a_second_compare_does_not_import_networkx(tmp_path: Path) -> None:
     assert [r.stderr.strip().splitlines()[-1] for r in runs] == ["True", "False"]
     assert runs[0].stdout == runs[1].stdout
     assert "Databricks end to end" in runs[0].stdout
+
+
+def test_the_file_keeps_the_newest_answers(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(graphs, "MAX_ANSWERS", 3)
+    for i in range(5):
+        graphs.groups([f"n{i}"], [])
+    graphs.flush()
+    graphs.forget()
+    for i in range(5):
+        graphs.groups([f"n{i}"], [])
+    assert sorted(graphs._new) == sorted(graphs._key("groups", [[f"n{i}"], []]) for i in (0, 1))
