@@ -67,7 +67,13 @@ def test_gxp_refuses_a_stack_without_approvals_or_audit_on_its_data_holders() ->
     assert not bare.viable
     messages = [v.message for v in bare.violations if v.gate == "regulation"]
     assert any(m.startswith("gxp needs audit on label-studio") for m in messages), messages
-    assert "gxp needs approvals: no working tool in the stack provides it" in messages
+    # MLflow's approvals are unknown in the catalog (no source settles them), so the approvals
+    # need is pending verification rather than failed outright; either way it is named.
+    pending = [v.message for v in bare.pending if v.gate == "regulation"]
+    assert any(
+        m.startswith("gxp needs approvals: no working tool in the stack provides it")
+        for m in messages + pending
+    ), (messages, pending)
     # The same needs on a platform with audit trails and approval workflows pass; Ground Truth
     # keeps the labelled data in the organisation's S3, so storage controls are not asked of it.
     assert evaluate(r, stack("sagemaker", "sagemaker-ground-truth")).viable
