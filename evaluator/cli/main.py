@@ -1,6 +1,7 @@
 """Command definitions. Each command parses its options, calls one function of ``evaluator.app``
 and prints what it returns. Heavy imports happen inside commands so ``--help`` stays fast."""
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -232,13 +233,15 @@ app.add_typer(catalog_cmd.app)
 
 
 def main() -> None:
-    from evaluator.scoring import graphs
-
     try:
         app()
     finally:
-        # Keep the graph answers this run computed, so the next run need not import networkx.
-        graphs.flush()
+        # Keep the graph answers this run computed, so the next run need not import networkx
+        # (only when the run scored something: importing the scoring package for --help would
+        # cost more than the help itself).
+        graphs = sys.modules.get("evaluator.scoring.graphs")
+        if graphs is not None:
+            graphs.flush()
 
 
 __all__ = ["EXIT_CHECK_FAILED", "app", "main"]

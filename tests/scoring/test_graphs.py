@@ -130,3 +130,20 @@ def test_the_file_keeps_the_newest_answers(cache: Path, monkeypatch: pytest.Monk
     for i in range(5):
         graphs.groups([f"n{i}"], [])
     assert sorted(graphs._new) == sorted(graphs._key("groups", [[f"n{i}"], []]) for i in (0, 1))
+
+
+def test_help_loads_no_model_code(tmp_path: Path) -> None:
+    """Flushing the answers must not pull the scoring package into `stackfit --help`."""
+    probe = (
+        "import sys\n"
+        "sys.argv = ['stackfit', '--help']\n"
+        "from evaluator.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('evaluator.scoring', 'pydantic',"
+        " 'networkx'))), file=sys.stderr)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert run.stderr.strip().splitlines()[-1] == "[]"
+    assert "compare" in run.stdout
