@@ -25,6 +25,7 @@ from evaluator.models import (
     Tool,
     ToolLifecycle,
     VocabEntry,
+    VocabKind,
 )
 from evaluator.resources import builtin_catalog_dir
 
@@ -237,6 +238,14 @@ def _check_tool(catalog: Catalog, placed: _Placed) -> list[InputError]:
             if ref not in known:
                 message = msg.unknown_ref(section[:-1], ref, known)
                 errors.append(doc.error((*base, section, index), message))
+    runtimes = {k: v for k, v in catalog.standards.items() if v.kind is VocabKind.RUNTIME}
+    for index, ref in enumerate(tool.runs_in):
+        if ref not in runtimes:
+            message = msg.unknown_ref("runtime", ref, runtimes)
+            errors.append(doc.error((*base, "runs_in", index), message))
+        elif ref in tool.standards:
+            message = msg.RUNS_IN_OWN_RUNTIME.format(id=tool.id, runtime=ref)
+            errors.append(doc.error((*base, "runs_in", index), message))
     for index, integration in enumerate(tool.integrations):
         path = (*base, "integrations", index, "tool")
         if integration.tool == tool.id:

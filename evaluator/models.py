@@ -140,6 +140,7 @@ class VocabKind(StrEnum):
     DATA_API = "data-api"  # protocol or API for moving data: sharing one bridges a handoff
     LINEAGE = "lineage"  # lineage interchange (OpenLineage)
     IDENTITY = "identity"  # SSO / provisioning (SAML, OIDC, SCIM)
+    RUNTIME = "runtime"  # a language runtime: hosts list it in `standards`, libraries in `runs_in`
     OTHER = "other"  # worth recording, does not bridge anything by itself
 
 
@@ -557,6 +558,12 @@ class Tool(Model):
     openness: OpennessFacts
     formats: tuple[Id, ...] = ()
     standards: tuple[Id, ...] = ()
+    runs_in: tuple[Id, ...] = Field(
+        default=(),
+        description="For a library: the runtimes (standards of kind runtime, such as python) it "
+        "runs inside. A tool that lists the runtime in its standards runs the library in its own "
+        "jobs and notebooks: the two connect natively and the call is governed by the host.",
+    )
     integrations: tuple[Integration, ...] = ()
     data_role: DataRole = Field(
         default=DataRole.UNKNOWN,

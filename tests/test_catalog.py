@@ -120,3 +120,28 @@ def test_shipped_catalog_loads_cleanly() -> None:
     assert all(
         origin.startswith(f"{BUILTIN_LABEL}: catalog/") for origin in catalog.origin.values()
     )
+
+
+def test_runs_in_names_a_runtime_the_library_does_not_host(tmp_path: Path) -> None:
+    from evaluator.catalog import load_layer
+
+    bad = TOOL.replace("    integrations:", "    runs_in: [pyton]\n    integrations:")
+    both = TOOL.replace(
+        "    integrations:", "    standards: [python]\n    runs_in: [python]\n    integrations:"
+    )
+    path = catalog_file(
+        tmp_path,
+        "c.yaml",
+        bad.format(id="lib-a", name="A", caps="responsible-ai: 2", integrations=""),
+        both.format(id="lib-b", name="B", caps="responsible-ai: 2", integrations=""),
+    )
+    doc = load_document(path, display_name="c.yaml")
+    builtin, errors = load_layer(builtin_catalog_dir(), BUILTIN_LABEL)
+    assert not errors
+    with pytest.raises(InputErrors) as caught:
+        build_catalog([builtin, CatalogLayer("org", (doc,))])
+    assert str(caught.value).splitlines() == [
+        "c.yaml:12:15: tools[0].runs_in[0]: unknown runtime 'pyton'; did you mean 'python'?",
+        "c.yaml:25:15: tools[1].runs_in[0]: lib-b runs inside the python runtime, so it cannot "
+        "host it too: remove python from its standards",
+    ]

@@ -90,6 +90,7 @@ NO_CYCLES = (
     "be judged; add them in a catalog's lifecycle section, or drop the version"
 )
 SELF_INTEGRATION = "tool '{id}' lists an integration with itself"
+RUNS_IN_OWN_RUNTIME = "{id} runs inside the {runtime} runtime, so it cannot host it too: remove {runtime} from its standards"
 ROLE_NOT_IN_STACK = "role '{capability}' names tool '{tool}', which is not in this stack's tools"
 ROLE_LACKS_CAPABILITY = (
     "tool '{tool}' cannot serve role '{capability}'; the catalog lists its capabilities as: "

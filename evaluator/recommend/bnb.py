@@ -296,7 +296,7 @@ class Search:
             else:
                 points = self._cheapest(a, b)
                 src, dst = handoff
-                if crosses_teams(self.ctx, src, dst):
+                if crosses_teams(self.ctx, src, dst, self.catalog.tools[a], self.catalog.tools[b]):
                     points += params.TEAM_HANDOFF_POINTS
                 pending: dict[str, float] = {}
                 for c in self.ctx.handoff_concerns[handoff]:

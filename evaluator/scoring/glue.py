@@ -16,7 +16,14 @@ from evaluator.models import DATA_AT_REST_ROLES, DataRole, Tool, known
 from evaluator.scoring import graphs, params
 from evaluator.scoring.context import Context
 from evaluator.scoring.results import Connection, Contribution, Handoff, Score
-from evaluator.scoring.stackview import StackView, cheaper, commercial, suite_mates, worse
+from evaluator.scoring.stackview import (
+    StackView,
+    cheaper,
+    commercial,
+    host_of,
+    suite_mates,
+    worse,
+)
 
 
 def concern_support(tool: Tool) -> dict[str, bool]:
@@ -39,7 +46,11 @@ def _flag(concern: str, tool: Tool) -> bool:
 def carried_by_themselves(concern: str, ta: Tool, tb: Tool, kind: Connection) -> bool:
     """The part of ``carries`` no hub is needed for: both tools support the concern and are
     wired together (native, one suite; identity: SSO on both sides; lineage: OpenLineage on
-    both sides). The search's bound reads it too."""
+    both sides; a library and the tool it runs inside: whatever that host supports, as the
+    library acts in the host's own jobs). The search's bound reads it too."""
+    embedded = host_of(ta, tb)
+    if embedded is not None:
+        return _flag(concern, embedded[0])
     if not (_flag(concern, ta) and _flag(concern, tb)):
         return False
     if concern == "identity" or kind in ("same", "native") or suite_mates(ta, tb):
@@ -96,11 +107,15 @@ def route(view: StackView, a: str, b: str) -> tuple[Connection, tuple[str, ...]]
     return best
 
 
-def crosses_teams(context: Context, source_stage: str, target_stage: str) -> bool:
-    """Whether a handoff passes between teams that share neither stage."""
+def crosses_teams(
+    context: Context, source_stage: str, target_stage: str, ta: Tool, tb: Tool
+) -> bool:
+    """Whether a handoff passes between teams that share neither stage, in different tools (a
+    library called inside its host's notebooks and jobs is worked on in the host's workspace:
+    no tool boundary to cross)."""
     teams_a = context.teams_of_stage.get(source_stage, frozenset())
     teams_b = context.teams_of_stage.get(target_stage, frozenset())
-    return bool(teams_a and teams_b and not teams_a & teams_b)
+    return bool(teams_a and teams_b and not teams_a & teams_b) and host_of(ta, tb) is None
 
 
 def handoffs(view: StackView, context: Context) -> list[Handoff]:
@@ -115,7 +130,9 @@ def handoffs(view: StackView, context: Context) -> list[Handoff]:
         if kind != "same":  # one tool on both sides: nothing to glue
             concerns = context.handoff_concerns[(source_stage, target_stage)]
             broken = tuple(c for c in concerns if not carries(view, c, a, b))
-            team_boundary = crosses_teams(context, source_stage, target_stage)
+            team_boundary = crosses_teams(
+                context, source_stage, target_stage, view.tools[a], view.tools[b]
+            )
         points = (
             params.CONNECTION_POINTS[kind]
             + sum(params.concern_points(c, context.posture) for c in broken)

@@ -64,6 +64,17 @@ def suite_mates(a: Tool, b: Tool) -> bool:
     return a.vendor == b.vendor and commercial(a) and commercial(b)
 
 
+def host_of(a: Tool, b: Tool) -> tuple[Tool, str] | None:
+    """When one of two tools is a library that runs inside the other (a runtime it lists in
+    ``runs_in`` that the other lists in ``standards``): the host and that runtime. Fairlearn
+    called in a Cloudera or Databricks notebook is a function call, not an integration."""
+    for lib, host in ((a, b), (b, a)):
+        shared = sorted(set(lib.runs_in) & set(host.standards))
+        if shared:
+            return host, shared[0]
+    return None
+
+
 OwnerKey = tuple[int, bool, bool, int, bool, str]
 
 
@@ -127,8 +138,8 @@ def bridging_vocabulary(catalog: Catalog) -> frozenset[str]:
 
 def connect(a: Tool, b: Tool, catalog: Catalog, stack: Stack) -> tuple[Connection, tuple[str, ...]]:
     """The cheapest documented way two tools exchange work: a native integration (either side
-    documents it, the stack declares it, or both are one vendor's commercial suite), a shared
-    open format or data API, else custom code."""
+    documents it, the stack declares it, both are one vendor's commercial suite, or one is a
+    library that runs inside the other), a shared open format or data API, else custom code."""
     options: list[tuple[Connection, tuple[str, ...]]] = []
     for src, dst in ((a, b), (b, a)):
         for integration in src.integrations:
@@ -139,6 +150,11 @@ def connect(a: Tool, b: Tool, catalog: Catalog, stack: Stack) -> tuple[Connectio
             options.append((_CONNECTION[declared.kind], ("declared in stack",)))
     if suite_mates(a, b):
         options.append(("native", (f"one {a.vendor} suite",)))
+    embedded = host_of(a, b)
+    if embedded is not None:
+        host, runtime = embedded
+        library = b if host is a else a
+        options.append(("native", (f"{library.id} runs inside {host.id} ({runtime})",)))
     vocab = bridging_vocabulary(catalog)
     shared = sorted(
         {f for f in set(a.formats) & set(b.formats) if f"f:{f}" in vocab}

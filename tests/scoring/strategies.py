@@ -15,7 +15,7 @@ from evaluator.resources import builtin_catalog_dir
 ACCESS = ["none", "coarse", "role", "fine"]
 DEPLOY = ["aws", "azure", "gcp", "self-hosted", "saas"]
 FORMATS = ["parquet", "iceberg", "delta", "onnx", "mlflow-model"]
-STANDARDS = ["jdbc", "s3-api", "kafka-protocol", "openlineage", "oidc"]
+STANDARDS = ["jdbc", "s3-api", "kafka-protocol", "openlineage", "oidc", "python"]
 LICENSES = [
     "Apache-2.0",
     "MIT",
@@ -58,6 +58,7 @@ def tool_dicts(draw: st.DrawFn, tool_id: str, others: list[str]) -> dict[str, ob
             st.sampled_from(capability_ids()), st.integers(1, 3), min_size=1, max_size=6
         )
     )
+    standards = draw(st.lists(st.sampled_from(STANDARDS), unique=True, max_size=2))
     return {
         "id": tool_id,
         "name": tool_id.upper(),
@@ -83,7 +84,12 @@ def tool_dicts(draw: st.DrawFn, tool_id: str, others: list[str]) -> dict[str, ob
             "bulk_export": draw(st.booleans()),
         },
         "formats": draw(st.lists(st.sampled_from(FORMATS), unique=True, max_size=2)),
-        "standards": draw(st.lists(st.sampled_from(STANDARDS), unique=True, max_size=2)),
+        # A library runs inside the python runtime that hosts list among their standards.
+        **(
+            {"standards": [x for x in standards if x != "python"], "runs_in": ["python"]}
+            if draw(st.integers(0, 3)) == 0
+            else {"standards": standards}
+        ),
         "integrations": [
             {
                 "tool": other,

@@ -172,6 +172,31 @@ def test_a_new_catalog_integration_never_raises_glue(
 
 
 @SETTINGS
+@given(scenarios(), st.data())
+def test_a_library_running_inside_a_stack_tool_never_raises_glue(
+    scenario: tuple[Catalog, Requirements, Stack], data: st.DataObject
+) -> None:
+    """Recording that tool a is a Python library and tool b runs Python (so a can be called
+    inside b) only adds a native connection, concerns b carries and no tool boundary."""
+    catalog, req, stack = scenario
+    a, b = two_tools(stack, data)
+    lib, host = catalog.tools[a], catalog.tools[b]
+    assume("python" not in lib.standards)
+    library = lib.model_validate({**lib.model_dump(), "runs_in": ["python"]})
+    hosting = host.model_validate(
+        {**host.model_dump(), "standards": sorted({*host.standards, "python"} - set(host.runs_in))}
+    )
+    assume("python" not in host.runs_in)
+    before = evaluate(catalog, req, stack)
+    after = evaluate(with_tool(with_tool(catalog, library), hosting), req, stack)
+    assert after.glue.value <= before.glue.value + 1e-9
+    for h in after.handoffs:
+        if {h.source_tool, h.target_tool} == {a, b}:
+            assert h.connection in ("same", "native")
+            assert not h.team_boundary
+
+
+@SETTINGS
 @given(scenarios())
 def test_a_single_tool_stack_has_no_handoff_glue(
     scenario: tuple[Catalog, Requirements, Stack],

@@ -186,6 +186,33 @@ def test_one_vendor_on_one_engine_needs_no_custom_code() -> None:
     assert not any("joined only by custom code" in n for n in e.notes)
 
 
+def test_a_library_runs_inside_the_platform_that_calls_it() -> None:
+    """Fairlearn and SHAP are Python packages a data scientist imports in a Cloudera or
+    Databricks notebook: no custom code between them, no identity or audit broken (the call
+    runs in the host's session), no team handoff across tools; the host's own gaps remain."""
+    r = req(
+        capabilities={"training": 5, "responsible-ai": 5, "model-registry": 3},
+        sensitivity="confidential",
+        teams=[
+            {"name": "data science", "stages": ["training", "model-registry"]},
+            {"name": "model risk", "stages": ["responsible-ai"]},
+        ],
+    )
+    for host, library in (("cloudera", "fairlearn"), ("databricks", "shap")):
+        e = evaluate(r, stack(host, library))
+        inside = [h for h in e.handoffs if library in (h.source_tool, h.target_tool)]
+        assert inside, e.handoffs
+        for h in inside:
+            assert h.connection == "native", h
+            assert any("runs inside" in v for v in h.via), h
+            assert not h.team_boundary, h
+            assert "identity" not in h.broken_concerns, h
+        assert len(e.islands) == 1
+    # Without a host in the stack the library is glued with code, as before.
+    alone = evaluate(r, stack("mlflow", "fairlearn"))
+    assert any(h.connection == "custom" for h in alone.handoffs)
+
+
 def test_approvals_and_versioning_only_where_they_belong() -> None:
     r = req(capabilities={"ingestion": 3, "warehouse": 5, "bi": 4})
     e = evaluate(r, stack("fivetran", "bigquery", "looker"))
