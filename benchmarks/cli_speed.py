@@ -8,9 +8,9 @@ of them alike; the report gives the median and the fastest wall time, and the ra
 the median to two baselines measured in the same run on the same machine: a bare interpreter
 (``python -c pass``) and an interpreter that imports stackfit's dependencies
 (``import typer, pydantic, yaml, networkx, tabulate``, the baseline issue #12 states its goal
-against; stackfit no longer needs networkx, so the run also times importing only what it
-needs). Ratios travel between machines better than
-seconds do. Rank acceptability is timed in-process on a synthetic comparison of 20 viable stacks
+against; a repeated ``compare`` reads its graph answers from the cache and does not import
+networkx, so the run also times importing the others alone). Ratios travel between machines
+better than seconds do. Rank acceptability is timed in-process on a synthetic comparison of 20 viable stacks
 with 10,000 weightings (the issue's size), and the one-step catalog level check of
 ``--robustness`` on the shipped example, medians of the repeats.
 

@@ -105,8 +105,8 @@ class AccessGranularity(StrEnum):
 
     NONE = "none"
     COARSE = "coarse"  # whole workspace or instance
-    ROLE = "role"  # roles on objects (databases, projects, models)
-    FINE = "fine"  # rows, columns, tags or attributes at the source
+    ROLE = "role"  # roles on objects (databases, tables, buckets, projects), also tag-selected
+    FINE = "fine"  # rows and columns at the source, or policies on them by tag or attribute
     UNKNOWN = "unknown"  # looked for and not confirmed either way (a tool's fact only)
 
 
