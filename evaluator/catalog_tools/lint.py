@@ -27,7 +27,7 @@ from evaluator.errors import InputErrors
 from evaluator.loading import messages as msg
 from evaluator.loading.files import Document, as_catalog
 from evaluator.loading.yamlsafe import KeyPath
-from evaluator.models import CapabilityKind, Curation, DataRole, Governance
+from evaluator.models import GOVERNANCE_FLAGS, CapabilityKind, Curation, DataRole, Governance
 from evaluator.scoring.stackview import effective_level
 
 STALE_AFTER_DAYS = 365
@@ -103,6 +103,11 @@ RULES: dict[str, tuple[Severity, str]] = {
     "v2-facts": (
         Severity.WARNING,
         "a curated tool without data_role, pricing or operations (model v2 needs all three)",
+    ),
+    "governance-unstated": (
+        Severity.WARNING,
+        "a curated tool that leaves a governance field unstated (read as absent: say true, false "
+        "or unknown)",
     ),
     "pricing-source": (Severity.WARNING, "pricing without a source"),
     "self-hosted-days": (
@@ -282,6 +287,11 @@ def _v2_facts(entry: ToolEntry, out: _Collector) -> None:
         if value is None or (name == "data_role" and value is DataRole.UNKNOWN):
             message = msg.LINT_V2_MISSING.format(field=name, use=use, fallback=fallback)
             out.tool("v2-facts", entry, (name,), message)
+    stated = tool.governance.model_fields_set
+    unstated = [f for f in GOVERNANCE_FLAGS if f not in stated]
+    if unstated:
+        message = msg.LINT_GOVERNANCE_UNSTATED.format(fields=", ".join(unstated))
+        out.tool("governance-unstated", entry, ("governance",), message)
     if tool.pricing is not None and tool.pricing.source is None:
         out.tool("pricing-source", entry, ("pricing",), msg.LINT_PRICING_SOURCE)
     if (

@@ -264,6 +264,10 @@ LINT_NO_REPO = "licensed {license} but no repo; add the source repository"
 LINT_V2_MISSING = (
     "no {field}: model v2 {use} (see docs/catalog.md); without it the tool is {fallback}"
 )
+LINT_GOVERNANCE_UNSTATED = (
+    "governance leaves {fields} unstated, which reads as absent: state each as found (true, false, "
+    "a granularity) or as unknown with an unverified note"
+)
 LINT_PRICING_SOURCE = "pricing has no source: say where the price or the estimate comes from"
 LINT_SELF_HOSTED_DAYS = (
     "deployable self-hosted but operations has no self_hosted_days: running it yourself is "

@@ -233,6 +233,20 @@ BREAKING: dict[str, tuple[Mutation, Mutation]] = {
             open_core={"edition": "Kafka", "lacks": ["row-level access control"]},
         ),
     ),
+    "governance-unstated": (
+        lambda d: tool(d, "kafka").update(governance={"audit": True}),
+        lambda d: tool(d, "kafka").update(
+            governance={
+                "lineage": False,
+                "audit": True,
+                "access_control": "none",
+                "sso": False,
+                "approvals": False,
+                "triggers": "unknown",
+            },
+            unverified={"governance.triggers": "webhooks in the docs: not found"},
+        ),
+    ),
     "license-history-change-day": (
         lambda d: tool(d, "kafka").update(
             license_history=[
@@ -251,7 +265,7 @@ BREAKING: dict[str, tuple[Mutation, Mutation]] = {
 def test_unknown_facts_are_reported_per_tool_not_as_findings(tmp_path: Path) -> None:
     def mutate(d: dict[str, Any]) -> None:
         tool(d, "kafka").update(
-            governance={"sso": "unknown"},
+            governance={**tool(d, "kafka")["governance"], "sso": "unknown"},
             unverified={
                 "governance.sso": "SAML in the docs: not found",
                 "deployment.azure": "a marketplace listing: not found",

@@ -63,7 +63,8 @@ def test_show_says_where_each_fact_is() -> None:
     shown = details(catalog, layers, "kafka")
     facts = {f.field: f for f in shown.facts}
     assert facts["license"].at.endswith("catalog.yaml:18")
-    assert facts["governance.audit"].at == "(default)"
+    assert facts["governance.audit"].at.endswith("catalog.yaml:23")
+    assert facts["governance.versioning"].at == "(default)"
     assert facts["integrations[0]"].text == "quarry (native): sink connector"
     assert shown.integrated_by == (("quarry", "native"),)
     with pytest.raises(InputErrors, match="did you mean 'kafka'"):
