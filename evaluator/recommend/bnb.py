@@ -679,8 +679,8 @@ class Search:
     def _seeds(self) -> list[tuple[str, ...]]:
         """Stacks scored before the tree search, so it starts with an incumbent a practitioner
         would put on the shortlist: each platform that alone meets every must-have (with the
-        tools that must stay), best coverage first, and a greedy stack that keeps using a tool
-        already chosen wherever it serves a need."""
+        tools that must stay), best coverage first, a greedy stack that keeps using a tool
+        already chosen wherever it serves a need, and a greedy set cover within --max-tools."""
         s = self.s
         forced = set(s.forced)
         weight: dict[str, float] = {}
@@ -708,7 +708,48 @@ class Search:
                     max(usable, key=lambda t: (weight[t] - s.annual[t] / self.budget * 10, t))
                 )
         seeds.append(tuple(sorted(greedy)))
+        seeds.append(self._covering_seed(weight))
         return seeds
+
+    def _covering_seed(self, weight: dict[str, float]) -> tuple[str, ...]:
+        """A greedy set cover within --max-tools: first the tool meeting the most unmet
+        must-haves, then the one adding the most weighted level over the needs it would own,
+        so a tight tool limit still gets an incumbent built from broad tools."""
+        s = self.s
+        chosen = set(s.forced)
+        best: dict[str, float] = {}  # need -> the level the chosen tools give it
+        for n in s.needs:
+            best[n.capability] = max(
+                (s.level[(n.capability, t)] for t in n.candidates if t in chosen), default=0
+            )
+        while len(chosen) < s.max_tools:
+
+            def gain(t: str) -> tuple[int, float, str]:
+                musts = sum(
+                    1
+                    for n in s.needs
+                    if n.must
+                    and best[n.capability] < n.min_level
+                    and s.level.get((n.capability, t), 0) >= n.min_level
+                )
+                more = sum(
+                    n.weight * (s.level.get((n.capability, t), 0) - best[n.capability])
+                    for n in s.needs
+                    if s.level.get((n.capability, t), 0) > best[n.capability]
+                )
+                return musts, more - s.annual[t] / self.budget * 10, t
+
+            options = [t for t in weight if t not in chosen]
+            if not options:
+                break
+            pick = max(options, key=gain)
+            musts, more, _ = gain(pick)
+            if musts == 0 and more <= 0:
+                break
+            chosen.add(pick)
+            for n in s.needs:
+                best[n.capability] = max(best[n.capability], s.level.get((n.capability, pick), 0))
+        return tuple(sorted(chosen))
 
     def _improve(self) -> None:
         """When the tree search stops unproven: hill-climb from the stacks it found, one tool

@@ -160,3 +160,15 @@ def test_no_viable_stack_proven_before_the_search_with_the_gate() -> None:
             assert any(
                 v.subject == held and v.gate in ("sensitivity", "regulation") for v in e.violations
             ), other
+
+
+def test_a_tight_tool_limit_gets_an_incumbent_before_the_tree_search(catalog: Catalog) -> None:
+    """Fifteen needs in at most seven tools: the greedy set-cover seed is viable, so even a
+    search stopped after its first node has a stack to show (before it, 2 s found none)."""
+    req = requirements("tight-max-tools.yaml")
+    result = recommend(req, catalog, today=TODAY, top=3, max_tools=7, node_limit=1, explain=False)
+    assert not result.stats.proven
+    assert result.results
+    best = result.results[0]
+    assert best.evaluation.viable
+    assert len(best.evaluation.tools) <= 7
