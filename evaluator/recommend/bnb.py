@@ -704,12 +704,14 @@ class Search:
                 if s.level[(n.capability, t)] >= (n.min_level if n.must else 1)
             ]
             if usable and len(greedy) < s.max_tools:
-                greedy.add(
-                    max(usable, key=lambda t: (weight[t] - s.annual[t] / self.budget * 10, t))
-                )
+                greedy.add(max(usable, key=lambda t: (weight[t] - self._seed_price(t), t)))
         seeds.append(tuple(sorted(greedy)))
         seeds.append(self._covering_seed(weight))
         return seeds
+
+    def _seed_price(self, t: str) -> float:
+        """What a seed heuristic charges for a tool's yearly cost, in weighted-level units."""
+        return self.s.annual[t] / self.budget * 10
 
     def _covering_seed(self, weight: dict[str, float]) -> tuple[str, ...]:
         """A greedy set cover within --max-tools: first the tool meeting the most unmet
@@ -737,7 +739,7 @@ class Search:
                     for n in s.needs
                     if s.level.get((n.capability, t), 0) > best[n.capability]
                 )
-                return musts, more - s.annual[t] / self.budget * 10, t
+                return musts, more - self._seed_price(t), t
 
             options = [t for t in weight if t not in chosen]
             if not options:
