@@ -146,8 +146,9 @@ def _read(path: Path, limit: int) -> bytes | None:
         return None
 
 
-def _checked(text: bytes, digest: str) -> Any:
-    """The body of an entry written by ``_pack`` for ``digest``; raises if it is not one."""
+def _checked(text: bytes, digest: str | None) -> Any:
+    """The body of an entry written by ``_pack`` for ``digest`` (None: an entry that names no
+    source file); raises if it is not one."""
     head, _, body = text.partition(b"\n")
     header = json.loads(head)
     if (
@@ -159,8 +160,8 @@ def _checked(text: bytes, digest: str) -> Any:
     return json.loads(body)
 
 
-def _pack(obj: Any, digest: str, limit: int) -> str | None:
-    """An entry: a header line naming the source digest and the body's checksum, then the
+def _pack(obj: Any, digest: str | None, limit: int) -> str | None:
+    """An entry: a header line naming the source digest (if any) and the body's checksum, then the
     body. None when the body would exceed ``limit`` (it is built piece by piece, so an alias
     repeating a large text 100,000 times is never written out whole)."""
     pieces: list[str] = []
@@ -175,38 +176,38 @@ def _pack(obj: Any, digest: str, limit: int) -> str | None:
     return json.dumps(header) + "\n" + body
 
 
+def _private_folder(folder: Path) -> bool:
+    """Make ``folder`` (owner-only) if missing; whether it is ours and writable by no one else."""
+    if not folder.exists():
+        folder.mkdir(parents=True, mode=0o700)
+    return _private(folder)
+
+
 def read_entry(path: Path, limit: int) -> Any:
-    """The JSON body of a file written by ``write_entry``, or None: the folder must be private,
-    the file regular and within ``limit`` bytes, and its body must match the header's checksum
-    (any problem reads as no entry)."""
+    """The JSON body of a file written by ``write_entry`` with the same ``limit``, or None: the
+    folder must be private, the file regular and within its size, and its body must match the
+    header's checksum (any problem reads as no entry)."""
     if not _private(path.parent):
         return None
     text = _read(path, limit)
     if text is None:
         return None
-    head, _, body = text.partition(b"\n")
     try:
-        header = json.loads(head)
-        if not isinstance(header, dict) or header.get("body") != hashlib.sha256(body).hexdigest():
-            return None
-        return json.loads(body)
+        return _checked(text, None)
     except (ValueError, RecursionError):
         return None
 
 
-def write_entry(path: Path, obj: Any) -> None:
-    """Write ``obj`` as JSON behind a header with its checksum, in one step, in a private
-    folder (made if missing); any problem is ignored: the entry is then simply not there."""
+def write_entry(path: Path, obj: Any, limit: int) -> None:
+    """Write ``obj`` as an entry that names no source file, in one step, in a private folder
+    (made if missing); any problem, or a body over ``limit``, is ignored: the entry is then
+    simply not there."""
     from evaluator.fsutil import atomic_write_text
 
     try:
-        body = json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
-        header = json.dumps({"body": hashlib.sha256(body.encode("utf-8")).hexdigest()})
-        folder = path.parent
-        if not folder.exists():
-            folder.mkdir(parents=True, mode=0o700)
-        if _private(folder):
-            atomic_write_text(path, header + "\n" + body)
+        entry = _pack(obj, None, limit)
+        if entry is not None and _private_folder(path.parent):
+            atomic_write_text(path, entry)
     except (OSError, TypeError, ValueError, RecursionError):
         return
 
@@ -299,10 +300,7 @@ def store(raw: bytes, parsed: ParsedYaml) -> None:
         where = _pack(positions, digest, 4 * _limit(raw))
         if entry is None or where is None:
             return
-        folder = path.parent
-        if not folder.exists():
-            folder.mkdir(parents=True, mode=0o700)
-        if not _private(folder):
+        if not _private_folder(path.parent):
             return
         # Positions first: a data file without its positions is never used.
         atomic_write_text(path.with_suffix(".positions"), where)

@@ -86,7 +86,7 @@ def flush() -> None:
         return
     kept = dict(reversed(_new.items()))
     kept.update((k, v) for k, v in _read_file().items() if k not in kept)
-    write_entry(path, dict(list(kept.items())[:MAX_ANSWERS]))
+    write_entry(path, dict(list(kept.items())[:MAX_ANSWERS]), MAX_FILE_BYTES)
     _new.clear()
 
 
