@@ -744,8 +744,7 @@ class Search:
             options = [t for t in weight if t not in chosen]
             if not options:
                 break
-            pick = max(options, key=gain)
-            musts, more, _ = gain(pick)
+            musts, more, pick = max(map(gain, options))
             if musts == 0 and more <= 0:
                 break
             chosen.add(pick)
