@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -78,13 +79,18 @@ def test_top_k_equals_exhaustive_enumeration(data: st.DataObject) -> None:
     check(catalog, req, data.draw(st.integers(1, 5)))
 
 
-@SETTINGS
-@given(st.data())
-def test_options_match_exhaustive_enumeration(data: st.DataObject) -> None:
+def check_drawn(
+    data: st.DataObject,
+    reqs: Callable[[Catalog], st.SearchStrategy[Requirements]],
+    *,
+    base_size: int,
+) -> None:
+    """``check`` on a drawn catalog, requirements from ``reqs``, a partial stack of at most
+    ``base_size`` tools and drawn options (top, allow_drop, max_tools)."""
     catalog = data.draw(catalogs(min_tools=2, max_tools=6))
-    req = data.draw(requirements(catalog))
+    req = data.draw(reqs(catalog))
     base = tuple(
-        data.draw(st.lists(st.sampled_from(sorted(catalog.tools)), max_size=2, unique=True))
+        data.draw(st.lists(st.sampled_from(sorted(catalog.tools)), max_size=base_size, unique=True))
     )
     check(
         catalog,
@@ -94,6 +100,12 @@ def test_options_match_exhaustive_enumeration(data: st.DataObject) -> None:
         allow_drop=data.draw(st.booleans()),
         max_tools=data.draw(st.none() | st.integers(1, 4)),
     )
+
+
+@SETTINGS
+@given(st.data())
+def test_options_match_exhaustive_enumeration(data: st.DataObject) -> None:
+    check_drawn(data, requirements, base_size=2)
 
 
 @SETTINGS
@@ -101,19 +113,7 @@ def test_options_match_exhaustive_enumeration(data: st.DataObject) -> None:
 def test_top_k_with_business_units_equals_exhaustive_enumeration(data: st.DataObject) -> None:
     """With units the search optimises the organisation's score under every unit's gates; its
     pruning by tool gates, must-haves and storage controls must stay sound for all of them."""
-    catalog = data.draw(catalogs(min_tools=2, max_tools=6))
-    req = data.draw(requirements_with_units(catalog))
-    base = tuple(
-        data.draw(st.lists(st.sampled_from(sorted(catalog.tools)), max_size=1, unique=True))
-    )
-    check(
-        catalog,
-        req,
-        top=data.draw(st.integers(1, 4)),
-        base=base,
-        allow_drop=data.draw(st.booleans()),
-        max_tools=data.draw(st.none() | st.integers(1, 4)),
-    )
+    check_drawn(data, requirements_with_units, base_size=1)
 
 
 @SETTINGS
