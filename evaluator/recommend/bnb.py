@@ -9,28 +9,34 @@ is reached once, on the path its own owner rule gives.
 The bound at a node is the scoring model's overall score with what is not decided taken at its
 best (a relaxation of the model; leaves are scored by ``evaluate_stack`` itself):
 
-- fit: decided needs exactly, reuse of every existing tool that owns a need or still could;
-- glue: each handoff whose two ends are decided costs at least the cheapest connection any stack
-  of the space could give it (its own, or through a store both ends work on), its team
-  boundary, and every concern that no governance tool could carry across it; once a concern's
-  governance tool is decided, its breaks and its attachments to the stage tools are exact; the
-  permission systems once the access-control tool is decided, and before that those of the
-  open-source tools with their own access control that no access-control candidate governs
-  (each is a system of its own whatever is chosen);
+- fit: decided needs exactly, and the reuse of every existing tool that owns a need;
+- glue: each handoff whose two ends are decided costs at least the cheapest connection a
+  completion could give it (its own, or through a store both ends work on that works in the
+  stack or could still join it), its team boundary, and every concern that no governance tool
+  could carry across it; once a concern's governance tool is decided, its breaks and its
+  attachments to the stage tools are exact; the permission systems once the access-control tool
+  is decided, and before that those of the open-source tools with their own access control
+  that no access-control candidate governs (each is a system of its own whatever is chosen);
 - lock-in: decided needs at the vendor concentration of the decided work (its shares of all
   the needs' weight: the final shares are at least these, so the concentration only grows);
 - cost: the tools in the stack, dropped investments that can no longer come back, the glue
-  above priced; the concave cost curve 100 A / (A + B) lets what is still to come be charged
-  at its least slope: that at the largest yearly cost a completion could reach or, once a K-th
-  best is known, at the cut above which no completion could reach it even with everything
-  else at its best;
-- each undecided need adds the best of its options: its fit less the least lock-in (at the
-  decided concentration), its cost beyond its cheapest option and the glue of its handoffs to
-  decided stages, with the breaks of the concerns whose governance tool is decided and a share
-  of that tool's attachment to a new stage tool (a governance need: of the concern breaks and
-  attachments its tool would leave on what is decided), and, once the stack has a permission
-  system, a share of one more for a new tool that is a system of its own; every glue point is
-  also priced into the cost at the slope above.
+  above priced; the cost score 100 B / (A + B) is convex in the yearly cost A, so what is still
+  to come is charged along its chord from the decided cost to a cut: the largest yearly cost a
+  completion could reach or, once a K-th best is known, the cost above which no completion
+  could reach it even with everything else at its best;
+- each undecided need adds one of its options: its fit less the least lock-in (at the decided
+  concentration), its cost beyond its cheapest option and the glue of its handoffs to decided
+  stages, with the breaks of the concerns whose governance tool is decided and a share of that
+  tool's attachment to a new stage tool (a governance need: of the concern breaks and
+  attachments its tool would leave on what is decided, and for access control the permission
+  systems of the working tools with that option), and, once the stack has a permission system,
+  a share of one more for a new tool that is a system of its own; every glue point is also
+  priced into the cost at the chord's slope. An existing tool's reuse is a bonus on its options
+  (``_bound_and_options`` says how it is kept from counting twice);
+- the options are chosen jointly (``_joint``): exactly over a spanning forest of the handoffs
+  between undecided stage needs, and with each undecided governance need coupled to the stage
+  needs its tool would have to reach (attachments, and concerns only it could carry across
+  their handoffs).
 
 Each term can only fall as the stack is completed, so pruning a node whose bound is below the
 K-th best found never loses a result; ``tests/recommend/test_exact.py`` checks this against
@@ -40,7 +46,9 @@ exhaustive enumeration on random catalogs.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
+import operator
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -56,6 +64,7 @@ from evaluator.scoring.glue import (
     crosses_teams,
     data_platform,
     permission_domains,
+    permission_key,
     worst_case,
 )
 from evaluator.scoring.results import Connection, StackEvaluation
@@ -112,6 +121,11 @@ class SearchResult:
     scores (the Pareto front over what it scored)."""
     stats: Stats
     infeasible: str | None = None
+
+
+_Forest = list[tuple[list[str], dict[str, tuple[str, tuple[str, str]]]]]
+"""A spanning forest of handoffs: per tree, its needs in visiting order and each one's parent
+with the handoff between them."""
 
 
 class _Stopped(Exception):
@@ -182,10 +196,24 @@ class Search:
         self.link_memo: dict[frozenset[str], tuple[Connection, tuple[str, ...]]] = {}
         self.carry_memo: dict[frozenset[str], frozenset[str]] = {}
         self.store_memo: dict[str, dict[str, float]] = {}
+        self.route_memo: dict[frozenset[str], tuple[float, tuple[tuple[float, str], ...]]] = {}
+        self.open_stores: frozenset[str] = frozenset(self.stores)
+        """Stores a route may pass through at the node being bounded (set by the bound)."""
         self.pair_memo: dict[tuple[str, str, tuple[str, str]], tuple[float, dict[str, float]]] = {}
         self.possible_memo: dict[tuple[str, str, str], bool] = {}
         self.meets_memo: dict[tuple[str, Control, str | None, str | None], bool] = {}
         self.solo_memo: dict[str, bool] = {}
+        self.bridge_memo: dict[tuple[str, str], bool] = {}
+        self.governs_memo: dict[tuple[str, str, str], bool] = {}
+        self.attach_memo: dict[tuple[str, str], float] = {}
+        self.own_permissions = frozenset(
+            t
+            for t, tool in self.catalog.tools.items()
+            if tool.governance.access().value != "none" and not commercial(tool)
+        )
+        """Open-source tools that keep their own access control (each its own system)."""
+        self.forest_memo: dict[tuple[frozenset[str], str | None], _Forest] = {}
+        self.systems_memo: dict[tuple[str, str | None], str] = {}
         if space.infeasible is None:
             self._drop_failing_holders()
             kept = {c for n in self.s.needs for c in n.candidates} | set(space.forced)
@@ -238,22 +266,40 @@ class Search:
     def _governs(self, hub: str, tool: str, cap: str) -> bool:
         if hub == tool:
             return True
-        if cap == "orchestration":
-            return self._link(hub, tool)[0] != "custom"
-        return cap in self._carry(hub, tool)
+        key = (hub, tool, cap)
+        got = self.governs_memo.get(key)
+        if got is None:
+            if cap == "orchestration":
+                got = self._link(hub, tool)[0] != "custom"
+            else:
+                got = cap in self._carry(hub, tool)
+            self.governs_memo[key] = got
+        return got
 
-    def _cheapest(self, a: str, b: str) -> float:
-        """The least connection points between a and b in any stack of the space: their own
-        connection, or a route through a store both work on without custom code."""
-        best = params.CONNECTION_POINTS[self._link(a, b)[0]]
-        if best <= params.CONNECTION_POINTS["native"]:
-            return best
-        ta, tb = self._to_stores(a), self._to_stores(b)
-        for e, pa in ta.items():
-            pb = tb.get(e)
-            if pb is not None and e not in (a, b):
-                best = min(best, max(pa, pb))
-        return best
+    def _connection(self, a: str, b: str) -> float:
+        """The least connection points between a and b in any completion of the node being
+        bounded: their own connection, or a route through a store both work on without custom
+        code that is working in the stack or could still join it (``self.open_stores``)."""
+        routes = self.route_memo.get(frozenset((a, b)))
+        if routes is None:
+            own = params.CONNECTION_POINTS[self._link(a, b)[0]]
+            ta, tb = self._to_stores(a), self._to_stores(b)
+            routes = (
+                own,
+                tuple(
+                    sorted(
+                        (max(pa, pb), e)
+                        for e, pa in ta.items()
+                        if (pb := tb.get(e)) is not None and e not in (a, b) and max(pa, pb) < own
+                    )
+                ),
+            )
+            self.route_memo[frozenset((a, b))] = routes
+        own, via = routes
+        for points, e in via:
+            if e in self.open_stores:
+                return points
+        return own
 
     def _to_stores(self, a: str) -> dict[str, float]:
         got = self.store_memo.get(a)
@@ -285,16 +331,16 @@ class Search:
         return got
 
     def _pair(self, a: str, b: str, handoff: tuple[str, str]) -> tuple[float, dict[str, float]]:
-        """A handoff between a and b: the points it costs whatever the governance tools (the
-        cheapest connection, the team boundary, concerns nobody could carry), and per hub
+        """A handoff between a and b, but for its connection: the points it costs whatever the
+        governance tools (the team boundary, concerns nobody could carry), and per hub
         capability the points of the concerns that only that hub could still carry."""
         key = (a, b, handoff)
         got = self.pair_memo.get(key)
         if got is None:
             if a == b:
                 got = (0.0, {})
-            else:
-                points = self._cheapest(a, b)
+            else:  # the connection itself depends on the node: see _pair_with
+                points = 0.0
                 src, dst = handoff
                 if crosses_teams(self.ctx, src, dst, self.catalog.tools[a], self.catalog.tools[b]):
                     points += params.TEAM_HANDOFF_POINTS
@@ -315,9 +361,12 @@ class Search:
     def _pair_with(
         self, a: str, b: str, handoff: tuple[str, str], owners: dict[str, str | None]
     ) -> float:
-        """A handoff's points whatever the undecided governance tools: ``_pair``'s, plus the
-        breaks of the concerns whose hub is decided (exact for those)."""
+        """A handoff's points whatever the undecided governance tools: its least connection,
+        ``_pair``'s, and the breaks of the concerns whose hub is decided (exact for those)."""
+        if a == b:
+            return 0.0
         points, pending = self._pair(a, b, handoff)
+        points += self._connection(a, b)
         for cap, p in pending.items():
             if cap in owners:
                 points += self._hub_breaks(owners[cap], cap, a, b, p)
@@ -328,12 +377,12 @@ class Search:
         with this tool as the hub (all of them when it bridges nothing)."""
         if pending == 0.0:
             return 0.0
-        if hub is None or effective_level(self.catalog.tools[hub], cap) < params.HUB_MIN_LEVEL:
+        if hub is None or not self._bridges(hub, cap):
             return pending
         return 0.0 if self._governs(hub, a, cap) and self._governs(hub, b, cap) else pending
 
     def _attachments(self, hub: str, cap: str, stage_tools: set[str]) -> float:
-        if effective_level(self.catalog.tools[hub], cap) < params.HUB_MIN_LEVEL:
+        if not self._bridges(hub, cap):
             return 0.0
         return sum(
             params.ATTACHMENT_FACTOR * params.CONNECTION_POINTS[self._link(hub, t)[0]]
@@ -347,15 +396,14 @@ class Search:
         """Whether tool t, joining the working tools, is a permission system of its own in every
         completion: an open-source tool with its own access control (each its own system) that
         the access-control tool does not govern, whichever of the space's it turns out to be."""
-        tool = self.catalog.tools[t]
-        if tool.governance.access().value == "none" or commercial(tool):
+        if t not in self.own_permissions:
             return False
         cap = "access-control"
         if cap not in self.need:
             return True
         if cap in owners:
             hub = owners[cap]
-            if hub is None or effective_level(self.catalog.tools[hub], cap) < params.HUB_MIN_LEVEL:
+            if hub is None or not self._bridges(hub, cap):
                 return True
             return t != hub and not self._governs(hub, t, cap)
         got = self.solo_memo.get(t)
@@ -375,11 +423,7 @@ class Search:
             a, b = owners.get(h[0]), owners.get(h[1])
             if a is None or b is None:
                 continue
-            points, pending = self._pair(a, b, h)
-            total += points
-            for cap, p in pending.items():
-                if cap in owners:
-                    total += self._hub_breaks(owners[cap], cap, a, b, p)
+            total += self._pair_with(a, b, h, owners)
         stage_tools = {o for c, o in owners.items() if o is not None and not self.need[c].concern}
         for cap in sorted(self.ctx.concerns):
             hub = owners.get(cap)
@@ -400,8 +444,8 @@ class Search:
         return self._bound_and_options(st, k)[0]
 
     def _bound_and_options(self, st: _State, k: int) -> tuple[float, dict[str | None, float]]:
-        """The bound at a node, and what each option of the next need adds to the rest of it
-        (the bound of the child that takes an option is at most the rest plus that)."""
+        """The bound at a node, and per option of the next need the bound of the child that
+        takes it."""
         s = self.s
         wf, wg, wl, wc = self.weights
         decided, undecided = s.needs[:k], s.needs[k:]
@@ -419,21 +463,42 @@ class Search:
         # shares of all the needs' weight are a floor under the final shares.
         concentration = 0.5 + 0.5 * sum((w / self.total) ** 2 for w in by_vendor.values())
         lock_floor = 100.0 * lock / self.total * concentration
-        glue_points, systems = self._decided_glue(st)
-        glue_floor = glue_points * self.norm
         open_needs: dict[str, int] = {}
         for n in undecided:
             for t in n.candidates:
                 open_needs[t] = open_needs.get(t, 0) + 1
-        reuse = 0.0
+        working = {o for o in st.owners.values() if o is not None}
+        can_add = len(st.tools) < s.max_tools
+        self.open_stores = frozenset(
+            e
+            for e in self.stores
+            if e in working or (e in open_needs and (can_add or e in st.tools))
+        )
+        glue_points, systems = self._decided_glue(st)
+        glue_floor = glue_points * self.norm
         annual = sum(s.annual[t] for t in st.tools)
         annual += glue_line(glue_points * params.DAYS_PER_POINT, self.ctx).middle
-        working = {o for o in st.owners.values() if o is not None}
+        # The reuse of an existing tool that does not work yet is earned only if it comes to
+        # own an undecided need, so it is a bonus on that tool's options: on its one option
+        # when it is an option of one undecided need only; once only governance needs are left
+        # (no handoffs between them), handed to the option of one of them the best way
+        # (``_assign``); otherwise either credited whatever is chosen or added to each of its
+        # options (counted once per need it would own), whichever bound is lower.
+        isolated = bool(undecided) and undecided[0].concern
+        reuse = 0.0
+        single: dict[str, float] = {}
+        several: dict[str, float] = {}
         for tool, points in s.reuse.items():
-            if tool in working or open_needs.get(tool, 0) > 0:
+            open_in = open_needs.get(tool, 0)
+            if tool in working:
                 reuse += points
-            elif tool not in st.tools:
-                annual += s.dropped.get(tool, 0.0)
+            elif open_in == 0:
+                if tool not in st.tools:
+                    annual += s.dropped.get(tool, 0.0)
+            elif open_in == 1 and not isolated:
+                single[tool] = wf * points
+            else:
+                several[tool] = wf * points
         least: dict[str, float] = {}
         most = 0.0
         for n in undecided:
@@ -442,98 +507,371 @@ class Search:
             least[n.capability] = cheapest
             annual += cheapest
             most += max(shares, default=0.0) - cheapest
-        b = self.budget
-        value = wf * (fit + reuse) + wg * (100.0 - glue_floor) + wl * (100.0 - lock_floor)
+        base = wf * (fit + reuse) + wg * (100.0 - glue_floor) + wl * (100.0 - lock_floor)
         raw: dict[str, dict[str | None, tuple[float, float, float]]] = {}
-        free = 0.0
-        glue_unit = wg * self.norm
         for n in undecided:
-            got = self._options(st, n, open_needs, least[n.capability], concentration, systems > 0)
+            got = self._options(st, n, open_needs, least[n.capability], concentration, systems)
             if not got:
                 return -math.inf, {}
             raw[n.capability] = got
-            free += max(v - glue_unit * g for v, _, g in got.values())
-        # The cost score 100 b / (A + b) falls ever more slowly as the yearly cost A grows, so
-        # what is still to come is charged at its least slope, that at the largest A a
-        # completion could reach. Completions dearer than a cut A_cut score at most `above`
-        # (their cost score at A_cut, everything else at its best ignoring glue between
-        # undecided needs); when a K-th best is known, A_cut is the least yearly cost at which
-        # `above` falls below it, and the rest is charged at the slope at A_cut.
-        cut = annual + most
-        room = self.threshold() - value - free
-        if wc > 0 and room > 0:
-            cut = min(cut, max(annual, 100.0 * b * wc / room - b))
-        slope = 100.0 * b / (cut + b) ** 2
-        above = value + free + wc * 100.0 * b / (cut + b)
-        value += wc * (100.0 - 100.0 * annual / (annual + b))
-        # A glue point costs glue score and, priced, yearly cost.
-        per_point = glue_unit + wc * slope * self.point_usd
-        unary = {
-            cap: {t: v - wc * slope * extra - per_point * g for t, (v, extra, g) in got.items()}
-            for cap, got in raw.items()
-        }
         first_cap = undecided[0].capability if undecided else None
-        total, first = self._tree(unary, first_cap, st.owners, per_point)
-        return max(value + total, above), first
 
-    def _tree(
+        def relax(
+            credited: float, bonus: dict[str, float]
+        ) -> tuple[float, dict[str | None, float]]:
+            value = base + credited
+            glue_unit = wg * self.norm
+            alone = {
+                cap: {
+                    t: v + bonus.get(t or "", 0.0) - glue_unit * g for t, (v, _, g) in got.items()
+                }
+                for cap, got in raw.items()
+            }
+            free = sum(max(a.values()) for a in alone.values())
+            # The cost score 100 b / (A + b) falls ever more slowly as the yearly cost A grows
+            # (it is convex in A), so over the yearly costs from `annual` to a cut A_cut it is
+            # at most its chord: what is still to come is charged at the chord's slope.
+            # Completions dearer than A_cut score at most `above` (their cost score at A_cut,
+            # everything else at its best ignoring glue between undecided needs). A_cut is the
+            # largest yearly cost a completion could reach or, once a K-th best is known, the
+            # least at which `above` falls below it.
+            b = self.budget
+            cut = annual + most
+            room = self.threshold() - value - free
+            if wc > 0 and room > 0:
+                cut = min(cut, max(annual, 100.0 * b * wc / room - b))
+            slope = 100.0 * b / ((annual + b) * (cut + b))
+            above = value + free + wc * 100.0 * b / (cut + b)
+            value += wc * (100.0 - 100.0 * annual / (annual + b))
+            # A glue point costs glue score and, priced, yearly cost.
+            per_point = glue_unit + wc * slope * self.point_usd
+            # Between needs that do not interact, each bonus is handed to one of them.
+            handed = isolated and bool(bonus)
+            unary = {
+                cap: {
+                    t: v
+                    + (0.0 if handed else bonus.get(t or "", 0.0))
+                    - wc * slope * extra
+                    - per_point * g
+                    for t, (v, extra, g) in got.items()
+                }
+                for cap, got in raw.items()
+            }
+            if handed:
+                total, first = self._assign(unary, first_cap, bonus)
+            else:
+                total, first = self._joint(unary, first_cap, st, per_point)
+            if first_cap is None:
+                return max(value + total, above), {}
+            # A child's completions dearer than A_cut: `above`, with the child's own option.
+            top = max(alone[first_cap].values())
+            return max(value + total, above), {
+                t: max(value + v, above - top + alone[first_cap][t]) for t, v in first.items()
+            }
+
+        if isolated:
+            return relax(0.0, single | several)
+        bound, children = relax(sum(several.values()), single)
+        if several and bound >= self.threshold():
+            # Each bound holds, so the lower one does.
+            other, more = relax(0.0, single | several)
+            if other < bound:
+                bound = other
+            children = {t: min(v, more[t]) for t, v in children.items()}
+        return bound, children
+
+    @staticmethod
+    def _assign(
+        unary: dict[str, dict[str | None, float]], first: str | None, bonus: dict[str, float]
+    ) -> tuple[float, dict[str | None, float]]:
+        """The best joint choice of needs that do not interact, when each tool of ``bonus``
+        adds its bonus once if some need chooses it: the best over every way of handing each
+        bonus to one need it is an option of (or to none), and per option of ``first`` the
+        same with that option."""
+        caps = list(unary)
+        tools = sorted(bonus)
+        homes = [[None, *(c for c in caps if t in unary[c])] for t in tools]
+        best = -math.inf
+        at_first: dict[str | None, float] = dict.fromkeys(unary[first], -math.inf) if first else {}
+        for assignment in itertools.product(*homes):
+            extra: dict[str, dict[str, float]] = {c: {} for c in caps}
+            for t, c in zip(tools, assignment, strict=True):
+                if c is not None:
+                    extra[c][t] = bonus[t]
+            tops = {
+                c: max(v + extra[c].get(t or "", 0.0) for t, v in unary[c].items()) for c in caps
+            }
+            total = sum(tops.values())
+            best = max(best, total)
+            if first is not None:
+                rest = total - tops[first]
+                for option, v in unary[first].items():
+                    got = rest + v + extra[first].get(option or "", 0.0)
+                    if got > at_first[option]:
+                        at_first[option] = got
+        return best, at_first
+
+    def _joint(
         self,
         unary: dict[str, dict[str | None, float]],
         first: str | None,
-        owners: dict[str, str | None],
+        st: _State,
         per_point: float,
     ) -> tuple[float, dict[str | None, float]]:
-        """The best joint choice of the undecided needs when each handoff between two of them
-        also costs the glue its two ends cannot avoid: exact max-sum over a spanning forest of
-        those handoffs (a handoff left out of the forest is counted as free, so this stays an
-        upper bound). Returns the best total, and per option of ``first`` the best total with
-        that option (its max-marginal)."""
-        wg_norm = per_point
-        undecided = set(unary)
-        adjacency: dict[str, list[tuple[tuple[str, str], str]]] = {
-            c: [(h, o) for h, o in self.pairs.get(c, ()) if o in undecided] for c in unary
-        }
-        seen: set[str] = set()
-        total = 0.0
-        marginals: dict[str | None, float] = {}
-        roots = ([first] if first is not None else []) + sorted(
-            unary, key=lambda c: self.position[c]
+        """The best joint choice of the undecided needs (an upper bound on it), and per option
+        of ``first`` the same with that option (its max-marginal).
+
+        Stage needs interact through their handoffs: each handoff between two undecided ones
+        costs the glue its two ends cannot avoid, solved exactly over a spanning forest of those
+        handoffs (a handoff left out of the forest counts as free, which keeps a bound).
+
+        A governance tool, once chosen, is attached to every stage tool and carries (or leaves
+        broken) the concerns only it could carry across each handoff; a stack without one pays
+        those breaks. Both depend on the governance tool and the stage tools together. So the
+        stage part of the objective is split evenly among the undecided governance needs that
+        have a bridging option (any split keeps an upper bound: the best of a sum is at most the
+        sum of the bests), and each share is solved over the forest once per group of that
+        need's options: those that bridge nothing (none, or a tool below the hub level) and
+        each bridging tool, best first, until no group left could beat the best so far even
+        without any of its coupling costs."""
+        caps = list(unary)
+        stages = [c for c in caps if not self.need[c].concern]
+        coupled = [
+            c
+            for c in caps
+            if first in stages
+            and self.need[c].concern
+            and any(t is not None and self._bridges(t, c) for t in unary[c])
+        ]
+        opts = {c: list(unary[c]) for c in caps}
+        owners = st.owners
+        if not coupled:
+            forest = self._spanning(frozenset(caps), first)
+            base, _ = self._edge_costs(forest, opts, owners, per_point, 1.0)
+            vals = {c: list(unary[c].values()) for c in caps}
+            total, at_first = self._max_sum(forest, vals, base, first)
+            return total, dict(zip(opts[first], at_first, strict=True)) if first is not None else {}
+        assert first is not None
+        share = 1.0 / len(coupled)
+        total = sum(
+            max(unary[c].values()) for c in caps if self.need[c].concern and c not in coupled
         )
-        for root in roots:
-            if root in seen:
-                continue
-            # A spanning tree of the component by breadth-first search from its root.
-            order = [root]
-            parent: dict[str, tuple[str, tuple[str, str]] | None] = {root: None}
-            seen.add(root)
-            i = 0
-            while i < len(order):
-                c = order[i]
-                i += 1
-                for h, o in adjacency[c]:
-                    if o not in seen:
-                        seen.add(o)
-                        parent[o] = (c, h)
-                        order.append(o)
-            value: dict[str, dict[str | None, float]] = {c: dict(unary[c]) for c in order}
+        forest = self._spanning(frozenset(stages), first)
+        base, pending = self._edge_costs(forest, opts, owners, per_point, share)
+        stage_vals = {c: [share * v for v in unary[c].values()] for c in stages}
+        free, free_first = self._max_sum(forest, stage_vals, base, first)
+        marginals = [total] * len(opts[first])
+        stage_tools = {o for c, o in owners.items() if o is not None and not self.need[c].concern}
+        stage_open: dict[str, int] = {}
+        for c in stages:
+            for t in opts[c]:
+                if t is not None:
+                    stage_open[t] = stage_open.get(t, 0) + 1
+        # Per stage option: the concerns left on its handoffs to decided stages that only a
+        # governance tool could carry, with their points per governance capability.
+        to_decided: dict[str, list[list[tuple[str, str, dict[str, float]]]]] = {}
+        for c in stages:
+            decided = [
+                (h, other, o) for h, other in self.pairs[c] if (o := owners.get(other)) is not None
+            ]
+            per_option = []
+            for t in opts[c]:
+                left = []
+                if t is not None:
+                    for h, other, o in decided:
+                        a, b = (o, t) if h[0] == other else (t, o)
+                        if a != b and (points := self._pair(a, b, h)[1]):
+                            left.append((a, b, points))
+                per_option.append(left)
+            to_decided[c] = per_option
+        # Each stage option's share of a governance tool's attachment (a tool already working
+        # at a stage has its attachment counted with the governance need's own option).
+        attach_share = {
+            c: [0.0 if t is None or t in stage_tools else 1.0 / stage_open[t] for t in opts[c]]
+            for c in stages
+        }
+        for cap in coupled:
+            # The tree edges where only this need's tool could carry a concern, and how many
+            # points it leaves there when it does not.
+            pending_edges = {
+                c: [(iu, ic, a, b, left[cap]) for iu, ic, a, b, left in entries if cap in left]
+                for c, entries in pending.items()
+            }
+            groups: list[tuple[float, str | None]] = []
+            plain = [t for t in opts[cap] if t is None or not self._bridges(t, cap)]
+            if plain:
+                groups.append((max(unary[cap][t] for t in plain), None))
+            groups += [
+                (unary[cap][t], t) for t in opts[cap] if t is not None and self._bridges(t, cap)
+            ]
+            groups.sort(key=lambda g: (-g[0], g[1] or ""))
+            best = -math.inf
+            best_first = [-math.inf] * len(opts[first])
+            for head, hub in groups:
+                if head + free <= best:
+                    # Coupling costs only lower a share, and heads only fall from here: this
+                    # group and every later one are bounded by the uncoupled solution.
+                    best_first = [
+                        max(x, head + y) for x, y in zip(best_first, free_first, strict=True)
+                    ]
+                    break
+                vals = {
+                    c: self._coupled_values(
+                        cap, hub, opts[c], stage_vals[c], to_decided[c], attach_share[c], per_point
+                    )
+                    for c in stages
+                }
+                penalty = dict(base)
+                for c, entries in pending_edges.items():
+                    if not entries:
+                        continue
+                    rows = [list(r) for r in base[c]]
+                    for iu, ic, a, b, p in entries:
+                        rows[iu][ic] += per_point * self._hub_breaks(hub, cap, a, b, p)
+                    penalty[c] = rows
+                got, at_first = self._max_sum(forest, vals, penalty, first)
+                best = max(best, head + got)
+                best_first = [max(x, head + y) for x, y in zip(best_first, at_first, strict=True)]
+            total += best
+            marginals = [m + x for m, x in zip(marginals, best_first, strict=True)]
+        return total, dict(zip(opts[first], marginals, strict=True))
+
+    def _coupled_values(
+        self,
+        cap: str,
+        hub: str | None,
+        options: list[str | None],
+        values: list[float],
+        to_decided: list[list[tuple[str, str, dict[str, float]]]],
+        attach_share: list[float],
+        per_point: float,
+    ) -> list[float]:
+        """A stage need's option values with ``hub`` as governance need cap's tool: less the
+        concerns only that tool could carry that it leaves broken on the option's handoffs to
+        decided stages, and the option's share of the hub's attachment to it."""
+        out = []
+        for t, v, left, share in zip(options, values, to_decided, attach_share, strict=True):
+            points = 0.0
+            for a, b, pending in left:
+                p = pending.get(cap)
+                if p:
+                    points += self._hub_breaks(hub, cap, a, b, p)
+            if share and hub is not None and t != hub:
+                points += self._attachment(hub, t) * share  # type: ignore[arg-type]
+            out.append(v - per_point * points)
+        return out
+
+    def _attachment(self, hub: str, t: str) -> float:
+        """A governance tool's attachment points to one stage tool."""
+        key = (hub, t)
+        got = self.attach_memo.get(key)
+        if got is None:
+            got = params.ATTACHMENT_FACTOR * params.CONNECTION_POINTS[self._link(hub, t)[0]]
+            self.attach_memo[key] = got
+        return got
+
+    def _bridges(self, t: str, cap: str) -> bool:
+        """Whether t serves cap well enough to bridge other tools (the model's hub level)."""
+        key = (t, cap)
+        got = self.bridge_memo.get(key)
+        if got is None:
+            got = effective_level(self.catalog.tools[t], cap) >= params.HUB_MIN_LEVEL
+            self.bridge_memo[key] = got
+        return got
+
+    def _spanning(self, caps: frozenset[str], first: str | None) -> _Forest:
+        """A spanning forest of the handoffs among caps, by breadth-first search from first
+        (then in decision order): per tree, its needs in visiting order and each one's parent
+        with the handoff between them."""
+        key = (caps, first)
+        got = self.forest_memo.get(key)
+        if got is None:
+            got = []
+            seen: set[str] = set()
+            roots = ([first] if first in caps else []) + sorted(caps, key=self.position.__getitem__)
+            for root in roots:
+                if root in seen:
+                    continue
+                order = [root]
+                parent: dict[str, tuple[str, tuple[str, str]]] = {}
+                seen.add(root)
+                i = 0
+                while i < len(order):
+                    c = order[i]
+                    i += 1
+                    for h, o in self.pairs.get(c, ()):
+                        if o in caps and o not in seen:
+                            seen.add(o)
+                            parent[o] = (c, h)
+                            order.append(o)
+                got.append((order, parent))
+            self.forest_memo[key] = got
+        return got
+
+    def _edge_costs(
+        self,
+        forest: _Forest,
+        opts: dict[str, list[str | None]],
+        owners: dict[str, str | None],
+        per_point: float,
+        scale: float,
+    ) -> tuple[
+        dict[str, list[list[float]]], dict[str, list[tuple[int, int, str, str, dict[str, float]]]]
+    ]:
+        """Per tree edge (by its child need), the glue each pair of options costs at least,
+        priced per point and scaled: rows by the parent's options, columns by the child's; and
+        the pairs with concerns only a governance tool could carry, with their points per
+        governance capability (``_pair``)."""
+        out: dict[str, list[list[float]]] = {}
+        pending: dict[str, list[tuple[int, int, str, str, dict[str, float]]]] = {}
+        unit = per_point * scale
+        for _, parent in forest:
+            for c, (up, h) in parent.items():
+                rows = []
+                entries = []
+                for iu, ou in enumerate(opts[up]):
+                    row = []
+                    for ic, oc in enumerate(opts[c]):
+                        if ou is None or oc is None or ou == oc:
+                            row.append(0.0)
+                        else:
+                            a, b = (ou, oc) if h[0] == up else (oc, ou)
+                            row.append(unit * self._pair_with(a, b, h, owners))
+                            left = self._pair(a, b, h)[1]
+                            if left:
+                                entries.append((iu, ic, a, b, left))
+                    rows.append(row)
+                out[c] = rows
+                if entries:
+                    pending[c] = entries
+        return out, pending
+
+    @staticmethod
+    def _max_sum(
+        forest: _Forest,
+        vals: dict[str, list[float]],
+        penalty: dict[str, list[list[float]]],
+        first: str | None,
+    ) -> tuple[float, list[float]]:
+        """Exact max-sum over the forest: the best total of the options' values less the edge
+        penalties, and per option of ``first`` (a root) the best total with that option."""
+        total = 0.0
+        at_first: list[float] = []
+        for order, parent in forest:
+            value = {c: list(vals[c]) for c in order}
             for c in reversed(order[1:]):
-                link = parent[c]
-                assert link is not None
-                up, h = link
+                upper = value[parent[c][0]]
                 child = value[c]
-                for opt_up in value[up]:
-                    best = -math.inf
-                    for opt_c, v in child.items():
-                        if opt_up is not None and opt_c is not None and opt_up != opt_c:
-                            a, b = (opt_up, opt_c) if h[0] == up else (opt_c, opt_up)
-                            v -= wg_norm * self._pair_with(a, b, h, owners)
-                        if v > best:
-                            best = v
-                    value[up][opt_up] += best
-            total += max(value[root].values())
-            if root == first:
-                marginals = value[root]
-        return total, marginals
+                for i, row in enumerate(penalty[c]):
+                    upper[i] += max(map(operator.sub, child, row))
+            root = value[order[0]]
+            total += max(root)
+            if order[0] == first:
+                at_first = root
+        if at_first:
+            rest = total - max(at_first)
+            at_first = [rest + v for v in at_first]
+        return total, at_first
 
     def _share(self, st: _State, t: str, open_needs: dict[str, int]) -> float:
         return 0.0 if t in st.tools else self.s.annual[t] / max(1, open_needs.get(t, 1))
@@ -545,7 +883,7 @@ class Search:
         open_needs: dict[str, int],
         least: float,
         concentration: float,
-        systems: bool,
+        systems: int,
     ) -> dict[str | None, tuple[float, float, float]]:
         """What each option of an undecided need can add at best before glue and cost, the
         yearly cost and the glue points it adds at least; empty when a must-have can no longer
@@ -557,7 +895,7 @@ class Search:
         limit = s.key[(cap, inside[0])] if inside else None
         lock_unit = 100.0 * n.weight / self.total * concentration
         if n.concern:
-            glue_of = self._concern_glue(st, cap)
+            glue_of = self._concern_glue(st, cap, systems)
         else:
             owners = st.owners
             neighbours = [
@@ -573,8 +911,7 @@ class Search:
             hubs = [
                 (hub, c)
                 for c in sorted(self.ctx.concerns)
-                if (hub := owners.get(c)) is not None
-                and effective_level(self.catalog.tools[hub], c) >= params.HUB_MIN_LEVEL
+                if (hub := owners.get(c)) is not None and self._bridges(hub, c)
             ]
 
             def glue_of(t: str | None) -> float:
@@ -620,9 +957,12 @@ class Search:
             )
         return out
 
-    def _concern_glue(self, st: _State, cap: str) -> Callable[[str | None], float]:
+    def _concern_glue(self, st: _State, cap: str, systems: int) -> Callable[[str | None], float]:
         """For a governance need decided after every stage: the glue each option leaves, the
-        concern breaks only this hub could carry plus its attachments to the stage tools."""
+        concern breaks only this hub could carry plus its attachments to the stage tools, and
+        for access control the permission systems the working tools make with that option as
+        the stack's access-control tool beyond the ``systems`` already counted (tools joining
+        later only add systems)."""
         owners = st.owners
         pend: list[tuple[str, str, float]] = []
         for h in self.ctx.handoffs:
@@ -635,13 +975,47 @@ class Search:
         stage_tools = {o for c, o in owners.items() if o is not None and not self.need[c].concern}
         attach = cap in self.ctx.concerns
 
+        holders = frozenset(
+            o
+            for o in st.owners.values()
+            if o is not None and self.catalog.tools[o].governance.access().value != "none"
+        )
+        counted = max(0, systems - 1)
+        working = {o for o in owners.values() if o is not None}
+
         def glue_of(t: str | None) -> float:
             total = sum(self._hub_breaks(t, cap, a, b, p) for a, b, p in pend)
             if attach and t is not None:
                 total += self._attachments(t, cap, stage_tools)
+            if cap == "access-control":
+                more = max(0, self._systems_with(holders, t) - 1) - counted
+                if systems and t is not None and t not in working and self._new_system(t, owners):
+                    more -= 1  # its own system is charged as its share (``_options``)
+                total += max(0, more) * self.permission_points
             return total
 
         return glue_of
+
+    def _systems_with(self, holders: frozenset[str], hub: str | None) -> int:
+        """The permission systems of working tools ``holders`` with ``hub`` as the stack's
+        access-control tool (the model's ``permission_key`` for each)."""
+        bridging = hub is not None and self._bridges(hub, "access-control")
+        keys = {self._permission_key(t, hub if bridging else None) for t in holders}
+        if bridging:
+            keys.add(f"hub:{hub}")
+        elif hub is not None and self.catalog.tools[hub].governance.access().value != "none":
+            keys.add(self._permission_key(hub, None))
+        return len(keys)
+
+    def _permission_key(self, t: str, hub: str | None) -> str:
+        key = (t, hub)
+        got = self.systems_memo.get(key)
+        if got is None:
+            tools = self.catalog.tools
+            governed = hub is not None and self._governs(hub, t, "access-control")
+            got = permission_key(tools[t], tools[hub] if hub is not None else None, governed)
+            self.systems_memo[key] = got
+        return got
 
     # ------------------------------------------------------------------ search
 
@@ -830,7 +1204,6 @@ class Search:
         value, options = self._bound_and_options(st, k)
         if not options or value < self.threshold():
             return
-        rest = value - max(options.values())
         children = []
         for t in self._branch_options(st, n):
             if t not in options:
@@ -841,7 +1214,7 @@ class Search:
                 and (len(st.tools) >= self.s.max_tools or not self._may_join(st, t, k))
             ):
                 continue
-            children.append((rest + options[t], t, t is not None and t not in st.tools))
+            children.append((options[t], t, t is not None and t not in st.tools))
         children.sort(key=lambda c: (-c[0], c[1] or ""))
         for i, (bound, t, added) in enumerate(children):
             if bound < self.threshold():

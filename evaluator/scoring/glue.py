@@ -179,24 +179,29 @@ def permission_domains(view: StackView) -> list[list[str]]:
         }
     )
     hub = view.hub("access-control")
+    hub_tool = view.tools[hub] if hub is not None else None
     domains: dict[str, set[str]] = {}
     if hub is not None:
-        domains[f"hub:{hub}"] = {hub} | {
-            h for h in holders if view.governs(hub, h, "access-control")
-        }
-    hub_vendor = view.tools[hub].vendor if hub is not None else None
+        domains[f"hub:{hub}"] = {hub}
     for holder in holders:
-        if hub is not None and holder in domains[f"hub:{hub}"]:
-            continue
-        tool = view.tools[holder]
-        if not commercial(tool):
-            key = f"tool:{holder}"  # open-source projects of one foundation share no IAM
-        elif tool.vendor == hub_vendor and hub is not None and commercial(view.tools[hub]):
-            key = f"hub:{hub}"
-        else:
-            key = f"vendor:{tool.vendor}"
+        governed = hub is not None and view.governs(hub, holder, "access-control")
+        key = permission_key(view.tools[holder], hub_tool, governed)
         domains.setdefault(key, set()).add(holder)
     return sorted(sorted(d) for d in domains.values())
+
+
+def permission_key(holder: Tool, hub: Tool | None, governed: bool) -> str:
+    """Which permission system a tool that keeps its own access control belongs to, given the
+    stack's access-control tool (``governed``: that tool reaches this one): the hub's, its own
+    (open-source projects of one foundation share no IAM) or its vendor's (one IAM), which is
+    the hub's when both are commercial products of that vendor."""
+    if governed and hub is not None:
+        return f"hub:{hub.id}"
+    if not commercial(holder):
+        return f"tool:{holder.id}"
+    if hub is not None and holder.vendor == hub.vendor and commercial(hub):
+        return f"hub:{hub.id}"
+    return f"vendor:{holder.vendor}"
 
 
 def worst_case(context: Context) -> float:

@@ -46,6 +46,7 @@ def _rank(licence_id: str) -> int:
     return 0
 
 
+@cache
 def openness(expression: str) -> str:
     """The openness of the most open option (every licence of an option applies, so an option
     is as closed as its most closed part): ``open``, ``source-available``, ``unknown`` (not

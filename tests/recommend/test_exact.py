@@ -156,8 +156,21 @@ def every_node_covers_the_leaves_below(
         e = evaluate_stack(stack_of(tools, "x"), context, catalog, today=TODAY)
         final = len(permission_domains(build_view(stack_of(tools, "x"), catalog, context)))
         state = _State(tools=set(space.forced))
+        if "access-control" in search.need:
+            # The bound's count of permission systems for an access-control option is the
+            # model's count.
+            holders = frozenset(
+                o
+                for o in e.owners.values()
+                if o is not None and catalog.tools[o].governance.access().value != "none"
+            )
+            assert search._systems_with(holders, e.owners["access-control"]) == final, tools
         for k, need in enumerate(space.needs):
-            assert search._bound(state, k) >= value - 1e-7, (tools, k)
+            bound, children = search._bound_and_options(state, k)
+            assert bound >= value - 1e-7, (tools, k)
+            # The child that takes this stack's owner covers it too (children are pruned and
+            # ordered by these).
+            assert children[e.owners[need.capability]] >= value - 1e-7, (tools, k)
             # The permission systems the bound counts: those of the node, and one more for
             # each later owner that is a system of its own.
             _, systems = search._decided_glue(state)
