@@ -560,7 +560,7 @@ class Search:
             if handed:
                 total, first = self._assign(unary, first_cap, bonus)
             else:
-                total, first = self._joint(unary, first_cap, st, per_point)
+                total, first = self._joint(unary, first_cap, st, per_point, systems)
             if first_cap is None:
                 return max(value + total, above), {}
             # A child's completions dearer than A_cut: `above`, with the child's own option.
@@ -617,6 +617,7 @@ class Search:
         first: str | None,
         st: _State,
         per_point: float,
+        systems: int,
     ) -> tuple[float, dict[str | None, float]]:
         """The best joint choice of the undecided needs (an upper bound on it), and per option
         of ``first`` the same with that option (its max-marginal).
@@ -690,6 +691,27 @@ class Search:
             c: [0.0 if t is None or t in stage_tools else 1.0 / stage_open[t] for t in opts[c]]
             for c in stages
         }
+        # A new open-source tool with its own access control is a permission system of its own
+        # unless the access-control tool governs it; one that is so whatever is chosen is
+        # already charged its share (``_options``), the others are charged here, per
+        # access-control option (only once the stack has a system for an option that bridges
+        # nothing: the first system is free).
+        working = {o for o in owners.values() if o is not None}
+        permission_share = {
+            c: [
+                self.permission_points / stage_open[t]
+                if t is not None
+                and t not in working
+                and t in self.own_permissions
+                and not (systems and self._new_system(t, owners))
+                else 0.0
+                for t in opts[c]
+            ]
+            for c in stages
+        }
+        holders = frozenset(
+            o for o in working if self.catalog.tools[o].governance.access().value != "none"
+        )
         for cap in coupled:
             # The tree edges where only this need's tool could carry a concern, and how many
             # points it leaves there when it does not.
@@ -707,6 +729,8 @@ class Search:
             groups.sort(key=lambda g: (-g[0], g[1] or ""))
             best = -math.inf
             best_first = [-math.inf] * len(opts[first])
+            permissions = cap == "access-control"
+            plain_systems = min((self._systems_with(holders, t) for t in plain), default=0)
             for head, hub in groups:
                 if head + free <= best:
                     # Coupling costs only lower a share, and heads only fall from here: this
@@ -715,9 +739,17 @@ class Search:
                         max(x, head + y) for x, y in zip(best_first, free_first, strict=True)
                     ]
                     break
+                shares = permissions and (hub is not None or plain_systems > 0)
                 vals = {
                     c: self._coupled_values(
-                        cap, hub, opts[c], stage_vals[c], to_decided[c], attach_share[c], per_point
+                        cap,
+                        hub,
+                        opts[c],
+                        stage_vals[c],
+                        to_decided[c],
+                        attach_share[c],
+                        permission_share[c] if shares else None,
+                        per_point,
                     )
                     for c in stages
                 }
@@ -744,20 +776,32 @@ class Search:
         values: list[float],
         to_decided: list[list[tuple[str, str, dict[str, float]]]],
         attach_share: list[float],
+        permission_share: list[float] | None,
         per_point: float,
     ) -> list[float]:
         """A stage need's option values with ``hub`` as governance need cap's tool: less the
         concerns only that tool could carry that it leaves broken on the option's handoffs to
-        decided stages, and the option's share of the hub's attachment to it."""
+        decided stages, the option's share of the hub's attachment to it and, for access
+        control, its share of a permission system of its own when the hub does not govern it."""
         out = []
-        for t, v, left, share in zip(options, values, to_decided, attach_share, strict=True):
+        for i, (t, v, left) in enumerate(zip(options, values, to_decided, strict=True)):
             points = 0.0
             for a, b, pending in left:
                 p = pending.get(cap)
                 if p:
                     points += self._hub_breaks(hub, cap, a, b, p)
-            if share and hub is not None and t != hub:
-                points += self._attachment(hub, t) * share  # type: ignore[arg-type]
+            if t is not None and hub is not None and t != hub:
+                share = attach_share[i]
+                if share:
+                    points += self._attachment(hub, t) * share
+                if (
+                    permission_share is not None
+                    and permission_share[i]
+                    and not (self._bridges(hub, cap) and self._governs(hub, t, cap))
+                ):
+                    points += permission_share[i]
+            elif t is not None and hub is None and permission_share is not None:
+                points += permission_share[i]
             out.append(v - per_point * points)
         return out
 
