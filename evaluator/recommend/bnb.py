@@ -18,7 +18,8 @@ best (a relaxation of the model; leaves are scored by ``evaluate_stack`` itself)
   is decided, and before that those of the open-source tools with their own access control
   that no access-control candidate governs (each is a system of its own whatever is chosen);
 - lock-in: decided needs at the vendor concentration of the decided work (its shares of all
-  the needs' weight: the final shares are at least these, so the concentration only grows);
+  the needs' weight: the final shares are at least these, so the concentration only grows),
+  and each undecided option the rise in concentration it brings to the decided work's lock-in;
 - cost: the tools in the stack, dropped investments that can no longer come back, the glue
   above priced; the cost score 100 B / (A + B) is convex in the yearly cost A, so what is still
   to come is charged along its chord from the decided cost to a cut: the largest yearly cost a
@@ -510,7 +511,9 @@ class Search:
         base = wf * (fit + reuse) + wg * (100.0 - glue_floor) + wl * (100.0 - lock_floor)
         raw: dict[str, dict[str | None, tuple[float, float, float]]] = {}
         for n in undecided:
-            got = self._options(st, n, open_needs, least[n.capability], concentration, systems)
+            got = self._options(
+                st, n, open_needs, least[n.capability], concentration, systems, by_vendor, lock
+            )
             if not got:
                 return -math.inf, {}
             raw[n.capability] = got
@@ -928,6 +931,8 @@ class Search:
         least: float,
         concentration: float,
         systems: int,
+        by_vendor: dict[str, float],
+        decided_lock: float,
     ) -> dict[str | None, tuple[float, float, float]]:
         """What each option of an undecided need can add at best before glue and cost, the
         yearly cost and the glue points it adds at least; empty when a must-have can no longer
@@ -938,6 +943,11 @@ class Search:
         inside = [t for t in n.candidates if t in st.tools]
         limit = s.key[(cap, inside[0])] if inside else None
         lock_unit = 100.0 * n.weight / self.total * concentration
+        # The need also raises the concentration that multiplies the decided work's lock-in:
+        # by at least 0.5 (2 W w + w^2) / total^2 when it goes to a vendor holding weight W
+        # (what later needs add to the same vendor only raises it more).
+        w = n.weight
+        rise = 100.0 / self.total * decided_lock * 0.5 / self.total**2
         if n.concern:
             glue_of = self._concern_glue(st, cap, systems)
         else:
@@ -995,7 +1005,9 @@ class Search:
             if (n.must and lv < n.min_level) or (full and t not in st.tools):
                 continue
             out[t] = (
-                wf * n.coverage * lv / 3 - wl * lock_unit * s.closed[t],
+                wf * n.coverage * lv / 3
+                - wl * lock_unit * s.closed[t]
+                - wl * rise * (2 * by_vendor.get(self.catalog.tools[t].vendor, 0.0) * w + w * w),
                 self._share(st, t, open_needs) - least,
                 glue_of(t) + (share_of_system(t) if systems else 0.0),
             )
