@@ -199,6 +199,8 @@ class Search:
         self.store_memo: dict[str, dict[str, float]] = {}
         self.route_memo: dict[frozenset[str], tuple[float, tuple[tuple[float, str], ...]]] = {}
         self.open_stores: frozenset[str] = frozenset(self.stores)
+        self.share_memo: dict[str, float] = {}
+        """Per tool, its cost share at the node being bounded (``_share``)."""
         """Stores a route may pass through at the node being bounded (set by the bound)."""
         self.pair_memo: dict[tuple[str, str, tuple[str, str]], tuple[float, dict[str, float]]] = {}
         self.possible_memo: dict[tuple[str, str, str], bool] = {}
@@ -385,11 +387,7 @@ class Search:
     def _attachments(self, hub: str, cap: str, stage_tools: set[str]) -> float:
         if not self._bridges(hub, cap):
             return 0.0
-        return sum(
-            params.ATTACHMENT_FACTOR * params.CONNECTION_POINTS[self._link(hub, t)[0]]
-            for t in stage_tools
-            if t != hub
-        )
+        return sum(self._attachment(hub, t) for t in stage_tools if t != hub)
 
     # ------------------------------------------------------------------ bound
 
@@ -468,6 +466,7 @@ class Search:
         for n in undecided:
             for t in n.candidates:
                 open_needs[t] = open_needs.get(t, 0) + 1
+        self.share_memo = {}  # shares depend on the node
         working = {o for o in st.owners.values() if o is not None}
         can_add = len(st.tools) < s.max_tools
         self.open_stores = frozenset(
@@ -921,7 +920,13 @@ class Search:
         return total, at_first
 
     def _share(self, st: _State, t: str, open_needs: dict[str, int]) -> float:
-        return 0.0 if t in st.tools else self.s.annual[t] / max(1, open_needs.get(t, 1))
+        """The part of a new tool's yearly cost each undecided need it could own is charged
+        (it is charged at most once in all)."""
+        got = self.share_memo.get(t)
+        if got is None:
+            got = 0.0 if t in st.tools else self.s.annual[t] / max(1, open_needs.get(t, 1))
+            self.share_memo[t] = got
+        return got
 
     def _options(
         self,
