@@ -18,7 +18,8 @@ best (a relaxation of the model; leaves are scored by ``evaluate_stack`` itself)
   is decided, and before that those of the open-source tools with their own access control
   that no access-control candidate governs (each is a system of its own whatever is chosen);
 - lock-in: decided needs at the vendor concentration of the decided work (its shares of all
-  the needs' weight: the final shares are at least these, so the concentration only grows);
+  the needs' weight: the final shares are at least these, so the concentration only grows),
+  and each undecided option the rise in concentration it brings to the decided work's lock-in;
 - cost: the tools in the stack, dropped investments that can no longer come back, the glue
   above priced; the cost score 100 B / (A + B) is convex in the yearly cost A, so what is still
   to come is charged along its chord from the decided cost to a cut: the largest yearly cost a
@@ -198,6 +199,8 @@ class Search:
         self.store_memo: dict[str, dict[str, float]] = {}
         self.route_memo: dict[frozenset[str], tuple[float, tuple[tuple[float, str], ...]]] = {}
         self.open_stores: frozenset[str] = frozenset(self.stores)
+        self.share_memo: dict[str, float] = {}
+        """Per tool, its cost share at the node being bounded (``_share``)."""
         """Stores a route may pass through at the node being bounded (set by the bound)."""
         self.pair_memo: dict[tuple[str, str, tuple[str, str]], tuple[float, dict[str, float]]] = {}
         self.possible_memo: dict[tuple[str, str, str], bool] = {}
@@ -384,11 +387,7 @@ class Search:
     def _attachments(self, hub: str, cap: str, stage_tools: set[str]) -> float:
         if not self._bridges(hub, cap):
             return 0.0
-        return sum(
-            params.ATTACHMENT_FACTOR * params.CONNECTION_POINTS[self._link(hub, t)[0]]
-            for t in stage_tools
-            if t != hub
-        )
+        return sum(self._attachment(hub, t) for t in stage_tools if t != hub)
 
     # ------------------------------------------------------------------ bound
 
@@ -467,6 +466,7 @@ class Search:
         for n in undecided:
             for t in n.candidates:
                 open_needs[t] = open_needs.get(t, 0) + 1
+        self.share_memo = {}  # shares depend on the node
         working = {o for o in st.owners.values() if o is not None}
         can_add = len(st.tools) < s.max_tools
         self.open_stores = frozenset(
@@ -510,7 +510,9 @@ class Search:
         base = wf * (fit + reuse) + wg * (100.0 - glue_floor) + wl * (100.0 - lock_floor)
         raw: dict[str, dict[str | None, tuple[float, float, float]]] = {}
         for n in undecided:
-            got = self._options(st, n, open_needs, least[n.capability], concentration, systems)
+            got = self._options(
+                st, n, open_needs, least[n.capability], concentration, systems, by_vendor, lock
+            )
             if not got:
                 return -math.inf, {}
             raw[n.capability] = got
@@ -918,7 +920,13 @@ class Search:
         return total, at_first
 
     def _share(self, st: _State, t: str, open_needs: dict[str, int]) -> float:
-        return 0.0 if t in st.tools else self.s.annual[t] / max(1, open_needs.get(t, 1))
+        """The part of a new tool's yearly cost each undecided need it could own is charged
+        (it is charged at most once in all)."""
+        got = self.share_memo.get(t)
+        if got is None:
+            got = 0.0 if t in st.tools else self.s.annual[t] / max(1, open_needs.get(t, 1))
+            self.share_memo[t] = got
+        return got
 
     def _options(
         self,
@@ -928,6 +936,8 @@ class Search:
         least: float,
         concentration: float,
         systems: int,
+        by_vendor: dict[str, float],
+        decided_lock: float,
     ) -> dict[str | None, tuple[float, float, float]]:
         """What each option of an undecided need can add at best before glue and cost, the
         yearly cost and the glue points it adds at least; empty when a must-have can no longer
@@ -938,6 +948,11 @@ class Search:
         inside = [t for t in n.candidates if t in st.tools]
         limit = s.key[(cap, inside[0])] if inside else None
         lock_unit = 100.0 * n.weight / self.total * concentration
+        # The need also raises the concentration that multiplies the decided work's lock-in:
+        # by at least 0.5 (2 W w + w^2) / total^2 when it goes to a vendor holding weight W
+        # (what later needs add to the same vendor only raises it more).
+        w = n.weight
+        rise = 100.0 / self.total * decided_lock * 0.5 / self.total**2
         if n.concern:
             glue_of = self._concern_glue(st, cap, systems)
         else:
@@ -995,7 +1010,9 @@ class Search:
             if (n.must and lv < n.min_level) or (full and t not in st.tools):
                 continue
             out[t] = (
-                wf * n.coverage * lv / 3 - wl * lock_unit * s.closed[t],
+                wf * n.coverage * lv / 3
+                - wl * lock_unit * s.closed[t]
+                - wl * rise * (2 * by_vendor.get(self.catalog.tools[t].vendor, 0.0) * w + w * w),
                 self._share(st, t, open_needs) - least,
                 glue_of(t) + (share_of_system(t) if systems else 0.0),
             )
