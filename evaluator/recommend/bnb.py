@@ -478,22 +478,28 @@ class Search:
         glue_floor = glue_points * self.norm
         annual = sum(s.annual[t] for t in st.tools)
         annual += glue_line(glue_points * params.DAYS_PER_POINT, self.ctx).middle
-        # The reuse of an existing tool that does not work yet is earned only if it comes to
-        # own an undecided need, so it is a bonus on that tool's options: on its one option
-        # when it is an option of one undecided need only; once only governance needs are left
-        # (no handoffs between them), handed to the option of one of them the best way
-        # (``_assign``); otherwise either credited whatever is chosen or added to each of its
-        # options (counted once per need it would own), whichever bound is lower.
+        # The reuse of an existing tool that does no work yet (``doing_work``: a stage, or a
+        # governance need at the hub level) is earned only if it comes to, so it is a bonus on
+        # its options that would be work: on its one such option when it has one; once only
+        # governance needs are left (no handoffs between them), handed to one of them the best
+        # way (``_assign``); otherwise either credited whatever is chosen or added to each of
+        # those options (counted once per need it would own), whichever bound is lower.
         isolated = bool(undecided) and undecided[0].concern
+        doing = {o for c, o in st.owners.items() if o is not None and self._works(o, c)}
+        open_work: dict[str, int] = {}
+        for n in undecided:
+            for t in n.candidates:
+                if self._works(t, n.capability):
+                    open_work[t] = open_work.get(t, 0) + 1
         reuse = 0.0
         single: dict[str, float] = {}
         several: dict[str, float] = {}
         for tool, points in s.reuse.items():
-            open_in = open_needs.get(tool, 0)
-            if tool in working:
+            open_in = open_work.get(tool, 0)
+            if tool in doing:
                 reuse += points
             elif open_in == 0:
-                if tool not in st.tools:
+                if tool not in st.tools and open_needs.get(tool, 0) == 0:
                     annual += s.dropped.get(tool, 0.0)
             elif open_in == 1 and not isolated:
                 single[tool] = wf * points
@@ -525,7 +531,8 @@ class Search:
             glue_unit = wg * self.norm
             alone = {
                 cap: {
-                    t: v + bonus.get(t or "", 0.0) - glue_unit * g for t, (v, _, g) in got.items()
+                    t: v + self._bonus(bonus, t, cap) - glue_unit * g
+                    for t, (v, _, g) in got.items()
                 }
                 for cap, got in raw.items()
             }
@@ -552,7 +559,7 @@ class Search:
             unary = {
                 cap: {
                     t: v
-                    + (0.0 if handed else bonus.get(t or "", 0.0))
+                    + (0.0 if handed else self._bonus(bonus, t, cap))
                     - wc * slope * extra
                     - per_point * g
                     for t, (v, extra, g) in got.items()
@@ -560,7 +567,7 @@ class Search:
                 for cap, got in raw.items()
             }
             if handed:
-                total, first = self._assign(unary, first_cap, bonus)
+                total, first = self._assign(unary, first_cap, bonus, self._works)
             else:
                 total, first = self._joint(unary, first_cap, st, per_point, systems)
             if first_cap is None:
@@ -582,17 +589,29 @@ class Search:
             children = {t: min(v, more[t]) for t, v in children.items()}
         return bound, children
 
+    def _works(self, t: str, cap: str) -> bool:
+        """Whether owning cap is work reuse credit counts (the model's ``doing_work``)."""
+        return not self.need[cap].concern or self._bridges(t, cap)
+
+    def _bonus(self, bonus: dict[str, float], t: str | None, cap: str) -> float:
+        if t is None or t not in bonus or not self._works(t, cap):
+            return 0.0
+        return bonus[t]
+
     @staticmethod
     def _assign(
-        unary: dict[str, dict[str | None, float]], first: str | None, bonus: dict[str, float]
+        unary: dict[str, dict[str | None, float]],
+        first: str | None,
+        bonus: dict[str, float],
+        works: Callable[[str, str], bool],
     ) -> tuple[float, dict[str | None, float]]:
         """The best joint choice of needs that do not interact, when each tool of ``bonus``
-        adds its bonus once if some need chooses it: the best over every way of handing each
-        bonus to one need it is an option of (or to none), and per option of ``first`` the
-        same with that option."""
+        adds its bonus once if some need chooses it as work (``works``): the best over every
+        way of handing each bonus to one need it could work for (or to none), and per option of
+        ``first`` the same with that option."""
         caps = list(unary)
         tools = sorted(bonus)
-        homes = [[None, *(c for c in caps if t in unary[c])] for t in tools]
+        homes = [[None, *(c for c in caps if t in unary[c] and works(t, c))] for t in tools]
         best = -math.inf
         at_first: dict[str | None, float] = dict.fromkeys(unary[first], -math.inf) if first else {}
         for assignment in itertools.product(*homes):

@@ -123,9 +123,10 @@ def explain_result(
     explain: bool = True,
 ) -> Recommended:
     context, catalog, today, base = space.context, space.catalog, space.today, space.base
+    owned = frozenset(e.tool for e in requirements.existing)
     results = []
     for rank, f in enumerate(result.found[:top], start=1):
-        named = stack_of(f.tools, f"Recommended {rank}", _describe(f, space.forced), base)
+        named = stack_of(f.tools, f"Recommended {rank}", _describe(f, space.forced, owned), base)
         evaluation = evaluate_with_units(named, context, space.units, catalog, today=today)
         results.append(
             Recommendation(
@@ -174,12 +175,17 @@ SEARCH_SPACE_UNITS = SEARCH_SPACE.replace(
 )
 
 
-def _describe(f: Found, forced: tuple[str, ...]) -> str:
-    added = [t for t in f.tools if t not in forced]
+def _describe(f: Found, forced: tuple[str, ...], owned: frozenset[str]) -> str:
+    """What the stack does with what the organisation has: tools it must keep, tools it already
+    owns and chooses to use again, and tools it adds."""
     kept = [t for t in f.tools if t in forced]
+    reused = [t for t in f.tools if t not in forced and t in owned]
+    added = [t for t in f.tools if t not in forced and t not in owned]
     parts = []
     if kept:
         parts.append(f"keeps {', '.join(kept)}")
+    if reused:
+        parts.append(f"reuses {', '.join(reused)}")
     if added:
         parts.append(f"adds {', '.join(added)}")
     return "; ".join(parts) + " (stackfit recommend)"

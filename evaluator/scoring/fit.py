@@ -59,6 +59,17 @@ def describe(item: Existing, today: dt.date) -> str:
     return "in use"
 
 
+def doing_work(view: StackView, context: Context) -> frozenset[str]:
+    """Tools whose work the stack relies on, the ones reuse credit is for: owners of stage
+    needs, and owners of governance needs at the level that reaches other tools (one below it,
+    such as a database's own roles owning access control, covers that tool alone)."""
+    return frozenset(
+        o
+        for c, o in view.owners.items()
+        if o is not None and (c not in context.concerns or view.hub(c) == o)
+    )
+
+
 def fit_score(view: StackView, context: Context, catalog: Catalog, today: dt.date) -> Score:
     existing = context.requirements.existing
     coverage_points = 100.0 - (params.REUSE_POINTS if existing else 0.0)
@@ -87,12 +98,20 @@ def fit_score(view: StackView, context: Context, catalog: Catalog, today: dt.dat
     shares = {e.tool: commitment_share(e, today) for e in existing}
     pool = sum(shares.values())
     working = view.working
+    doing = doing_work(view, context)
     for item in sorted(existing, key=lambda e: e.tool):
         share = params.REUSE_POINTS * shares[item.tool] / pool
         name = catalog.tools[item.tool].name
         state = describe(item, today)
-        if item.tool in working:
+        if item.tool in doing:
             points, reason = share, f"reuses {name} ({state})"
+        elif item.tool in working:
+            only = ", ".join(sorted(c for c, o in view.owners.items() if o == item.tool))
+            points, reason = (
+                0.0,
+                f"keeps {name} ({state}) only for {only}, below the level that reaches other "
+                "tools: it covers itself alone, no reuse credit",
+            )
         elif item.tool in view.tools:
             points, reason = 0.0, f"keeps {name} ({state}) but gives it no work: no reuse credit"
         else:

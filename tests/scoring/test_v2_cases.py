@@ -132,6 +132,35 @@ def test_an_existing_tool_that_does_nothing_earns_no_reuse_credit() -> None:
     assert "no reuse credit" in reuse.reason
 
 
+def test_an_existing_database_kept_only_for_its_own_roles_earns_no_reuse_credit() -> None:
+    """Issue #13's RAG case: PostgreSQL (in use) kept in a ClickHouse + Weaviate stack only to
+    own the access-control need its posture adds, at level 1: its roles cover PostgreSQL alone,
+    which holds nothing here, so an architect would not call that reuse. A governance tool at
+    the level that reaches other tools (Immuta over Snowflake) does earn it."""
+    r = req(
+        capabilities={"warehouse": 4, "vector-search": 5, "llm-serving": 5, "bi": 3},
+        existing=[{"tool": "postgresql", "commitment": "in-use"}],
+    )
+    e = evaluate(
+        r, stack("azure-openai", "clickhouse", "dvc", "postgresql", "power-bi", "weaviate")
+    )
+    assert e.owners["access-control"] == "postgresql"
+    reuse = {c.key: c for c in e.fit.contributions}["reuse.postgresql"]
+    assert reuse.points == 0.0
+    assert "only for access-control" in reuse.reason
+    got = recommend(r, catalog(), today=TODAY, top=1, explain=False, time_limit=60)
+    assert got.stats.proven
+    assert "postgresql" not in got.results[0].stack.tools
+
+    governed = req(
+        capabilities={"warehouse": 5, "access-control": 4},
+        existing=[{"tool": "immuta", "commitment": "in-use"}],
+    )
+    e = evaluate(governed, stack("snowflake", "immuta"))
+    assert e.owners["access-control"] == "immuta"
+    assert {c.key: c.points for c in e.fit.contributions}["reuse.immuta"] > 0
+
+
 # 3 and 4. governance reaches only through carrying integrations, where data rests ----------
 
 
