@@ -89,6 +89,9 @@ NEIGHBOUR_CANDIDATES = 4
 """Per need, how many of its best-ranked candidates a neighbour may bring in."""
 SEED_PLATFORMS = 8
 """How many single tools meeting every must-have are scored before the tree search."""
+MAX_GROUPS = 12
+"""Per governance need, how many groups of its options the joint bound solves one by one (the
+best first); the rest are bounded without their coupling costs."""
 
 _CONTROL_HUB = {Control.AUDIT: "audit", Control.LINEAGE: "lineage"}
 
@@ -200,6 +203,14 @@ class Search:
         self.route_memo: dict[frozenset[str], tuple[float, tuple[tuple[float, str], ...]]] = {}
         self.open_stores: frozenset[str] = frozenset(self.stores)
         self.share_memo: dict[str, float] = {}
+        self.edge_memo: dict[
+            int,
+            tuple[
+                dict[str, list[list[float]]],
+                dict[str, list[tuple[int, int, str, str, dict[str, float]]]],
+            ],
+        ] = {}
+        """Per spanning forest, the glue points of its edges at the node being bounded."""
         """Per tool, its cost share at the node being bounded (``_share``)."""
         """Stores a route may pass through at the node being bounded (set by the bound)."""
         self.pair_memo: dict[tuple[str, str, tuple[str, str]], tuple[float, dict[str, float]]] = {}
@@ -467,6 +478,7 @@ class Search:
             for t in n.candidates:
                 open_needs[t] = open_needs.get(t, 0) + 1
         self.share_memo = {}  # shares depend on the node
+        self.edge_memo = {}  # so do the handoffs' glue points
         working = {o for o in st.owners.values() if o is not None}
         can_add = len(st.tools) < s.max_tools
         self.open_stores = frozenset(
@@ -752,10 +764,12 @@ class Search:
             best_first = [-math.inf] * len(opts[first])
             permissions = cap == "access-control"
             plain_systems = min((self._systems_with(holders, t) for t in plain), default=0)
-            for head, hub in groups:
-                if head + free <= best:
+            for i, (head, hub) in enumerate(groups):
+                if head + free <= best or i == MAX_GROUPS:
                     # Coupling costs only lower a share, and heads only fall from here: this
-                    # group and every later one are bounded by the uncoupled solution.
+                    # group and every later one are bounded by the uncoupled solution (also
+                    # when MAX_GROUPS were solved: the rest are bounded the same way).
+                    best = max(best, head + free)
                     best_first = [
                         max(x, head + y) for x, y in zip(best_first, free_first, strict=True)
                     ]
@@ -887,29 +901,35 @@ class Search:
         priced per point and scaled: rows by the parent's options, columns by the child's; and
         the pairs with concerns only a governance tool could carry, with their points per
         governance capability (``_pair``)."""
-        out: dict[str, list[list[float]]] = {}
-        pending: dict[str, list[tuple[int, int, str, str, dict[str, float]]]] = {}
+        key = id(forest)
+        got = self.edge_memo.get(key)
+        if got is None:
+            points: dict[str, list[list[float]]] = {}
+            pending: dict[str, list[tuple[int, int, str, str, dict[str, float]]]] = {}
+            for _, parent in forest:
+                for c, (up, h) in parent.items():
+                    rows = []
+                    entries = []
+                    forward = h[0] == up
+                    for iu, ou in enumerate(opts[up]):
+                        row = []
+                        for ic, oc in enumerate(opts[c]):
+                            if ou is None or oc is None or ou == oc:
+                                row.append(0.0)
+                            else:
+                                a, b = (ou, oc) if forward else (oc, ou)
+                                row.append(self._pair_with(a, b, h, owners))
+                                left = self._pair(a, b, h)[1]
+                                if left:
+                                    entries.append((iu, ic, a, b, left))
+                        rows.append(row)
+                    points[c] = rows
+                    if entries:
+                        pending[c] = entries
+            got = (points, pending)
+            self.edge_memo[key] = got
         unit = per_point * scale
-        for _, parent in forest:
-            for c, (up, h) in parent.items():
-                rows = []
-                entries = []
-                for iu, ou in enumerate(opts[up]):
-                    row = []
-                    for ic, oc in enumerate(opts[c]):
-                        if ou is None or oc is None or ou == oc:
-                            row.append(0.0)
-                        else:
-                            a, b = (ou, oc) if h[0] == up else (oc, ou)
-                            row.append(unit * self._pair_with(a, b, h, owners))
-                            left = self._pair(a, b, h)[1]
-                            if left:
-                                entries.append((iu, ic, a, b, left))
-                    rows.append(row)
-                out[c] = rows
-                if entries:
-                    pending[c] = entries
-        return out, pending
+        return {c: [[unit * x for x in row] for row in rows] for c, rows in got[0].items()}, got[1]
 
     @staticmethod
     def _max_sum(
@@ -1112,10 +1132,11 @@ class Search:
             self.stats.seconds = time.perf_counter() - self.start
             return SearchResult([], [], self.stats, self.s.infeasible)
         st = _State(tools=set(self.s.forced))
-        root = self._bound(st, 0)
-        self.stats.bound = root
+        # The seeds first: a viable stack to show at once, whatever the root bound costs.
         for seed in self._seeds():
             self._score(seed)
+        root = self._bound(st, 0)
+        self.stats.bound = root
         if self.time_limit is not None:
             # Keep a share of the time for improving what the tree search found.
             self.deadline = self.start + self.time_limit * (1 - IMPROVE_SHARE)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from benchmarks.exhaustive import exhaustive as reference
 from evaluator.catalog import Catalog
 from evaluator.models import AccessGranularity, Deployment, Requirements
+from evaluator.recommend import bnb
 from evaluator.recommend.bnb import Search, _State
 from evaluator.recommend.explain import recommend, stack_of
 from evaluator.recommend.space import build_space
@@ -197,6 +198,52 @@ def test_bound_at_every_node_covers_the_best_leaf_below(data: st.DataObject) -> 
     every_node_covers_the_leaves_below(
         catalog, req, data.draw(st.booleans()), data.draw(st.floats(0.0, 30.0))
     )
+
+
+def test_solving_fewer_groups_of_governance_options_only_loosens_the_bound() -> None:
+    """The joint bound solves at most MAX_GROUPS groups of a governance need's options one by one
+    and bounds the rest without their coupling costs, so a lower limit can only loosen it. On
+    the shipped catalog, with a real-catalog benchmark file whose governance needs have dozens
+    of candidates (seed 20261412: 15 needs, at most 3 tools)."""
+    from evaluator.catalog import load_catalog
+
+    catalog = load_catalog()
+    req = Requirements.model_validate(
+        {
+            "kind": "requirements",
+            "version": 1,
+            "name": "seed 20261412",
+            "capabilities": {
+                "semantic-layer": {},
+                "transformation": {},
+                "experiment-tracking": 1,
+                "data-labelling": {},
+                "vector-search": {},
+                "ingestion": 5,
+                "warehouse": 5,
+                "data-catalog": {"weight": 5, "must": True, "min_level": 2},
+                "monitoring": 4,
+                "lakehouse-table-format": {},
+                "bi": 5,
+                "audit": 2,
+                "feature-store": {"weight": 5, "must": True},
+                "orchestration": 1,
+                "training": {"weight": 1, "must": True},
+            },
+            "existing": [{"tool": "h2o-ai-cloud"}],
+        }
+    )
+    space = build_space(catalog, build_context(req, catalog), TODAY, max_tools=3)
+    limit = bnb.MAX_GROUPS
+    try:
+        bnb.MAX_GROUPS = 1
+        few, few_children = Search(space, top=1)._bound_and_options(_State(), 0)
+        bnb.MAX_GROUPS = 10**6
+        every, every_children = Search(space, top=1)._bound_and_options(_State(), 0)
+    finally:
+        bnb.MAX_GROUPS = limit
+    assert few >= every - 1e-9
+    assert all(few_children[t] >= v - 1e-9 for t, v in every_children.items())
 
 
 @SETTINGS
