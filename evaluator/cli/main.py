@@ -1,6 +1,7 @@
 """Command definitions. Each command parses its options, calls one function of ``evaluator.app``
 and prints what it returns. Heavy imports happen inside commands so ``--help`` stays fast."""
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -233,6 +234,10 @@ app.add_typer(catalog_cmd.app)
 
 
 def main() -> None:
+    # pydantic looks for plugins in the entry points of every installed distribution when the
+    # first model is built (11-16 ms with 120 packages installed, 4-5 % of a `compare`); the
+    # command line tool uses none. A value the user set is kept.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         app()
     finally:
