@@ -214,7 +214,6 @@ class Search:
         """Per tool, its cost share at the node being bounded (``_share``)."""
         """Stores a route may pass through at the node being bounded (set by the bound)."""
         self.pair_memo: dict[tuple[str, str, tuple[str, str]], tuple[float, dict[str, float]]] = {}
-        self.possible_memo: dict[tuple[str, str, str], bool] = {}
         self.meets_memo: dict[tuple[str, Control, str | None, str | None], bool] = {}
         self.solo_memo: dict[str, bool] = {}
         self.bridge_memo: dict[tuple[str, str], bool] = {}
@@ -243,6 +242,7 @@ class Search:
             for cap in set(params.CONCERN_HUB.values())
             if cap in self.need
         }
+        self.governed_memo: dict[tuple[str, str], frozenset[str]] = {}
 
     # ------------------------------------------------------------------ the model's pieces
 
@@ -334,14 +334,15 @@ class Search:
 
     def _could_carry(self, cap: str, a: str, b: str) -> bool:
         """Whether some tool of the space could be the hub for cap and carry it to a and b."""
-        key = (cap, a, b)
-        got = self.possible_memo.get(key)
+        return not self._governed_by(cap, a).isdisjoint(self._governed_by(cap, b))
+
+    def _governed_by(self, cap: str, t: str) -> frozenset[str]:
+        """The space's hub candidates for cap whose concern reaches tool t."""
+        key = (cap, t)
+        got = self.governed_memo.get(key)
         if got is None:
-            got = any(
-                self._governs(h, a, cap) and self._governs(h, b, cap)
-                for h in self.hub_candidates.get(cap, ())
-            )
-            self.possible_memo[key] = got
+            got = frozenset(h for h in self.hub_candidates.get(cap, ()) if self._governs(h, t, cap))
+            self.governed_memo[key] = got
         return got
 
     def _pair(self, a: str, b: str, handoff: tuple[str, str]) -> tuple[float, dict[str, float]]:
