@@ -211,6 +211,8 @@ class Search:
             ],
         ] = {}
         """Per spanning forest, the glue points of its edges at the node being bounded."""
+        self.off_memo: dict[int, dict[str, list[float]]] = {}
+        """Per spanning forest, what the handoffs it leaves out cost at least (``_off_tree``)."""
         """Per tool, its cost share at the node being bounded (``_share``)."""
         """Stores a route may pass through at the node being bounded (set by the bound)."""
         self.pair_memo: dict[tuple[str, str, tuple[str, str]], tuple[float, dict[str, float]]] = {}
@@ -480,6 +482,7 @@ class Search:
                 open_needs[t] = open_needs.get(t, 0) + 1
         self.share_memo = {}  # shares depend on the node
         self.edge_memo = {}  # so do the handoffs' glue points
+        self.off_memo = {}
         working = {o for o in st.owners.values() if o is not None}
         can_add = len(st.tools) < s.max_tools
         self.open_stores = frozenset(
@@ -683,7 +686,11 @@ class Search:
         if not coupled:
             forest = self._spanning(frozenset(caps), first)
             base, _ = self._edge_costs(forest, opts, owners, per_point, 1.0)
-            vals = {c: list(unary[c].values()) for c in caps}
+            off = self._off_tree(forest, opts, owners)
+            vals = {
+                c: [v - per_point * p for v, p in zip(unary[c].values(), off[c], strict=True)]
+                for c in caps
+            }
             total, at_first = self._max_sum(forest, vals, base, first)
             return total, dict(zip(opts[first], at_first, strict=True)) if first is not None else {}
         assert first is not None
@@ -693,7 +700,11 @@ class Search:
         )
         forest = self._spanning(frozenset(stages), first)
         base, pending = self._edge_costs(forest, opts, owners, per_point, share)
-        stage_vals = {c: [share * v for v in unary[c].values()] for c in stages}
+        off = self._off_tree(forest, opts, owners)
+        stage_vals = {
+            c: [share * (v - per_point * p) for v, p in zip(unary[c].values(), off[c], strict=True)]
+            for c in stages
+        }
         free, free_first = self._max_sum(forest, stage_vals, base, first)
         marginals = [total] * len(opts[first])
         stage_tools = {o for c, o in owners.items() if o is not None and not self.need[c].concern}
@@ -931,6 +942,40 @@ class Search:
             self.edge_memo[key] = got
         unit = per_point * scale
         return {c: [[unit * x for x in row] for row in rows] for c, rows in got[0].items()}, got[1]
+
+    def _off_tree(
+        self, forest: _Forest, opts: dict[str, list[str | None]], owners: dict[str, str | None]
+    ) -> dict[str, list[float]]:
+        """Per need of the forest and option, glue points charged for the handoffs between
+        undecided needs that the spanning forest leaves out: such a handoff costs at least the
+        least its two ends' options allow, so each end is charged half the least it allows
+        with that option (half of the row minimum, half of the column minimum)."""
+        key = -id(forest)
+        got = self.off_memo.get(key)
+        if got is not None:
+            return got
+        caps = {c for order, _ in forest for c in order}
+        tree = {frozenset((c, up)) for _, parent in forest for c, (up, _h) in parent.items()}
+        out = {c: [0.0] * len(opts[c]) for c in caps}
+        for h in self.ctx.handoffs:
+            a_cap, b_cap = h
+            if a_cap not in caps or b_cap not in caps or frozenset(h) in tree:
+                continue
+            rows = []
+            for oa in opts[a_cap]:
+                row = []
+                for ob in opts[b_cap]:
+                    if oa is None or ob is None or oa == ob:
+                        row.append(0.0)
+                    else:
+                        row.append(self._pair_with(oa, ob, h, owners))
+                rows.append(row)
+            for i, row in enumerate(rows):
+                out[a_cap][i] += 0.5 * min(row)
+            for j in range(len(opts[b_cap])):
+                out[b_cap][j] += 0.5 * min(row[j] for row in rows)
+        self.off_memo[key] = out
+        return out
 
     @staticmethod
     def _max_sum(
