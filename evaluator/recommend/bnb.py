@@ -776,7 +776,11 @@ class Search:
             best = -math.inf
             best_first = [-math.inf] * len(opts[first])
             permissions = cap == "access-control"
-            plain_systems = min((self._systems_with(holders, t) for t in plain), default=0)
+            plain_systems = (
+                min((self._systems_with(holders, t) for t in plain), default=0)
+                if permissions
+                else 0
+            )
             for i, (head, hub) in enumerate(groups):
                 if head + free <= best or i == MAX_GROUPS:
                     # Coupling costs only lower a share, and heads only fall from here: this
