@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from benchmarks.exhaustive import exhaustive as reference
 from evaluator.catalog import Catalog
 from evaluator.models import AccessGranularity, Deployment, Requirements
-from evaluator.recommend import bnb
+from evaluator.recommend import bound
 from evaluator.recommend.bnb import Search, _State
 from evaluator.recommend.explain import recommend, stack_of
 from evaluator.recommend.space import build_space
@@ -234,14 +234,14 @@ def test_solving_fewer_groups_of_governance_options_only_loosens_the_bound() -> 
         }
     )
     space = build_space(catalog, build_context(req, catalog), TODAY, max_tools=3)
-    limit = bnb.MAX_GROUPS
+    limit = bound.MAX_GROUPS
     try:
-        bnb.MAX_GROUPS = 1
+        bound.MAX_GROUPS = 1
         few, few_children = Search(space, top=1)._bound_and_options(_State(), 0)
-        bnb.MAX_GROUPS = 10**6
+        bound.MAX_GROUPS = 10**6
         every, every_children = Search(space, top=1)._bound_and_options(_State(), 0)
     finally:
-        bnb.MAX_GROUPS = limit
+        bound.MAX_GROUPS = limit
     assert few >= every - 1e-9
     assert all(few_children[t] >= v - 1e-9 for t, v in every_children.items())
 
