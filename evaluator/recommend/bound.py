@@ -31,10 +31,10 @@ best (a relaxation of the model; leaves are scored by ``evaluate_stack`` itself)
   priced into the cost at the chord's slope. An existing tool's reuse is a bonus on its options
   (``_bound_and_options`` says how it is kept from counting twice);
 - the options are chosen jointly (``_joint``): exactly over a spanning forest of the handoffs
-  between undecided stage needs (a handoff it leaves out charged at each end half the least
-  glue that end's option allows it, ``_off_tree``), and with each undecided governance need coupled to the stage
-  needs its tool would have to reach (attachments, and concerns only it could carry across
-  their handoffs).
+  between undecided stage needs (a handoff it leaves out is charged at each end half the least
+  glue that end's option allows it, ``_off_tree``), and with each undecided governance need
+  coupled to the stage needs its tool would have to reach (attachments, concerns only it could
+  carry across their handoffs, and for access control the permission systems it leaves).
 
 Each term can only fall as the stack is completed, so pruning a node whose bound is below the
 K-th best found never loses a result; ``tests/recommend/test_exact.py`` checks this against
