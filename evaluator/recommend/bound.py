@@ -46,13 +46,14 @@ from __future__ import annotations
 import itertools
 import math
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import dataclass, field
 
 from evaluator.models import Stack
 from evaluator.recommend.space import NeedInfo, Space
 from evaluator.scoring import params
 from evaluator.scoring.cost import budget, glue_line
+from evaluator.scoring.fit import does_work
 from evaluator.scoring.glue import (
     carried_by_themselves,
     crosses_teams,
@@ -86,6 +87,28 @@ class _State:
 
     tools: set[str] = field(default_factory=set)
     owners: dict[str, str | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Node:
+    """What the bound derives once from a node's decisions, for every need's options."""
+
+    open_needs: dict[str, int]
+    """Per tool, how many undecided needs it could own."""
+    working: frozenset[str]
+    """Tools that own a decided need."""
+    stage_tools: frozenset[str]
+    """Tools that own a decided stage need."""
+    holders: frozenset[str]
+    """Working tools that keep their own access control."""
+    systems: int
+    """Permission systems the decided work has at least (``_decided_glue``)."""
+    concentration: float
+    """The vendor concentration of the decided work."""
+    by_vendor: dict[str, float]
+    """Per vendor, the weight of the decided needs it owns."""
+    decided_lock: float
+    """The decided needs' weight times closedness."""
 
 
 class Relaxation:
@@ -146,6 +169,7 @@ class Relaxation:
         self.pair_memo: dict[tuple[str, str, tuple[str, str]], tuple[float, dict[str, float]]] = {}
         self.solo_memo: dict[str, bool] = {}
         self.bridge_memo: dict[tuple[str, str], bool] = {}
+        self.works_memo: dict[tuple[str, str], bool] = {}
         self.governs_memo: dict[tuple[str, str, str], bool] = {}
         self.attach_memo: dict[tuple[str, str], float] = {}
         self.own_permissions = frozenset(
@@ -325,7 +349,7 @@ class Relaxation:
             return pending
         return 0.0 if self._governs(hub, a, cap) and self._governs(hub, b, cap) else pending
 
-    def _attachments(self, hub: str, cap: str, stage_tools: set[str]) -> float:
+    def _attachments(self, hub: str, cap: str, stage_tools: Set[str]) -> float:
         if not self._bridges(hub, cap):
             return 0.0
         return sum(self._attachment(hub, t) for t in stage_tools if t != hub)
@@ -419,6 +443,20 @@ class Relaxation:
         )
         glue_points, systems = self._decided_glue(st)
         glue_floor = glue_points * self.norm
+        node = _Node(
+            open_needs=open_needs,
+            working=frozenset(working),
+            stage_tools=frozenset(
+                o for c, o in st.owners.items() if o is not None and not self.need[c].concern
+            ),
+            holders=frozenset(
+                o for o in working if self.catalog.tools[o].governance.access().value != "none"
+            ),
+            systems=systems,
+            concentration=concentration,
+            by_vendor=by_vendor,
+            decided_lock=lock,
+        )
         annual = sum(s.annual[t] for t in st.tools)
         annual += glue_line(glue_points * params.DAYS_PER_POINT, self.ctx).middle
         # The reuse of an existing tool that does no work yet (``doing_work``: a stage, or a
@@ -459,9 +497,7 @@ class Relaxation:
         base = wf * (fit + reuse) + wg * (100.0 - glue_floor) + wl * (100.0 - lock_floor)
         raw: dict[str, dict[str | None, tuple[float, float, float]]] = {}
         for n in undecided:
-            got = self._options(
-                st, n, open_needs, least[n.capability], concentration, systems, by_vendor, lock
-            )
+            got = self._options(st, n, node, least[n.capability])
             if not got:
                 return -math.inf, {}
             raw[n.capability] = got
@@ -512,7 +548,7 @@ class Relaxation:
             if handed:
                 total, first = self._assign(unary, first_cap, bonus, self._works)
             else:
-                total, first = self._joint(unary, first_cap, st, per_point, systems)
+                total, first = self._joint(unary, first_cap, st, per_point, node)
             if first_cap is None:
                 return max(value + total, above), {}
             # A child's completions dearer than A_cut: `above`, with the child's own option.
@@ -533,8 +569,13 @@ class Relaxation:
         return bound, children
 
     def _works(self, t: str, cap: str) -> bool:
-        """Whether owning cap is work reuse credit counts (the model's ``doing_work``)."""
-        return not self.need[cap].concern or self._bridges(t, cap)
+        """Whether owning cap is work reuse credit counts (the model's ``does_work``)."""
+        key = (t, cap)
+        got = self.works_memo.get(key)
+        if got is None:
+            got = does_work(self.catalog.tools[t], cap, self.ctx)
+            self.works_memo[key] = got
+        return got
 
     def _bonus(self, bonus: dict[str, float], t: str | None, cap: str) -> float:
         if t is None or t not in bonus or not self._works(t, cap):
@@ -581,7 +622,7 @@ class Relaxation:
         first: str | None,
         st: _State,
         per_point: float,
-        systems: int,
+        node: _Node,
     ) -> tuple[float, dict[str | None, float]]:
         """The best joint choice of the undecided needs (an upper bound on it), and per option
         of ``first`` the same with that option (its max-marginal).
@@ -634,7 +675,7 @@ class Relaxation:
         }
         free, free_first = self._max_sum(forest, stage_vals, base, first)
         marginals = [total] * len(opts[first])
-        stage_tools = {o for c, o in owners.items() if o is not None and not self.need[c].concern}
+        stage_tools = node.stage_tools
         stage_open: dict[str, int] = {}
         for c in stages:
             for t in opts[c]:
@@ -668,22 +709,20 @@ class Relaxation:
         # already charged its share (``_options``), the others are charged here, per
         # access-control option (only once the stack has a system for an option that bridges
         # nothing: the first system is free).
-        working = {o for o in owners.values() if o is not None}
+        working = node.working
         permission_share = {
             c: [
                 self.permission_points / stage_open[t]
                 if t is not None
                 and t not in working
                 and t in self.own_permissions
-                and not (systems and self._new_system(t, owners))
+                and not (node.systems and self._new_system(t, owners))
                 else 0.0
                 for t in opts[c]
             ]
             for c in stages
         }
-        holders = frozenset(
-            o for o in working if self.catalog.tools[o].governance.access().value != "none"
-        )
+        holders = node.holders
         for cap in coupled:
             # The tree edges where only this need's tool could carry a concern, and how many
             # points it leaves there when it does not.
@@ -948,12 +987,8 @@ class Relaxation:
         self,
         st: _State,
         n: NeedInfo,
-        open_needs: dict[str, int],
+        node: _Node,
         least: float,
-        concentration: float,
-        systems: int,
-        by_vendor: dict[str, float],
-        decided_lock: float,
     ) -> dict[str | None, tuple[float, float, float]]:
         """What each option of an undecided need can add at best before glue and cost, the
         yearly cost and the glue points it adds at least; empty when a must-have can no longer
@@ -963,14 +998,15 @@ class Relaxation:
         cap = n.capability
         inside = [t for t in n.candidates if t in st.tools]
         limit = s.key[(cap, inside[0])] if inside else None
-        lock_unit = 100.0 * n.weight / self.total * concentration
+        open_needs = node.open_needs
+        lock_unit = 100.0 * n.weight / self.total * node.concentration
         # The need also raises the concentration that multiplies the decided work's lock-in:
         # by at least 0.5 (2 W w + w^2) / total^2 when it goes to a vendor holding weight W
         # (what later needs add to the same vendor only raises it more).
         w = n.weight
-        rise = 100.0 / self.total * decided_lock * 0.5 / self.total**2
+        rise = 100.0 / self.total * node.decided_lock * 0.5 / self.total**2
         if n.concern:
-            glue_of = self._concern_glue(st, cap, systems)
+            glue_of = self._concern_glue(st, cap, node)
         else:
             owners = st.owners
             neighbours = [
@@ -980,9 +1016,7 @@ class Relaxation:
             ]
             # Each decided governance tool must reach a new stage tool; the tool may serve
             # several undecided needs, so each of them is charged its share.
-            stage_tools = {
-                o for c, o in owners.items() if o is not None and not self.need[c].concern
-            }
+            stage_tools = node.stage_tools
             hubs = [
                 (hub, c)
                 for c in sorted(self.ctx.concerns)
@@ -998,11 +1032,7 @@ class Relaxation:
                     a, b = (o, t) if h[0] == other else (t, o)
                     total += self._pair_with(a, b, h, owners)
                 if hubs and t not in stage_tools:
-                    reach = sum(
-                        params.ATTACHMENT_FACTOR * params.CONNECTION_POINTS[self._link(hub, t)[0]]
-                        for hub, _ in hubs
-                        if hub != t
-                    )
+                    reach = sum(self._attachment(hub, t) for hub, _ in hubs if hub != t)
                     total += reach / max(1, open_needs.get(t, 1))
                 return total
 
@@ -1010,7 +1040,7 @@ class Relaxation:
         if not inside and not n.must:
             out[None] = (0.0, 0.0, glue_of(None))
         full = len(st.tools) >= s.max_tools  # no new tool can join: owners come from inside
-        working = {o for o in st.owners.values() if o is not None}
+        working = node.working
 
         def share_of_system(t: str) -> float:
             # A stack that already has a permission system gets one more for each new tool
@@ -1028,18 +1058,20 @@ class Relaxation:
             out[t] = (
                 wf * n.coverage * lv / 3
                 - wl * lock_unit * s.closed[t]
-                - wl * rise * (2 * by_vendor.get(self.catalog.tools[t].vendor, 0.0) * w + w * w),
+                - wl
+                * rise
+                * (2 * node.by_vendor.get(self.catalog.tools[t].vendor, 0.0) * w + w * w),
                 self._share(st, t, open_needs) - least,
-                glue_of(t) + (share_of_system(t) if systems else 0.0),
+                glue_of(t) + (share_of_system(t) if node.systems else 0.0),
             )
         return out
 
-    def _concern_glue(self, st: _State, cap: str, systems: int) -> Callable[[str | None], float]:
+    def _concern_glue(self, st: _State, cap: str, node: _Node) -> Callable[[str | None], float]:
         """For a governance need decided after every stage: the glue each option leaves, the
         concern breaks only this hub could carry plus its attachments to the stage tools, and
         for access control the permission systems the working tools make with that option as
-        the stack's access-control tool beyond the ``systems`` already counted (tools joining
-        later only add systems)."""
+        the stack's access-control tool beyond the systems already counted (tools joining later
+        only add systems)."""
         owners = st.owners
         pend: list[tuple[str, str, float]] = []
         for h in self.ctx.handoffs:
@@ -1049,24 +1081,22 @@ class Relaxation:
             p = self._pair(a, b, h)[1].get(cap, 0.0)
             if p:
                 pend.append((a, b, p))
-        stage_tools = {o for c, o in owners.items() if o is not None and not self.need[c].concern}
         attach = cap in self.ctx.concerns
-
-        holders = frozenset(
-            o
-            for o in st.owners.values()
-            if o is not None and self.catalog.tools[o].governance.access().value != "none"
-        )
+        systems = node.systems
         counted = max(0, systems - 1)
-        working = {o for o in owners.values() if o is not None}
 
         def glue_of(t: str | None) -> float:
             total = sum(self._hub_breaks(t, cap, a, b, p) for a, b, p in pend)
             if attach and t is not None:
-                total += self._attachments(t, cap, stage_tools)
+                total += self._attachments(t, cap, node.stage_tools)
             if cap == "access-control":
-                more = max(0, self._systems_with(holders, t) - 1) - counted
-                if systems and t is not None and t not in working and self._new_system(t, owners):
+                more = max(0, self._systems_with(node.holders, t) - 1) - counted
+                if (
+                    systems
+                    and t is not None
+                    and t not in node.working
+                    and self._new_system(t, owners)
+                ):
                     more -= 1  # its own system is charged as its share (``_options``)
                 total += max(0, more) * self.permission_points
             return total

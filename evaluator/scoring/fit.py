@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from evaluator.models import Commitment, Existing
+from evaluator.models import Commitment, Existing, Tool
 from evaluator.scoring import params
 from evaluator.scoring.context import Context
 from evaluator.scoring.results import Contribution, Score
@@ -59,14 +59,20 @@ def describe(item: Existing, today: dt.date) -> str:
     return "in use"
 
 
-def doing_work(view: StackView, context: Context) -> frozenset[str]:
-    """Tools whose work the stack relies on, the ones reuse credit is for: owners of stage
-    needs, and owners of governance needs at the level that reaches other tools (one below it,
+def does_work(tool: Tool, capability: str, context: Context) -> bool:
+    """Whether owning a needed capability is work the stack relies on, the work reuse credit is
+    for: a stage, or a governance need at the level that reaches other tools (one below it,
     such as a database's own roles owning access control, covers that tool alone)."""
+    return (
+        capability not in context.concerns
+        or effective_level(tool, capability) >= params.HUB_MIN_LEVEL
+    )
+
+
+def doing_work(view: StackView, context: Context) -> frozenset[str]:
+    """Tools that own a need as work (``does_work``)."""
     return frozenset(
-        o
-        for c, o in view.owners.items()
-        if o is not None and (c not in context.concerns or view.hub(c) == o)
+        o for c, o in view.owners.items() if o is not None and does_work(view.tools[o], c, context)
     )
 
 
