@@ -920,7 +920,7 @@ class Relaxation:
         undecided needs that the spanning forest leaves out: such a handoff costs at least the
         least its two ends' options allow, so each end is charged half the least it allows
         with that option (half of the row minimum, half of the column minimum)."""
-        key = -id(forest)
+        key = id(forest)
         got = self.off_memo.get(key)
         if got is not None:
             return got
