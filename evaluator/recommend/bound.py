@@ -71,6 +71,9 @@ from evaluator.scoring.stackview import (
     effective_level,
 )
 
+CUT_MARGIN = 1e-6
+"""How far below the K-th best the cost cut puts the completions dearer than it."""
+
 MAX_GROUPS = 12
 """Per governance need, how many groups of its options the joint bound solves one by one (the
 best first); the rest are bounded without their coupling costs."""
@@ -525,7 +528,9 @@ class Relaxation:
             # least at which `above` falls below it.
             b = self.budget
             cut = annual + most
-            room = self.threshold() - value - free
+            # (`above` lands just below the K-th best, so the search prunes what is above
+            # the cut rather than entering it on a tie.)
+            room = self.threshold() - value - free - CUT_MARGIN
             if wc > 0 and room > 0:
                 cut = min(cut, max(annual, 100.0 * b * wc / room - b))
             slope = 100.0 * b / ((annual + b) * (cut + b))
