@@ -14,6 +14,7 @@ from evaluator.recommend.space import Space, build_space
 from evaluator.scoring import build_context
 from evaluator.scoring.evaluate import dominates
 from evaluator.scoring.results import StackEvaluation
+from evaluator.scoring.stackview import stack_owners
 from evaluator.scoring.units import evaluate_with_units
 
 if TYPE_CHECKING:
@@ -124,6 +125,7 @@ def explain_result(
 ) -> Recommended:
     context, catalog, today, base = space.context, space.catalog, space.today, space.base
     owned = frozenset(e.tool for e in requirements.existing)
+    scored: dict[tuple[str, ...], StackEvaluation] = {}  # runner-up stacks recur across ranks
     results = []
     for rank, f in enumerate(result.found[:top], start=1):
         named = stack_of(f.tools, f"Recommended {rank}", _describe(f, space.forced, owned), base)
@@ -135,7 +137,7 @@ def explain_result(
                 evaluation=evaluation,
                 pareto=not any(dominates(o.evaluation, f.evaluation) for o in result.scored),
                 roles=_roles(space, f),
-                runner_up=_runner_ups(space, f) if explain else (),
+                runner_up=_runner_ups(space, f, scored) if explain else (),
             )
         )
     front = [
@@ -212,10 +214,14 @@ def _roles(space: Space, f: Found) -> tuple[Role, ...]:
     return tuple(out)
 
 
-def _runner_ups(space: Space, f: Found) -> tuple[Alternative, ...]:
+def _runner_ups(
+    space: Space, f: Found, scored: dict[tuple[str, ...], StackEvaluation]
+) -> tuple[Alternative, ...]:
     """For each needed capability the stack covers: among the best-ranked other candidates, the
     one that, taking the role in place of the chosen tool (which leaves the stack if it served
-    nothing else and may leave), gives the best viable stack, scored by evaluate_stack."""
+    nothing else and may leave), gives the best viable stack, scored by evaluate_stack (a
+    candidate the owner rule would not give the role is not scored; ``scored`` keeps what was,
+    by tools)."""
     out = []
     owners = f.evaluation.owners
     context, catalog = space.context, space.catalog
@@ -236,14 +242,16 @@ def _runner_ups(space: Space, f: Found) -> tuple[Alternative, ...]:
             if not serves_more and owner not in space.forced:
                 tools.discard(owner)
             tools.add(t)
-            e = evaluate_with_units(
-                stack_of(sorted(tools), "-", base=space.base),
-                context,
-                space.units,
-                catalog,
-                today=space.today,
-                detail=False,
-            )
+            ids = tuple(sorted(tools))
+            e = scored.get(ids)
+            if e is None:
+                stack = stack_of(ids, "-", base=space.base)
+                if stack_owners(stack, catalog, context).get(need.capability) != t:
+                    continue
+                e = evaluate_with_units(
+                    stack, context, space.units, catalog, today=space.today, detail=False
+                )
+                scored[ids] = e
             if e.owners.get(need.capability) != t or not e.viable:
                 continue
             key = (e.overall.value, t)

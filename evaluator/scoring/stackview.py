@@ -230,8 +230,13 @@ class StackView:
         return tuple(t for t in self.tools if t not in working)
 
 
-def build_view(stack: Stack, catalog: Catalog, context: Context) -> StackView:
-    tools = {tid: catalog.tools[tid] for tid in sorted(stack.tools)}
+def stack_owners(
+    stack: Stack, catalog: Catalog, context: Context, tools: dict[str, Tool] | None = None
+) -> dict[str, str | None]:
+    """Who owns each need in the stack: its role when the stack names one, else the owner rule
+    (``best_tool``)."""
+    if tools is None:
+        tools = {tid: catalog.tools[tid] for tid in sorted(stack.tools)}
     existing = frozenset(e.tool for e in context.requirements.existing)
     owners: dict[str, str | None] = {}
     for need in context.needs:
@@ -239,6 +244,12 @@ def build_view(stack: Stack, catalog: Catalog, context: Context) -> StackView:
         owners[need.capability] = (
             role if role in tools else best_tool(tools, need.capability, existing, catalog)
         )
+    return owners
+
+
+def build_view(stack: Stack, catalog: Catalog, context: Context) -> StackView:
+    tools = {tid: catalog.tools[tid] for tid in sorted(stack.tools)}
+    owners = stack_owners(stack, catalog, context, tools)
     ids = sorted(tools)
     pairs = [(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :]]
     links = {frozenset(p): connect(tools[p[0]], tools[p[1]], catalog, stack) for p in pairs}
@@ -255,5 +266,6 @@ __all__ = [
     "effective_level",
     "main_capabilities",
     "owner_key",
+    "stack_owners",
     "suite_mates",
 ]
