@@ -114,6 +114,9 @@ class Search(Relaxation):
 
     # ------------------------------------------------------------------ search
 
+    def _preferred(self) -> dict[str, str | None]:
+        return dict(self.found[0].evaluation.owners) if self.found else {}
+
     def threshold(self) -> float:
         if len(self.found) < self.top:
             return -math.inf

@@ -28,8 +28,11 @@ best (a relaxation of the model; leaves are scored by ``evaluate_stack`` itself)
   attachments its tool would leave on what is decided, and for access control the permission
   systems of the working tools with that option), and, once the stack has a permission system,
   a share of one more for a new tool that is a system of its own; every glue point is also
-  priced into the cost at the chord's slope. An existing tool's reuse is a bonus on its options
-  (``_bound_and_options`` says how it is kept from counting twice);
+  priced into the cost at the chord's slope. A new tool's fixed charges (its yearly cost, its
+  attachments, its permission system) are split over the undecided needs it could own, over
+  those the best stack found so far gives it when it gives it any (``_weight``). An existing
+  tool's reuse is a bonus on its options (``_bound_and_options`` says how it is kept from
+  counting twice);
 - the options are chosen jointly (``_joint``): exactly over a spanning forest of the handoffs
   between undecided stage needs (a handoff it leaves out is charged at each end half the least
   glue that end's option allows it, ``_off_tree``), and with each undecided governance need
@@ -74,6 +77,9 @@ from evaluator.scoring.stackview import (
 CUT_MARGIN = 1e-6
 """How far below the K-th best the cost cut puts the completions dearer than it."""
 
+HANDOFF_MEMO = 4096
+"""Entries of the handoff memos kept before they are emptied (they serve mostly siblings)."""
+
 MAX_GROUPS = 12
 """Per governance need, how many groups of its options the joint bound solves one by one (the
 best first); the rest are bounded without their coupling costs."""
@@ -96,8 +102,6 @@ class _State:
 class _Node:
     """What the bound derives once from a node's decisions, for every need's options."""
 
-    open_needs: dict[str, int]
-    """Per tool, how many undecided needs it could own."""
     working: frozenset[str]
     """Tools that own a decided need."""
     stage_tools: frozenset[str]
@@ -157,18 +161,24 @@ class Relaxation:
         self.route_memo: dict[frozenset[str], tuple[float, tuple[tuple[float, str], ...]]] = {}
         self.open_stores: frozenset[str] = frozenset(self.stores)
         """Stores a route may pass through at the node being bounded (set by the bound)."""
-        self.share_memo: dict[str, float] = {}
-        """Per tool, its cost share at the node being bounded (``_share``)."""
+        self.preferred: dict[str, str | None] = {}
+        """Per need, the owner the split of a tool's fixed charges favours (``_weight``)."""
+        self.favoured: dict[str, int] = {}
+        """Per tool, how many undecided needs the preferred owners give it."""
+        self.part_of: dict[str, float] = {}
+        """Per tool, the part of its fixed charges each need of weight 1 carries (``_part``)."""
         self.edge_memo: dict[
-            int,
+            tuple[object, ...],
             tuple[
                 dict[str, list[list[float]]],
                 dict[str, list[tuple[int, int, str, str, dict[str, float]]]],
             ],
         ] = {}
-        """Per spanning forest, the glue points of its edges at the node being bounded."""
-        self.off_memo: dict[int, dict[str, list[float]]] = {}
-        """Per spanning forest, what the handoffs it leaves out cost at least (``_off_tree``)."""
+        """Per spanning forest and what its glue points depend on (``_handoffs_key``), the glue
+        points of its edges."""
+        self.off_memo: dict[tuple[object, ...], dict[str, list[float]]] = {}
+        """The same for what the handoffs it leaves out cost at least (``_off_tree``)."""
+        self.hub_caps = tuple(sorted(set(params.CONCERN_HUB.values()) & set(self.need)))
         self.pair_memo: dict[tuple[str, str, tuple[str, str]], tuple[float, dict[str, float]]] = {}
         self.solo_memo: dict[str, bool] = {}
         self.bridge_memo: dict[tuple[str, str], bool] = {}
@@ -183,6 +193,10 @@ class Relaxation:
         """Open-source tools that keep their own access control (each its own system)."""
         self.forest_memo: dict[tuple[frozenset[str], str | None], _Forest] = {}
         self.systems_memo: dict[tuple[str, str | None], str] = {}
+
+    def _preferred(self) -> dict[str, str | None]:
+        """Per need, the owner the split of costs favours (none here)."""
+        return {}
 
     def threshold(self) -> float:
         """What a stack must score to be kept (the search's K-th best; none here)."""
@@ -434,9 +448,17 @@ class Relaxation:
         for n in undecided:
             for t in n.candidates:
                 open_needs[t] = open_needs.get(t, 0) + 1
-        self.share_memo = {}  # shares depend on the node
-        self.edge_memo = {}  # so do the handoffs' glue points
-        self.off_memo = {}
+        self.preferred = self._preferred()
+        self.favoured = {}
+        for n in undecided:
+            pick = self.preferred.get(n.capability)
+            if pick is not None and (n.capability, pick) in s.level:
+                self.favoured[pick] = self.favoured.get(pick, 0) + 1
+        # Each tool's fixed charges are split over the needs ``_weight`` gives weight 1.
+        self.part_of = {t: 1.0 / (self.favoured.get(t) or count) for t, count in open_needs.items()}
+        if len(self.edge_memo) > HANDOFF_MEMO:
+            self.edge_memo.clear()
+            self.off_memo.clear()
         working = {o for o in st.owners.values() if o is not None}
         can_add = len(st.tools) < s.max_tools
         self.open_stores = frozenset(
@@ -447,7 +469,6 @@ class Relaxation:
         glue_points, systems = self._decided_glue(st)
         glue_floor = glue_points * self.norm
         node = _Node(
-            open_needs=open_needs,
             working=frozenset(working),
             stage_tools=frozenset(
                 o for c, o in st.owners.items() if o is not None and not self.need[c].concern
@@ -492,7 +513,7 @@ class Relaxation:
         least: dict[str, float] = {}
         most = 0.0
         for n in undecided:
-            shares = [self._share(st, t, open_needs) for t in n.candidates]
+            shares = [self._share(st, t, n.capability) for t in n.candidates]
             cheapest = min(shares) if n.must and shares else 0.0
             least[n.capability] = cheapest
             annual += cheapest
@@ -681,11 +702,17 @@ class Relaxation:
         free, free_first = self._max_sum(forest, stage_vals, base, first)
         marginals = [total] * len(opts[first])
         stage_tools = node.stage_tools
-        stage_open: dict[str, int] = {}
+        favoured: dict[str, int] = {}
         for c in stages:
-            for t in opts[c]:
+            t = self.preferred.get(c)
+            if t is not None and t in opts[c]:
+                favoured[t] = favoured.get(t, 0) + 1
+        weight = {c: [self._weight(t, c, favoured) if t else 0.0 for t in opts[c]] for c in stages}
+        stage_open: dict[str, float] = {}
+        for c in stages:
+            for t, x in zip(opts[c], weight[c], strict=True):
                 if t is not None:
-                    stage_open[t] = stage_open.get(t, 0) + 1
+                    stage_open[t] = stage_open.get(t, 0.0) + x
         # Per stage option: the concerns left on its handoffs to decided stages that only a
         # governance tool could carry, with their points per governance capability.
         to_decided: dict[str, list[list[tuple[str, str, dict[str, float]]]]] = {}
@@ -706,7 +733,10 @@ class Relaxation:
         # Each stage option's share of a governance tool's attachment (a tool already working
         # at a stage has its attachment counted with the governance need's own option).
         attach_share = {
-            c: [0.0 if t is None or t in stage_tools else 1.0 / stage_open[t] for t in opts[c]]
+            c: [
+                0.0 if t is None or t in stage_tools else x / stage_open[t]
+                for t, x in zip(opts[c], weight[c], strict=True)
+            ]
             for c in stages
         }
         # A new open-source tool with its own access control is a permission system of its own
@@ -717,13 +747,13 @@ class Relaxation:
         working = node.working
         permission_share = {
             c: [
-                self.permission_points / stage_open[t]
+                self.permission_points * x / stage_open[t]
                 if t is not None
                 and t not in working
                 and t in self.own_permissions
                 and not (node.systems and self._new_system(t, owners))
                 else 0.0
-                for t in opts[c]
+                for t, x in zip(opts[c], weight[c], strict=True)
             ]
             for c in stages
         }
@@ -888,7 +918,7 @@ class Relaxation:
         priced per point and scaled: rows by the parent's options, columns by the child's; and
         the pairs with concerns only a governance tool could carry, with their points per
         governance capability (``_pair``)."""
-        key = id(forest)
+        key = self._handoffs_key(forest, opts, owners)
         got = self.edge_memo.get(key)
         if got is None:
             points: dict[str, list[list[float]]] = {}
@@ -918,6 +948,19 @@ class Relaxation:
         unit = per_point * scale
         return {c: [[unit * x for x in row] for row in rows] for c, rows in got[0].items()}, got[1]
 
+    def _handoffs_key(
+        self, forest: _Forest, opts: dict[str, list[str | None]], owners: dict[str, str | None]
+    ) -> tuple[object, ...]:
+        """What the glue points between a forest's options depend on (``_pair_with``): the
+        forest (memoised, so its id is stable), its needs' options, the stores a route may pass
+        through, and the decided governance tools. Sibling nodes share it."""
+        return (
+            id(forest),
+            tuple(tuple(opts[c]) for order, _ in forest for c in order),
+            self.open_stores,
+            tuple((c in owners, owners.get(c)) for c in self.hub_caps),
+        )
+
     def _off_tree(
         self, forest: _Forest, opts: dict[str, list[str | None]], owners: dict[str, str | None]
     ) -> dict[str, list[float]]:
@@ -925,7 +968,7 @@ class Relaxation:
         undecided needs that the spanning forest leaves out: such a handoff costs at least the
         least its two ends' options allow, so each end is charged half the least it allows
         with that option (half of the row minimum, half of the column minimum)."""
-        key = id(forest)
+        key = self._handoffs_key(forest, opts, owners)
         got = self.off_memo.get(key)
         if got is not None:
             return got
@@ -979,14 +1022,31 @@ class Relaxation:
             at_first = [rest + v for v in at_first]
         return total, at_first
 
-    def _share(self, st: _State, t: str, open_needs: dict[str, int]) -> float:
-        """The part of a new tool's yearly cost each undecided need it could own is charged
-        (it is charged at most once in all)."""
-        got = self.share_memo.get(t)
-        if got is None:
-            got = 0.0 if t in st.tools else self.s.annual[t] / max(1, open_needs.get(t, 1))
-            self.share_memo[t] = got
-        return got
+    def _share(self, st: _State, t: str, cap: str) -> float:
+        """The part of a new tool's yearly cost undecided need cap is charged (over the
+        undecided needs it could own, the parts add up to its cost: it is charged at most once
+        in all)."""
+        if t in st.tools:
+            return 0.0
+        return self.s.annual[t] * self._part(t, cap)
+
+    def _part(self, t: str, cap: str) -> float:
+        """Need cap's part of tool t's fixed charges (``_weight``)."""
+        if t in self.favoured and self.preferred.get(cap) != t:
+            return 0.0
+        return self.part_of[t]
+
+    def _weight(self, t: str, cap: str, favoured: dict[str, int]) -> float:
+        """A need's weight in the split of a new tool's fixed charges (its yearly cost, its
+        attachments, its permission system) over the undecided needs it could own. Any split
+        whose parts add up to the whole keeps the bound: the tool is charged at most once
+        whichever of those needs it comes to own. The even split is loose for the stacks that
+        matter, those like the best found so far, where a broad tool owns a few of the many
+        needs it could: so when the preferred owners (``_preferred``) give the tool some of
+        the needs (``favoured``), those needs carry all of it."""
+        if not favoured.get(t):
+            return 1.0
+        return 1.0 if self.preferred.get(cap) == t else 0.0
 
     def _options(
         self,
@@ -1003,7 +1063,6 @@ class Relaxation:
         cap = n.capability
         inside = [t for t in n.candidates if t in st.tools]
         limit = s.key[(cap, inside[0])] if inside else None
-        open_needs = node.open_needs
         lock_unit = 100.0 * n.weight / self.total * node.concentration
         # The need also raises the concentration that multiplies the decided work's lock-in:
         # by at least 0.5 (2 W w + w^2) / total^2 when it goes to a vendor holding weight W
@@ -1038,7 +1097,7 @@ class Relaxation:
                     total += self._pair_with(a, b, h, owners)
                 if hubs and t not in stage_tools:
                     reach = sum(self._attachment(hub, t) for hub, _ in hubs if hub != t)
-                    total += reach / max(1, open_needs.get(t, 1))
+                    total += reach * self._part(t, cap)
                 return total
 
         out: dict[str | None, tuple[float, float, float]] = {}
@@ -1052,7 +1111,7 @@ class Relaxation:
             # that is a system of its own; the tool may serve several undecided needs.
             if t in working or not self._new_system(t, st.owners):
                 return 0.0
-            return self.permission_points / max(1, open_needs.get(t, 1))
+            return self.permission_points * self._part(t, cap)
 
         for t in n.candidates:
             if limit is not None and s.key[(cap, t)] > limit:
@@ -1066,7 +1125,7 @@ class Relaxation:
                 - wl
                 * rise
                 * (2 * node.by_vendor.get(self.catalog.tools[t].vendor, 0.0) * w + w * w),
-                self._share(st, t, open_needs) - least,
+                self._share(st, t, cap) - least,
                 glue_of(t) + (share_of_system(t) if node.systems else 0.0),
             )
         return out
