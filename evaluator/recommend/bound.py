@@ -85,6 +85,11 @@ MAX_GROUPS = 12
 best first); the rest are bounded without their coupling costs."""
 
 _Forest = list[tuple[list[str], dict[str, tuple[str, tuple[str, str]]]]]
+_Edges = tuple[
+    dict[str, list[list[float]]],
+    dict[str, list[tuple[int, int, str, str, dict[str, float]]]],
+    dict[tuple[str, str | None, str, float], list[list[float]]],
+]
 """A spanning forest of handoffs: per tree, its needs in visiting order and each one's parent
 with the handoff between them."""
 
@@ -167,18 +172,14 @@ class Relaxation:
         """Per tool, how many undecided needs the preferred owners give it."""
         self.part_of: dict[str, float] = {}
         """Per tool, the part of its fixed charges each need of weight 1 carries (``_part``)."""
-        self.edge_memo: dict[
-            tuple[object, ...],
-            tuple[
-                dict[str, list[list[float]]],
-                dict[str, list[tuple[int, int, str, str, dict[str, float]]]],
-            ],
-        ] = {}
+        self.edge_memo: dict[tuple[object, ...], _Edges] = {}
         """Per spanning forest and what its glue points depend on (``_handoffs_key``), the glue
         points of its edges."""
         self.off_memo: dict[tuple[object, ...], dict[str, list[float]]] = {}
         """The same for what the handoffs it leaves out cost at least (``_off_tree``)."""
         self.hub_caps = tuple(sorted(set(params.CONCERN_HUB.values()) & set(self.need)))
+        self.full = False
+        """Whether the node being bounded holds --max-tools tools (no new tool can join)."""
         self.pair_memo: dict[tuple[str, str, tuple[str, str]], tuple[float, dict[str, float]]] = {}
         self.solo_memo: dict[str, bool] = {}
         self.bridge_memo: dict[tuple[str, str], bool] = {}
@@ -461,6 +462,7 @@ class Relaxation:
             self.off_memo.clear()
         working = {o for o in st.owners.values() if o is not None}
         can_add = len(st.tools) < s.max_tools
+        self.full = not can_add
         self.open_stores = frozenset(
             e
             for e in self.stores
@@ -489,7 +491,7 @@ class Relaxation:
         # governance needs are left (no handoffs between them), handed to one of them the best
         # way (``_assign``); otherwise either credited whatever is chosen or added to each of
         # those options (counted once per need it would own), whichever bound is lower.
-        isolated = bool(undecided) and undecided[0].concern
+        isolated = bool(undecided) and all(n.concern for n in undecided)
         doing = {o for c, o in st.owners.items() if o is not None and self._works(o, c)}
         open_work: dict[str, int] = {}
         for n in undecided:
@@ -679,13 +681,13 @@ class Relaxation:
         owners = st.owners
         if not coupled:
             forest = self._spanning(frozenset(caps), first)
-            base, _ = self._edge_costs(forest, opts, owners, per_point, 1.0)
+            base, _, _ = self._edge_costs(forest, opts, owners)
             off = self._off_tree(forest, opts, owners)
             vals = {
                 c: [v - per_point * p for v, p in zip(unary[c].values(), off[c], strict=True)]
                 for c in caps
             }
-            total, at_first = self._max_sum(forest, vals, base, first)
+            total, at_first = self._solve(forest, vals, base, per_point, first)
             return total, dict(zip(opts[first], at_first, strict=True)) if first is not None else {}
         assert first is not None
         share = 1.0 / len(coupled)
@@ -693,13 +695,14 @@ class Relaxation:
             max(unary[c].values()) for c in caps if self.need[c].concern and c not in coupled
         )
         forest = self._spanning(frozenset(stages), first)
-        base, pending = self._edge_costs(forest, opts, owners, per_point, share)
+        base, pending, with_breaks = self._edge_costs(forest, opts, owners)
+        unit = per_point * share  # what a point of the forest's edges costs in each share
         off = self._off_tree(forest, opts, owners)
         stage_vals = {
             c: [share * (v - per_point * p) for v, p in zip(unary[c].values(), off[c], strict=True)]
             for c in stages
         }
-        free, free_first = self._max_sum(forest, stage_vals, base, first)
+        free, free_first = self._solve(forest, stage_vals, base, unit, first)
         marginals = [total] * len(opts[first])
         stage_tools = node.stage_tools
         favoured: dict[str, int] = {}
@@ -809,11 +812,15 @@ class Relaxation:
                 for c, entries in pending_edges.items():
                     if not entries:
                         continue
-                    rows = [list(r) for r in base[c]]
-                    for iu, ic, a, b, p in entries:
-                        rows[iu][ic] += per_point * self._hub_breaks(hub, cap, a, b, p)
+                    key = (c, hub, cap, share)
+                    rows = with_breaks.get(key)
+                    if rows is None:
+                        rows = [list(r) for r in base[c]]
+                        for iu, ic, a, b, p in entries:
+                            rows[iu][ic] += self._hub_breaks(hub, cap, a, b, p) / share
+                        with_breaks[key] = rows
                     penalty[c] = rows
-                got, at_first = self._max_sum(forest, vals, penalty, first)
+                got, at_first = self._solve(forest, vals, penalty, unit, first)
                 best = max(best, head + got)
                 best_first = [max(x, head + y) for x, y in zip(best_first, at_first, strict=True)]
             total += best
@@ -909,15 +916,12 @@ class Relaxation:
         forest: _Forest,
         opts: dict[str, list[str | None]],
         owners: dict[str, str | None],
-        per_point: float,
-        scale: float,
-    ) -> tuple[
-        dict[str, list[list[float]]], dict[str, list[tuple[int, int, str, str, dict[str, float]]]]
-    ]:
-        """Per tree edge (by its child need), the glue each pair of options costs at least,
-        priced per point and scaled: rows by the parent's options, columns by the child's; and
-        the pairs with concerns only a governance tool could carry, with their points per
-        governance capability (``_pair``)."""
+    ) -> _Edges:
+        """Per tree edge (by its child need), the glue points each pair of options costs at
+        least: rows by the parent's options, columns by the child's; the pairs with concerns
+        only a governance tool could carry, with their points per governance capability
+        (``_pair``); and a memo of the edges' points with a governance tool's breaks added
+        (``_joint``)."""
         key = self._handoffs_key(forest, opts, owners)
         got = self.edge_memo.get(key)
         if got is None:
@@ -943,20 +947,28 @@ class Relaxation:
                     points[c] = rows
                     if entries:
                         pending[c] = entries
-            got = (points, pending)
+            got = (points, pending, {})
             self.edge_memo[key] = got
-        unit = per_point * scale
-        return {c: [[unit * x for x in row] for row in rows] for c, rows in got[0].items()}, got[1]
+        return got
 
     def _handoffs_key(
         self, forest: _Forest, opts: dict[str, list[str | None]], owners: dict[str, str | None]
     ) -> tuple[object, ...]:
         """What the glue points between a forest's options depend on (``_pair_with``): the
         forest (memoised, so its id is stable), its needs' options, the stores a route may pass
-        through, and the decided governance tools. Sibling nodes share it."""
+        through, and the decided governance tools. Sibling nodes share it.
+
+        While new tools may still join, a need's options are "none" or not, then a prefix of
+        its candidates (``_options``), so their count and whether the first is "none" say which;
+        once the stack is full they are the tools inside, named."""
+        if self.full:
+            shapes: tuple[object, ...] = tuple(tuple(opts[c]) for order, _ in forest for c in order)
+        else:
+            shapes = tuple((len(opts[c]), opts[c][0] is None) for order, _ in forest for c in order)
         return (
             id(forest),
-            tuple(tuple(opts[c]) for order, _ in forest for c in order),
+            self.full,
+            shapes,
             self.open_stores,
             tuple((c in owners, owners.get(c)) for c in self.hub_caps),
         )
@@ -994,6 +1006,25 @@ class Relaxation:
                 out[b_cap][j] += 0.5 * min(row[j] for row in rows)
         self.off_memo[key] = out
         return out
+
+    @classmethod
+    def _solve(
+        cls,
+        forest: _Forest,
+        vals: dict[str, list[float]],
+        points: dict[str, list[list[float]]],
+        unit: float,
+        first: str | None,
+    ) -> tuple[float, list[float]]:
+        """``_max_sum`` with each edge point costing ``unit``, solved in units of ``unit`` (the
+        max-sum is linear in the values and penalties together), so the memoised point matrices
+        are never rescaled."""
+        if unit <= 0.0:  # glue weighs nothing: the edges cost nothing
+            points = {c: [[0.0] * len(row) for row in rows] for c, rows in points.items()}
+            unit = 1.0
+        scaled = {c: [x / unit for x in v] for c, v in vals.items()}
+        total, at_first = cls._max_sum(forest, scaled, points, first)
+        return total * unit, [x * unit for x in at_first]
 
     @staticmethod
     def _max_sum(
