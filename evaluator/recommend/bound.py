@@ -192,6 +192,12 @@ class Relaxation:
             if tool.governance.access().value != "none" and not commercial(tool)
         )
         """Open-source tools that keep their own access control (each its own system)."""
+        self.vendor_holders = frozenset(
+            t
+            for t, tool in self.catalog.tools.items()
+            if tool.governance.access().value != "none" and commercial(tool)
+        )
+        """Commercial tools that keep their own access control (one system per vendor)."""
         self.forest_memo: dict[tuple[frozenset[str], str | None], _Forest] = {}
         self.systems_memo: dict[tuple[str, str | None], str] = {}
 
@@ -761,6 +767,24 @@ class Relaxation:
             for c in stages
         }
         holders = node.holders
+        # A new commercial tool with its own access control is in its vendor's permission
+        # system (one IAM) unless the access-control tool governs it or is a product of the
+        # same vendor; a vendor's system is charged once, split over the stage needs that have
+        # such an option of that vendor.
+        vendor_of = {
+            c: [
+                self.catalog.tools[t].vendor
+                if t is not None and t not in working and t in self.vendor_holders
+                else None
+                for t in opts[c]
+            ]
+            for c in stages
+        }
+        vendor_needs: dict[str, int] = {}
+        for c in stages:
+            for v in set(vendor_of[c]) - {None}:
+                assert v is not None
+                vendor_needs[v] = vendor_needs.get(v, 0) + 1
         for cap in coupled:
             # The tree edges where only this need's tool could carry a concern, and how many
             # points it leaves there when it does not.
@@ -795,6 +819,11 @@ class Relaxation:
                     ]
                     break
                 shares = permissions and (hub is not None or plain_systems > 0)
+                vendor_points = (
+                    self._vendor_systems(hub, plain, holders, opts, vendor_of, vendor_needs)
+                    if shares and vendor_needs
+                    else None
+                )
                 vals = {
                     c: self._coupled_values(
                         cap,
@@ -805,6 +834,7 @@ class Relaxation:
                         attach_share[c],
                         permission_share[c] if shares else None,
                         per_point,
+                        vendor_points[c] if vendor_points is not None else None,
                     )
                     for c in stages
                 }
@@ -837,14 +867,16 @@ class Relaxation:
         attach_share: list[float],
         permission_share: list[float] | None,
         per_point: float,
+        vendor_points: list[float] | None = None,
     ) -> list[float]:
         """A stage need's option values with ``hub`` as governance need cap's tool: less the
         concerns only that tool could carry that it leaves broken on the option's handoffs to
         decided stages, the option's share of the hub's attachment to it and, for access
-        control, its share of a permission system of its own when the hub does not govern it."""
+        control, its share of a permission system of its own when the hub does not govern it
+        (``vendor_points``: of its vendor's, ``_vendor_systems``)."""
         out = []
         for i, (t, v, left) in enumerate(zip(options, values, to_decided, strict=True)):
-            points = 0.0
+            points = vendor_points[i] if vendor_points is not None else 0.0
             for a, b, pending in left:
                 p = pending.get(cap)
                 if p:
@@ -862,6 +894,45 @@ class Relaxation:
             elif t is not None and hub is None and permission_share is not None:
                 points += permission_share[i]
             out.append(v - per_point * points)
+        return out
+
+    def _vendor_systems(
+        self,
+        hub: str | None,
+        plain: list[str | None],
+        holders: frozenset[str],
+        opts: dict[str, list[str | None]],
+        vendor_of: dict[str, list[str | None]],
+        vendor_needs: dict[str, int],
+    ) -> dict[str, list[float]]:
+        """Per stage option, its part of its vendor's permission system with ``hub`` as the
+        stack's access-control tool (None: one of ``plain``, the options that bridge nothing),
+        when that system is new: the key the model gives the tool (``permission_key``) is not
+        the hub's nor one the working tools already have. Under a tool that bridges nothing a
+        vendor one of those options belongs to may be absorbed, so it is not charged."""
+        known = {self._permission_key(w, hub) for w in holders}
+        if hub is not None:
+            known.add(f"hub:{hub}")
+            absorbed: set[str] = set()
+        else:
+            absorbed = {
+                self.catalog.tools[t].vendor
+                for t in plain
+                if t is not None and t in self.vendor_holders
+            }
+        out: dict[str, list[float]] = {}
+        for c, vendors in vendor_of.items():
+            row = []
+            for t, v in zip(opts[c], vendors, strict=True):
+                if t is None or v is None or v in absorbed:
+                    row.append(0.0)
+                    continue
+                key = self._permission_key(t, hub)
+                if key.startswith("hub:") or key in known:
+                    row.append(0.0)
+                else:
+                    row.append(self.permission_points / vendor_needs[v])
+            out[c] = row
         return out
 
     def _attachment(self, hub: str, t: str) -> float:
