@@ -49,7 +49,7 @@ from __future__ import annotations
 import itertools
 import math
 import operator
-from collections.abc import Callable, Set
+from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, field
 
 from evaluator.models import Stack
@@ -85,13 +85,16 @@ MAX_GROUPS = 12
 best first); the rest are bounded without their coupling costs."""
 
 _Forest = list[tuple[list[str], dict[str, tuple[str, tuple[str, str]]]]]
+"""A spanning forest of handoffs: per tree, its needs in visiting order and each one's parent
+with the handoff between them."""
+
 _Edges = tuple[
     dict[str, list[list[float]]],
     dict[str, list[tuple[int, int, str, str, dict[str, float]]]],
     dict[tuple[str, str | None, str, float], list[list[float]]],
 ]
-"""A spanning forest of handoffs: per tree, its needs in visiting order and each one's parent
-with the handoff between them."""
+"""A forest's edge glue points, its pairs with concerns only a governance tool could carry, and
+the edge points with a governance tool's breaks added (``_edge_costs``)."""
 
 
 @dataclass
@@ -456,11 +459,9 @@ class Relaxation:
             for t in n.candidates:
                 open_needs[t] = open_needs.get(t, 0) + 1
         self.preferred = self._preferred()
-        self.favoured = {}
-        for n in undecided:
-            pick = self.preferred.get(n.capability)
-            if pick is not None and (n.capability, pick) in s.level:
-                self.favoured[pick] = self.favoured.get(pick, 0) + 1
+        self.favoured = self._favoured(
+            (n.capability, self.preferred.get(n.capability)) for n in undecided
+        )
         # Each tool's fixed charges are split over the needs ``_weight`` gives weight 1.
         self.part_of = {t: 1.0 / (self.favoured.get(t) or count) for t, count in open_needs.items()}
         if len(self.edge_memo) > HANDOFF_MEMO:
@@ -711,11 +712,9 @@ class Relaxation:
         free, free_first = self._solve(forest, stage_vals, base, unit, first)
         marginals = [total] * len(opts[first])
         stage_tools = node.stage_tools
-        favoured: dict[str, int] = {}
-        for c in stages:
-            t = self.preferred.get(c)
-            if t is not None and t in opts[c]:
-                favoured[t] = favoured.get(t, 0) + 1
+        favoured = self._favoured(
+            (c, t) for c in stages if (t := self.preferred.get(c)) is not None and t in opts[c]
+        )
         weight = {c: [self._weight(t, c, favoured) if t else 0.0 for t in opts[c]] for c in stages}
         stage_open: dict[str, float] = {}
         for c in stages:
@@ -782,8 +781,7 @@ class Relaxation:
         }
         vendor_needs: dict[str, int] = {}
         for c in stages:
-            for v in set(vendor_of[c]) - {None}:
-                assert v is not None
+            for v in {v for v in vendor_of[c] if v is not None}:
                 vendor_needs[v] = vendor_needs.get(v, 0) + 1
         for cap in coupled:
             # The tree edges where only this need's tool could carry a concern, and how many
@@ -924,9 +922,10 @@ class Relaxation:
         for c, vendors in vendor_of.items():
             row = []
             for t, v in zip(opts[c], vendors, strict=True):
-                if t is None or v is None or v in absorbed:
+                if v is None or v in absorbed:  # (no vendor for "none")
                     row.append(0.0)
                     continue
+                assert t is not None
                 key = self._permission_key(t, hub)
                 if key.startswith("hub:") or key in known:
                     row.append(0.0)
@@ -1134,9 +1133,16 @@ class Relaxation:
 
     def _part(self, t: str, cap: str) -> float:
         """Need cap's part of tool t's fixed charges (``_weight``)."""
-        if t in self.favoured and self.preferred.get(cap) != t:
-            return 0.0
-        return self.part_of[t]
+        return self._weight(t, cap, self.favoured) * self.part_of[t]
+
+    def _favoured(self, picks: Iterable[tuple[str, str | None]]) -> dict[str, int]:
+        """Per tool, how many of the (need, preferred owner) ``picks`` name it, counting only
+        needs it could own."""
+        out: dict[str, int] = {}
+        for cap, t in picks:
+            if t is not None and (cap, t) in self.s.level:
+                out[t] = out.get(t, 0) + 1
+        return out
 
     def _weight(self, t: str, cap: str, favoured: dict[str, int]) -> float:
         """A need's weight in the split of a new tool's fixed charges (its yearly cost, its
