@@ -434,6 +434,11 @@ class Relaxation:
     def _bound(self, st: _State, k: int) -> float:
         return self._bound_and_options(st, k)[0]
 
+    def stack_bound(self, tools: Iterable[str], owners: dict[str, str | None]) -> float:
+        """The bound with every need decided: at least the overall score of the stack of these
+        tools (of the space) whose needs have these owners (the model's, ``stack_owners``)."""
+        return self._bound(_State(tools=set(tools), owners=dict(owners)), len(self.s.needs))
+
     def _bound_and_options(self, st: _State, k: int) -> tuple[float, dict[str | None, float]]:
         """The bound at a node, and per option of the next need the bound of the child that
         takes it."""

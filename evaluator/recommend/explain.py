@@ -4,12 +4,14 @@ tool is there for and the best alternative for each role."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from evaluator.models import Requirements, Stack
 from evaluator.recommend.bnb import Found, Search, SearchResult, Stats
+from evaluator.recommend.bound import Relaxation
 from evaluator.recommend.space import Space, build_space
 from evaluator.scoring import build_context
 from evaluator.scoring.evaluate import dominates
@@ -22,6 +24,10 @@ if TYPE_CHECKING:
 
 RUNNER_UP_CANDIDATES = 12
 """Per role, how many of the best-ranked other candidates are scored as the runner-up."""
+
+BOUND_SLACK = 1e-9
+"""How far below the best runner-up so far a candidate's bound must be for it to go unscored
+(a bound equal to it, up to rounding, could still tie and win on its id)."""
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,7 @@ def explain_result(
     context, catalog, today, base = space.context, space.catalog, space.today, space.base
     owned = frozenset(e.tool for e in requirements.existing)
     scored: dict[tuple[str, ...], StackEvaluation] = {}  # runner-up stacks recur across ranks
+    relaxation = Relaxation(space) if explain else None
     results = []
     for rank, f in enumerate(result.found[:top], start=1):
         named = stack_of(f.tools, f"Recommended {rank}", _describe(f, space.forced, owned), base)
@@ -137,7 +144,9 @@ def explain_result(
                 evaluation=evaluation,
                 pareto=not any(dominates(o.evaluation, f.evaluation) for o in result.scored),
                 roles=_roles(space, f),
-                runner_up=_runner_ups(space, f, scored) if explain else (),
+                runner_up=(
+                    _runner_ups(space, f, scored, relaxation) if relaxation is not None else ()
+                ),
             )
         )
     front = [
@@ -215,13 +224,20 @@ def _roles(space: Space, f: Found) -> tuple[Role, ...]:
 
 
 def _runner_ups(
-    space: Space, f: Found, scored: dict[tuple[str, ...], StackEvaluation]
+    space: Space,
+    f: Found,
+    scored: dict[tuple[str, ...], StackEvaluation],
+    relaxation: Relaxation | None = None,
 ) -> tuple[Alternative, ...]:
     """For each needed capability the stack covers: among the best-ranked other candidates, the
     one that, taking the role in place of the chosen tool (which leaves the stack if it served
     nothing else and may leave), gives the best viable stack, scored by evaluate_stack (a
     candidate the owner rule would not give the role is not scored; ``scored`` keeps what was,
-    by tools)."""
+    by tools).
+
+    With ``relaxation`` (the search's bound over the same space), the candidates are scored in
+    the order of their bound with every need decided, and those whose bound is below the best
+    runner-up found are not scored: they could not beat it, so the answer is the same."""
     out = []
     owners = f.evaluation.owners
     context, catalog = space.context, space.catalog
@@ -230,8 +246,9 @@ def _runner_ups(
         if owner is None:
             continue
         serves_more = sum(1 for o in owners.values() if o == owner) > 1
-        best: tuple[float, str] | None = None
         tried = 0
+        # (bound, tool, tools, stack): the candidates the owner rule gives the role, best bound first.
+        queue: list[tuple[float, str, tuple[str, ...], Stack | None]] = []
         for t in need.candidates:
             if t == owner or t in f.tools:
                 continue
@@ -244,12 +261,30 @@ def _runner_ups(
             tools.add(t)
             ids = tuple(sorted(tools))
             e = scored.get(ids)
+            if e is not None:
+                queue.append((e.overall.value, t, ids, None))
+                continue
+            stack = stack_of(ids, "-", base=space.base)
+            got = stack_owners(stack, catalog, context)
+            if got.get(need.capability) != t:
+                continue
+            bound = relaxation.stack_bound(ids, got) if relaxation is not None else math.inf
+            queue.append((bound, t, ids, stack))
+        queue.sort(key=lambda q: (-q[0], q[1]))
+        best: tuple[float, str] | None = None
+        for bound, t, ids, stack_or_none in queue:
+            if best is not None and bound < best[0] - BOUND_SLACK:
+                break  # (the queue is in falling order of bound: none left can beat it)
+            e = scored.get(ids)
             if e is None:
-                stack = stack_of(ids, "-", base=space.base)
-                if stack_owners(stack, catalog, context).get(need.capability) != t:
-                    continue
+                assert stack_or_none is not None  # (only scored stacks come without one)
                 e = evaluate_with_units(
-                    stack, context, space.units, catalog, today=space.today, detail=False
+                    stack_or_none,
+                    context,
+                    space.units,
+                    catalog,
+                    today=space.today,
+                    detail=False,
                 )
                 scored[ids] = e
             if e.owners.get(need.capability) != t or not e.viable:

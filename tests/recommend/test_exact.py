@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,7 +16,7 @@ from evaluator.catalog import Catalog
 from evaluator.models import AccessGranularity, Deployment, Requirements
 from evaluator.recommend import bound
 from evaluator.recommend.bnb import Search, _State
-from evaluator.recommend.explain import recommend, stack_of
+from evaluator.recommend.explain import _runner_ups, recommend, stack_of
 from evaluator.recommend.space import build_space
 from evaluator.scoring import build_context, evaluate_stack
 from evaluator.scoring.glue import permission_domains
@@ -309,3 +310,35 @@ def test_a_control_only_a_units_own_governance_tool_could_carry_is_not_pruned_by
     assert Control.ACCESS_FINE not in controls  # finance's own access-control tool may carry it
     assert Control.ACCESS_ROLE in controls  # marketing has no access-control need either
     assert {Control.AUDIT, Control.LINEAGE, Control.SSO} <= set(controls)
+
+
+@SETTINGS
+@given(st.data())
+def test_runner_ups_skipped_by_the_bound_could_not_have_won(data: st.DataObject) -> None:
+    """explain scores a role's runner-up candidates best bound first and skips those whose bound
+    (the search's, with every need decided) is below the best so far: the runner-ups are the ones
+    scoring every candidate gives, with and without business units."""
+    catalog = data.draw(catalogs(min_tools=4, max_tools=8))
+    req = data.draw(st.one_of(requirements(catalog), requirements_with_units(catalog)))
+    context = build_context(req, catalog)
+    space = build_space(catalog, context, TODAY)
+    result = Search(space, top=3).run()
+    relaxation = bound.Relaxation(space)
+    for f in result.found:
+        assert _runner_ups(space, f, {}, relaxation) == _runner_ups(space, f, {})
+
+
+def test_runner_ups_on_the_shipped_example_are_those_of_scoring_every_candidate() -> None:
+    """The same on the shipped catalog and example, where a role has a dozen candidates."""
+    import yaml
+
+    from evaluator.catalog import load_catalog
+
+    catalog = load_catalog()
+    path = Path(__file__).parents[2] / "stacks" / "requirements.yaml"
+    req = Requirements.model_validate(yaml.safe_load(path.read_text()))
+    space = build_space(catalog, build_context(req, catalog), TODAY)
+    result = Search(space, top=2).run()
+    relaxation = bound.Relaxation(space)
+    for f in result.found:
+        assert _runner_ups(space, f, {}, relaxation) == _runner_ups(space, f, {})
