@@ -26,9 +26,8 @@ from evaluator.recommend.bound import Relaxation, _State
 from evaluator.recommend.space import NeedInfo, Space
 from evaluator.scoring.evaluate import dominates
 from evaluator.scoring.gates import applies, meets
-from evaluator.scoring.glue import data_platform
 from evaluator.scoring.results import StackEvaluation
-from evaluator.scoring.stackview import StackView
+from evaluator.scoring.stackview import StackView, data_platform
 from evaluator.scoring.units import evaluate_with_units
 
 EPS = 1e-7

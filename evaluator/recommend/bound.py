@@ -60,7 +60,6 @@ from evaluator.scoring.fit import does_work
 from evaluator.scoring.glue import (
     carried_by_themselves,
     crosses_teams,
-    data_platform,
     permission_domains,
     permission_key,
     worst_case,
@@ -71,6 +70,7 @@ from evaluator.scoring.stackview import (
     carried,
     commercial,
     connect,
+    data_platform,
     effective_level,
 )
 

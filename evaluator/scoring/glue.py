@@ -12,7 +12,7 @@ and the score is raw / worst-case-for-these-requirements * 100.
 
 from __future__ import annotations
 
-from evaluator.models import DATA_AT_REST_ROLES, DataRole, Tool, known
+from evaluator.models import Tool, known
 from evaluator.scoring import graphs, params
 from evaluator.scoring.context import Context
 from evaluator.scoring.results import Connection, Contribution, Handoff, Score
@@ -20,6 +20,7 @@ from evaluator.scoring.stackview import (
     StackView,
     cheaper,
     commercial,
+    data_platform,
     host_of,
     suite_mates,
     worse,
@@ -73,20 +74,6 @@ def carries(view: StackView, concern: str, a: str, b: str) -> bool:
     if concern == "automation":
         return view.reaches(hub, a) and view.reaches(hub, b)
     return view.governs(hub, a, hub_capability) and view.governs(hub, b, hub_capability)  # type: ignore[arg-type]
-
-
-SHARED_DATA_CAPABILITIES = ("object-storage", "lakehouse-table-format", "warehouse")
-
-
-def data_platform(tool: Tool) -> bool:
-    """A tool other tools hand data through: it keeps or serves the data (a recorded role) and
-    is a real warehouse, lakehouse or object store (level 2 or more). A model registry or a
-    feature store keeps data too, but nobody routes a pipeline through them."""
-    return (
-        tool.data_role in DATA_AT_REST_ROLES
-        and tool.data_role is not DataRole.UNKNOWN
-        and any(tool.capabilities.get(c, 0) >= 2 for c in SHARED_DATA_CAPABILITIES)
-    )
 
 
 def route(view: StackView, a: str, b: str) -> tuple[Connection, tuple[str, ...]]:

@@ -21,6 +21,11 @@ POSTURE_GOVERNANCE_WEIGHT: Final = 3.0
 POSTURE_SHARE_CAP: Final = 0.15
 """Needs the posture adds weigh together at most this share of what the file declares, so a
 file declaring one capability is judged on it, not on needs nobody wrote."""
+DATA_GOVERNANCE: Final = frozenset({"access-control", "audit"})
+"""Governance needs over the data at rest: without a governance tool for one, the tool that
+keeps the data owns it (``owner_key``)."""
+GOVERNANCE_CAPABILITIES: Final = frozenset({"access-control", "audit", "lineage", "data-catalog"})
+"""What a governance tool is mainly for (an orchestrator is not one)."""
 IMPLIED_LEVEL: Final = 1
 """A tool's own governance feature (audit log, lineage, fine access control) covers the
 matching concern partially even when its capability map does not list it."""

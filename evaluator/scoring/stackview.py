@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING
 
 from evaluator.models import (
     BRIDGING_KINDS,
+    DATA_AT_REST_ROLES,
     AccessGranularity,
+    DataRole,
     IntegrationKind,
     Stack,
     Tool,
@@ -35,6 +37,20 @@ def worse(a: Connection, b: Connection) -> Connection:
 
 def cheaper(a: Connection, b: Connection) -> bool:
     return _RANK[a] < _RANK[b]
+
+
+SHARED_DATA_CAPABILITIES = ("object-storage", "lakehouse-table-format", "warehouse")
+
+
+def data_platform(tool: Tool) -> bool:
+    """A tool other tools hand data through: it keeps or serves the data (a recorded role) and
+    is a real warehouse, lakehouse or object store (level 2 or more). A model registry or a
+    feature store keeps data too, but nobody routes a pipeline through them."""
+    return (
+        tool.data_role in DATA_AT_REST_ROLES
+        and tool.data_role is not DataRole.UNKNOWN
+        and any(tool.capabilities.get(c, 0) >= 2 for c in SHARED_DATA_CAPABILITIES)
+    )
 
 
 def effective_level(tool: Tool, capability: str) -> int:
@@ -75,7 +91,16 @@ def host_of(a: Tool, b: Tool) -> tuple[Tool, str] | None:
     return None
 
 
-OwnerKey = tuple[int, bool, bool, int, bool, str]
+OwnerKey = tuple[int, bool, bool, tuple[int, int], bool, str]
+
+
+def _data_home(tool: Tool) -> int:
+    """Where access control and audit belong when no governance tool serves them, best first:
+    the warehouse, lakehouse or object store the data rests in, another tool that keeps data
+    at rest, one that serves queries over it, then the rest."""
+    if data_platform(tool):
+        return 0
+    return {DataRole.STORES: 1, DataRole.SERVES: 2}.get(tool.data_role, 3)
 
 
 _MAIN: dict[int, tuple[Tool, frozenset[str]]] = {}
@@ -101,15 +126,29 @@ def owner_key(tool: Tool, capability: str, existing: frozenset[str], catalog: Ca
     lineage); then the tool with the fewest capabilities: the one the stack added for that
     job, not the broadest platform, even one the organisation already has (dbt Cloud added
     beside a Snowflake under contract does the transformation); then a tool already owned;
-    then by id, so the order of tools in a file never matters."""
+    then by id, so the order of tools in a file never matters.
+
+    Access control and audit over the data (``params.DATA_GOVERNANCE``) that no governance
+    tool serves better (one mainly for a data-governance capability: an orchestrator is not
+    one) go instead where the data is (``_data_home``), the broadest first. Without Immuta or
+    Purview, access to a GCP estate is governed in BigQuery, not in Looker because Looker has
+    fewer capabilities, and its audit trail is BigQuery's, not Cloud Storage's or Composer's.
+    Lineage keeps the specialist order: dbt's lineage of the transformations, not the ML
+    platform's."""
     kinds = catalog.capabilities
     main = main_capabilities(tool)
-    main_kinds = {kinds[c].kind for c in main if c in kinds}
+    breadth = len(tool.capabilities)
+    if capability in params.DATA_GOVERNANCE:
+        specialist = not main.isdisjoint(params.GOVERNANCE_CAPABILITIES)
+        order = (0, breadth) if specialist else (_data_home(tool), -breadth)
+    else:
+        specialist = kinds[capability].kind in {kinds[c].kind for c in main if c in kinds}
+        order = (0, breadth)
     return (
         -effective_level(tool, capability),
         capability not in main,
-        kinds[capability].kind not in main_kinds,
-        len(tool.capabilities),
+        not specialist,
+        order,
         tool.id not in existing,
         tool.id,
     )

@@ -133,21 +133,27 @@ def test_an_existing_tool_that_does_nothing_earns_no_reuse_credit() -> None:
 
 
 def test_an_existing_database_kept_only_for_its_own_roles_earns_no_reuse_credit() -> None:
-    """Issue #13's RAG case: PostgreSQL (in use) kept in a ClickHouse + Weaviate stack only to
-    own the access-control need its posture adds, at level 1: its roles cover PostgreSQL alone,
+    """Issue #13's RAG case: PostgreSQL (in use) kept in a Druid + Weaviate stack only to own
+    the access-control need its posture adds, at level 1: its roles cover PostgreSQL alone,
     which holds nothing here, so an architect would not call that reuse. A governance tool at
     the level that reaches other tools (Immuta over Snowflake) does earn it."""
     r = req(
         capabilities={"warehouse": 4, "vector-search": 5, "llm-serving": 5, "bi": 3},
         existing=[{"tool": "postgresql", "commitment": "in-use"}],
     )
-    e = evaluate(
-        r, stack("azure-openai", "clickhouse", "dvc", "postgresql", "power-bi", "weaviate")
-    )
+    # Druid keeps the data and has no access control of its own, so PostgreSQL owns it.
+    e = evaluate(r, stack("azure-openai", "druid", "dvc", "postgresql", "power-bi", "weaviate"))
     assert e.owners["access-control"] == "postgresql"
     reuse = {c.key: c for c in e.fit.contributions}["reuse.postgresql"]
     assert reuse.points == 0.0
     assert "only for access-control" in reuse.reason
+    # ClickHouse keeps the data and governs access to it: PostgreSQL does nothing at all.
+    e = evaluate(
+        r, stack("azure-openai", "clickhouse", "dvc", "postgresql", "power-bi", "weaviate")
+    )
+    assert e.owners["access-control"] == "clickhouse"
+    assert "postgresql" in e.idle
+    assert {c.key: c.points for c in e.fit.contributions}["reuse.postgresql"] == 0.0
     got = recommend(r, catalog(), today=TODAY, top=1, explain=False, time_limit=60)
     assert got.stats.proven
     assert "postgresql" not in got.results[0].stack.tools
@@ -159,6 +165,29 @@ def test_an_existing_database_kept_only_for_its_own_roles_earns_no_reuse_credit(
     e = evaluate(governed, stack("snowflake", "immuta"))
     assert e.owners["access-control"] == "immuta"
     assert {c.key: c.points for c in e.fit.contributions}["reuse.immuta"] > 0
+
+
+def test_access_control_and_audit_without_a_governance_tool_live_where_the_data_rests() -> None:
+    """Without a governance tool, the fewest-capabilities tie-break gave a GCP estate's access
+    control to Looker and its audit trail to Cloud Storage or Composer. An architect governs
+    access and audit in the warehouse that keeps the data (BigQuery); an orchestrator is not a
+    governance tool; a real one (Dataplex) still takes the job."""
+    r = req(
+        capabilities={
+            "warehouse": 5,
+            "transformation": 4,
+            "bi": 4,
+            "orchestration": 3,
+            "access-control": 3,
+            "audit": 3,
+        }
+    )
+    tools = ("bigquery", "gcs", "looker", "gcp-composer", "dbt-cloud")
+    e = evaluate(r, stack(*tools))
+    assert (e.owners["access-control"], e.owners["audit"]) == ("bigquery", "bigquery")
+    assert e.owners["lineage"] == "dbt-cloud"  # (lineage keeps the specialist order)
+    e = evaluate(r, stack(*tools, "dataplex"))
+    assert (e.owners["access-control"], e.owners["audit"]) == ("dataplex", "dataplex")
 
 
 # 3 and 4. governance reaches only through carrying integrations, where data rests ----------
