@@ -496,6 +496,7 @@ class Relaxation:
             decided_lock=lock,
         )
         annual = sum(s.annual[t] for t in st.tools)
+        annual += sum(s.workload.get((c, o), 0.0) for c, o in st.owners.items() if o is not None)
         annual += glue_line(glue_points * params.DAYS_PER_POINT, self.ctx).middle
         # The reuse of an existing tool that does no work yet (``doing_work``: a stage, or a
         # governance need at the hub level) is earned only if it comes to, so it is a bonus on
@@ -1129,12 +1130,14 @@ class Relaxation:
         return total, at_first
 
     def _share(self, st: _State, t: str, cap: str) -> float:
-        """The part of a new tool's yearly cost undecided need cap is charged (over the
-        undecided needs it could own, the parts add up to its cost: it is charged at most once
-        in all)."""
+        """The yearly cost undecided need cap is charged for choosing tool t: what the work
+        adds to a usage-priced tool's price (exact), and for a new tool a part of its yearly
+        cost (over the undecided needs it could own, the parts add up to its cost: it is
+        charged at most once in all)."""
+        extra = self.s.workload.get((cap, t), 0.0)
         if t in st.tools:
-            return 0.0
-        return self.s.annual[t] * self._part(t, cap)
+            return extra
+        return extra + self.s.annual[t] * self._part(t, cap)
 
     def _part(self, t: str, cap: str) -> float:
         """Need cap's part of tool t's fixed charges (``_weight``)."""

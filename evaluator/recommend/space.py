@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from evaluator.models import Commitment, Control, Requirements, Stack, Tool
 from evaluator.scoring import params
 from evaluator.scoring.context import Context
-from evaluator.scoring.cost import dropped_lines, tool_line
+from evaluator.scoring.cost import dropped_lines, further_workloads, tool_line, workload_price
 from evaluator.scoring.fit import commitment_share, contract_active
 from evaluator.scoring.gates import tool_gate_violations
 from evaluator.scoring.lifecycle import pinned_versions
@@ -64,6 +64,9 @@ class Space:
     key: dict[tuple[str, str], OwnerKey] = field(default_factory=dict)
     closed: dict[str, float] = field(default_factory=dict)
     annual: dict[str, float] = field(default_factory=dict)
+    workload: dict[tuple[str, str], float] = field(default_factory=dict)
+    """Per (need, tool), what owning that need adds to the tool's yearly price (a further
+    workload of a usage-priced tool, ``cost.further_workloads``)."""
     """Per tool: the middle of its yearly price band plus its operations effort (USD)."""
     reuse: dict[str, float] = field(default_factory=dict)
     """Fit points an existing tool earns when it owns a need."""
@@ -180,6 +183,14 @@ def build_space(
         tid: tool_line(catalog.tools[tid], context, stated.get(tid), False).middle
         for tid in sorted(universe | existing)
     }
+    # What owning a need adds to a usage-priced tool's price (``further_workloads``).
+    workload = {
+        (n.capability, t): price
+        for n in needs
+        for t in n.candidates
+        if further_workloads(catalog.tools[t], n.capability, catalog)
+        and (price := workload_price(catalog.tools[t], context, stated.get(t))) > 0
+    }
     shares = {e.tool: commitment_share(e, today) for e in req.existing}
     pool = sum(shares.values())
     reuse = {t: params.REUSE_POINTS * s / pool for t, s in shares.items()} if pool else {}
@@ -210,6 +221,7 @@ def build_space(
             for t in universe
         },
         annual=annual,
+        workload=workload,
         reuse=reuse,
         dropped=dropped,
         units=units,

@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from evaluator.models import Deployment, Existing, PricingModel, Tool
+from evaluator.models import CapabilityKind, Deployment, Existing, PricingModel, Tool
 from evaluator.scoring import params
 from evaluator.scoring.context import Context
 from evaluator.scoring.fit import contract_active, remaining_years
@@ -53,6 +53,25 @@ def hosting(tool: Tool, context: Context) -> str:
     if managed:
         return "managed"
     return "self-hosted" if tool.self_hostable else "managed"
+
+
+USAGE_PRICED = frozenset({PricingModel.CONSUMPTION, PricingModel.PER_NODE})
+"""Pricing models whose bill grows with the work a tool runs."""
+
+
+def further_workloads(tool: Tool, capability: str, catalog: Catalog) -> bool:
+    """Whether owning ``capability`` is a workload beyond those a usage-priced tool's band is
+    estimated for: a stage outside its main capabilities that runs compute of its own
+    (governance needs are features of the platform, and ``params.LIGHT_STAGES`` such as a
+    model registry are metadata: neither is billed as a workload)."""
+    return (
+        tool.pricing is not None
+        and tool.pricing.model in USAGE_PRICED
+        and capability not in main_capabilities(tool)
+        and capability not in params.LIGHT_STAGES
+        and capability in catalog.capabilities
+        and catalog.capabilities[capability].kind is CapabilityKind.STAGE
+    )
 
 
 def price(tool: Tool, context: Context, stated: Existing | None) -> tuple[float, float, str]:
@@ -127,11 +146,34 @@ def _band(low: float, high: float, context: Context) -> str:
     return f"{rates.currency} {low * rates.per_usd:,.0f}-{high * rates.per_usd:,.0f}"
 
 
-def tool_line(tool: Tool, context: Context, stated: Existing | None, idle: bool) -> Line:
-    """What one tool of the stack costs a year: its price, its infrastructure when run
+def workload_price(tool: Tool, context: Context, stated: Existing | None) -> float:
+    """What each further workload adds to a usage-priced tool's yearly price (the middle of
+    its band, ``params.WORKLOAD_SHARE`` of it); nothing at a price the requirements state."""
+    if stated is not None and stated.annual_usd is not None:
+        return 0.0
+    low, high, _ = price(tool, context, stated)
+    return params.WORKLOAD_SHARE * (low + high) / 2
+
+
+def tool_line(
+    tool: Tool,
+    context: Context,
+    stated: Existing | None,
+    idle: bool,
+    workloads: tuple[str, ...] = (),
+) -> Line:
+    """What one tool of the stack costs a year: its price (a usage-priced one's grown by the
+    further ``workloads`` it runs, ``further_workloads``), its infrastructure when run
     in-house, and the people it takes."""
     how = hosting(tool, context)
     low, high, why = price(tool, context, stated)
+    if workloads and not (stated is not None and stated.annual_usd is not None):
+        grow = 1.0 + params.WORKLOAD_SHARE * len(workloads)
+        low, high = low * grow, high * grow
+        why += (
+            f"; +{params.WORKLOAD_SHARE:.0%} of it for each further workload: "
+            f"{', '.join(workloads)}, estimate"
+        )
     days, ops_why = operations_days(tool, how, context)
     ops = days * context.requirements.rates.person_day_usd
     infra_low, infra_high = infrastructure(tool, how, context)
@@ -198,8 +240,14 @@ def cost_lines(
     req = context.requirements
     stated = {e.tool: e for e in req.existing}
     idle = set(view.idle)
+    owned: dict[str, list[str]] = {}
+    for cap, owner in sorted(view.owners.items()):
+        if owner is not None and further_workloads(view.tools[owner], cap, catalog):
+            owned.setdefault(owner, []).append(cap)
     out = [
-        tool_line(tool, context, stated.get(tool_id), tool_id in idle)
+        tool_line(
+            tool, context, stated.get(tool_id), tool_id in idle, tuple(owned.get(tool_id, ()))
+        )
         for tool_id, tool in view.tools.items()
     ]
     if glue_days > 0:

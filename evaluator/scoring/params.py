@@ -26,6 +26,22 @@ DATA_GOVERNANCE: Final = frozenset({"access-control", "audit"})
 keeps the data owns it (``owner_key``)."""
 GOVERNANCE_CAPABILITIES: Final = frozenset({"access-control", "audit", "lineage", "data-catalog"})
 """What a governance tool is mainly for (an orchestrator is not one)."""
+WORKLOAD_SHARE: Final = 0.25
+"""A usage-priced tool's (consumption or per node) band is estimated for its main jobs (its
+capabilities at its top level); each further stage it runs adds this share of the band: a
+platform running streaming, BI and LLM serving besides its ETL and ML bills for them (estimate)."""
+LIGHT_STAGES: Final = frozenset(
+    {
+        "data-labelling",
+        "experiment-tracking",
+        "lakehouse-table-format",
+        "model-registry",
+        "responsible-ai",
+        "semantic-layer",
+    }
+)
+"""Stages that are no further workload on a usage-priced platform: metadata (runs, registered
+models, metric definitions), a table format, analyses in a library, a labelling interface."""
 IMPLIED_LEVEL: Final = 1
 """A tool's own governance feature (audit log, lineage, fine access control) covers the
 matching concern partially even when its capability map does not list it."""

@@ -115,7 +115,7 @@ def tool_dicts(draw: st.DrawFn, tool_id: str, others: list[str]) -> dict[str, ob
 
 @st.composite
 def pricing(draw: st.DrawFn) -> dict[str, object]:
-    model = draw(st.sampled_from(["none", "free", "consumption", "per-user", "quote"]))
+    model = draw(st.sampled_from(["none", "free", "consumption", "per-node", "per-user", "quote"]))
     if model == "none":
         return {}
     low = 0.0 if model == "free" else draw(st.floats(0, 200_000))

@@ -9,6 +9,8 @@ import datetime as dt
 from functools import cache
 from typing import Any
 
+import pytest
+
 from evaluator.catalog import Catalog, load_catalog
 from evaluator.models import Requirements, Stack
 from evaluator.recommend.explain import recommend
@@ -79,6 +81,42 @@ def test_an_idle_tool_costs_money() -> None:
     assert idle.idle == ("great-expectations",)
     assert idle.cost.value > alone.cost.value
     assert idle.overall.value < alone.overall.value
+
+
+def test_a_usage_priced_platform_bills_for_every_further_workload_it_runs() -> None:
+    """Databricks' band is estimated for ETL, SQL and ML (its main jobs); running streaming and
+    BI on it as well is more consumption, while a governance need is a feature, not compute.
+    A platform serving sixteen needs for the price of its main three made "Databricks for
+    everything" look cheap beside a specialist per job."""
+    from evaluator.scoring.cost import price, tool_line
+
+    r = req(capabilities={"warehouse": 5, "training": 4, "streaming": 3, "bi": 3})
+    e = evaluate(r, stack("databricks"))
+    assert e.owners["streaming"] == e.owners["bi"] == "databricks"
+    line = {c.key: c for c in e.cost.contributions}["tool.databricks"]
+    assert "+25% of it for each further workload: bi, streaming, estimate" in line.reason
+    ctx = build_context(r, catalog())
+    db = catalog().tools["databricks"]
+    low, high, _ = price(db, ctx, None)
+    plain = tool_line(db, ctx, None, False)
+    grown = tool_line(db, ctx, None, False, ("bi", "streaming"))
+    assert grown.low - plain.low == pytest.approx(0.5 * low)
+    assert grown.high - plain.high == pytest.approx(0.5 * high)
+    # Kafka and Power BI taking those jobs: Databricks is billed for its main jobs alone.
+    split = evaluate(r, stack("databricks", "kafka", "power-bi"))
+    assert split.owners["streaming"] == "kafka"
+    line = {c.key: c for c in split.cost.contributions}["tool.databricks"]
+    assert "further workload" not in line.reason
+    # A price the requirements state stands as it is; governance needs add nothing.
+    stated = req(
+        capabilities={"warehouse": 5, "training": 4, "streaming": 3, "bi": 3},
+        existing=[{"tool": "databricks", "commitment": "in-use", "annual_usd": 300000}],
+    )
+    line = {c.key: c for c in evaluate(stated, stack("databricks")).cost.contributions}
+    assert "further workload" not in line["tool.databricks"].reason
+    governed = req(capabilities={"warehouse": 5, "training": 4, "access-control": 4})
+    line = {c.key: c for c in evaluate(governed, stack("databricks")).cost.contributions}
+    assert "further workload" not in line["tool.databricks"].reason
 
 
 # 2. who does what ------------------------------------------------------------------------
