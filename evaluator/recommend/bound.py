@@ -203,6 +203,7 @@ class Relaxation:
         """Commercial tools that keep their own access control (one system per vendor)."""
         self.forest_memo: dict[tuple[frozenset[str], str | None], _Forest] = {}
         self.systems_memo: dict[tuple[str, str | None], str] = {}
+        self.open_memo: dict[int, tuple[dict[str, int], dict[str, int]]] = {}
 
     def _preferred(self) -> dict[str, str | None]:
         """Per need, the owner the split of costs favours (none here)."""
@@ -459,10 +460,7 @@ class Relaxation:
         # shares of all the needs' weight are a floor under the final shares.
         concentration = 0.5 + 0.5 * sum((w / self.total) ** 2 for w in by_vendor.values())
         lock_floor = 100.0 * lock / self.total * concentration
-        open_needs: dict[str, int] = {}
-        for n in undecided:
-            for t in n.candidates:
-                open_needs[t] = open_needs.get(t, 0) + 1
+        open_needs, open_work = self._open(k)
         self.preferred = self._preferred()
         self.favoured = self._favoured(
             (n.capability, self.preferred.get(n.capability)) for n in undecided
@@ -506,11 +504,6 @@ class Relaxation:
         # those options (counted once per need it would own), whichever bound is lower.
         isolated = bool(undecided) and all(n.concern for n in undecided)
         doing = {o for c, o in st.owners.items() if o is not None and self._works(o, c)}
-        open_work: dict[str, int] = {}
-        for n in undecided:
-            for t in n.candidates:
-                if self._works(t, n.capability):
-                    open_work[t] = open_work.get(t, 0) + 1
         reuse = 0.0
         single: dict[str, float] = {}
         several: dict[str, float] = {}
@@ -526,17 +519,19 @@ class Relaxation:
             else:
                 several[tool] = wf * points
         least: dict[str, float] = {}
+        shares: dict[str, dict[str, float]] = {}
         most = 0.0
         for n in undecided:
-            shares = [self._share(st, t, n.capability) for t in n.candidates]
-            cheapest = min(shares) if n.must and shares else 0.0
-            least[n.capability] = cheapest
+            cap = n.capability
+            charged = shares[cap] = {t: self._share(st, t, cap) for t in n.candidates}
+            cheapest = min(charged.values()) if n.must and charged else 0.0
+            least[cap] = cheapest
             annual += cheapest
-            most += max(shares, default=0.0) - cheapest
+            most += max(charged.values(), default=0.0) - cheapest
         base = wf * (fit + reuse) + wg * (100.0 - glue_floor) + wl * (100.0 - lock_floor)
         raw: dict[str, dict[str | None, tuple[float, float, float]]] = {}
         for n in undecided:
-            got = self._options(st, n, node, least[n.capability])
+            got = self._options(st, n, node, least[n.capability], shares[n.capability])
             if not got:
                 return -math.inf, {}
             raw[n.capability] = got
@@ -608,6 +603,21 @@ class Relaxation:
                 bound = other
             children = {t: min(v, more[t]) for t, v in children.items()}
         return bound, children
+
+    def _open(self, k: int) -> tuple[dict[str, int], dict[str, int]]:
+        """Per tool, how many of the needs from the k-th on it could own, and how many of
+        those would be work (``_works``): fixed by the decision order, so memoised per k."""
+        got = self.open_memo.get(k)
+        if got is None:
+            needs: dict[str, int] = {}
+            work: dict[str, int] = {}
+            for n in self.s.needs[k:]:
+                for t in n.candidates:
+                    needs[t] = needs.get(t, 0) + 1
+                    if self._works(t, n.capability):
+                        work[t] = work.get(t, 0) + 1
+            got = self.open_memo[k] = (needs, work)
+        return got
 
     def _works(self, t: str, cap: str) -> bool:
         """Whether owning cap is work reuse credit counts (the model's ``does_work``)."""
@@ -878,21 +888,27 @@ class Relaxation:
         decided stages, the option's share of the hub's attachment to it and, for access
         control, its share of a permission system of its own when the hub does not govern it
         (``vendor_points``: of its vendor's, ``_vendor_systems``)."""
+        # (``_hub_breaks`` and the attachment inlined: this runs per option of every stage
+        # need, for every group of every governance need, at every node.)
+        bridging = hub is not None and self._bridges(hub, cap)
+        gov = hub or ""  # (governs is asked only when bridging, so never of "")
+        governs = self._governs
+        attachment = self._attachment
         out = []
         for i, (t, v, left) in enumerate(zip(options, values, to_decided, strict=True)):
             points = vendor_points[i] if vendor_points is not None else 0.0
             for a, b, pending in left:
                 p = pending.get(cap)
-                if p:
-                    points += self._hub_breaks(hub, cap, a, b, p)
+                if p and not (bridging and governs(gov, a, cap) and governs(gov, b, cap)):
+                    points += p
             if t is not None and hub is not None and t != hub:
                 share = attach_share[i]
                 if share:
-                    points += self._attachment(hub, t) * share
+                    points += attachment(hub, t) * share
                 if (
                     permission_share is not None
                     and permission_share[i]
-                    and not (self._bridges(hub, cap) and self._governs(hub, t, cap))
+                    and not (bridging and governs(gov, t, cap))
                 ):
                     points += permission_share[i]
             elif t is not None and hub is None and permission_share is not None:
@@ -1170,10 +1186,11 @@ class Relaxation:
         n: NeedInfo,
         node: _Node,
         least: float,
+        shares: dict[str, float],
     ) -> dict[str | None, tuple[float, float, float]]:
         """What each option of an undecided need can add at best before glue and cost, the
-        yearly cost and the glue points it adds at least; empty when a must-have can no longer
-        be met."""
+        yearly cost beyond ``least`` (``shares``: what each candidate is charged, ``_share``)
+        and the glue points it adds at least; empty when a must-have can no longer be met."""
         s = self.s
         wf, _, wl, _ = self.weights
         cap = n.capability
@@ -1241,7 +1258,7 @@ class Relaxation:
                 - wl
                 * rise
                 * (2 * node.by_vendor.get(self.catalog.tools[t].vendor, 0.0) * w + w * w),
-                self._share(st, t, cap) - least,
+                shares[t] - least,
                 glue_of(t) + (share_of_system(t) if node.systems else 0.0),
             )
         return out
