@@ -272,6 +272,20 @@ def test_a_processor_is_not_asked_for_storage_controls_and_the_broker_owns_strea
     assert not any(v.subject == "flink" for v in e.violations)
 
 
+def test_a_catalog_that_reads_the_query_log_carries_lineage_to_an_operational_database() -> None:
+    """OpenMetadata's MSSQL and Oracle connectors build lineage from the query history
+    (documented per connector), so regulated data kept in SQL Server or Oracle meets its lineage
+    control through it; before these integrations were recorded only PostgreSQL could."""
+    r = req(
+        sensitivity="regulated",
+        capabilities={"operational-database": {"weight": 5, "must": True}, "lineage": 3},
+    )
+    for db in ("sql-server", "oracle-database"):
+        e = evaluate(r, stack(db, "openmetadata"))
+        assert e.owners["lineage"] == "openmetadata"
+        assert not [v for v in e.violations if "lineage" in v.message], db
+
+
 # 5. data flows as they are ------------------------------------------------------------------
 
 
