@@ -521,17 +521,22 @@ class Relaxation:
         least: dict[str, float] = {}
         shares: dict[str, dict[str, float]] = {}
         most = 0.0
+        allowed: dict[str, list[str]] = {}
         for n in undecided:
             cap = n.capability
-            charged = shares[cap] = {t: self._share(st, t, cap) for t in n.candidates}
-            cheapest = min(charged.values()) if n.must and charged else 0.0
+            allowed[cap], optional = self._allowed(st, n)
+            charged = shares[cap] = {t: self._share(st, t, cap) for t in allowed[cap]}
+            # (Whoever owns the need in a completion is one of its options: it pays at least
+            # the cheapest of them unless it may stay uncovered.)
+            cheapest = min(charged.values()) if charged and not optional else 0.0
             least[cap] = cheapest
             annual += cheapest
             most += max(charged.values(), default=0.0) - cheapest
         base = wf * (fit + reuse) + wg * (100.0 - glue_floor) + wl * (100.0 - lock_floor)
         raw: dict[str, dict[str | None, tuple[float, float, float]]] = {}
         for n in undecided:
-            got = self._options(st, n, node, least[n.capability], shares[n.capability])
+            cap = n.capability
+            got = self._options(st, n, node, least[cap], shares[cap], allowed[cap])
             if not got:
                 return -math.inf, {}
             raw[n.capability] = got
@@ -1180,6 +1185,24 @@ class Relaxation:
             return 1.0
         return 1.0 if self.preferred.get(cap) == t else 0.0
 
+    def _allowed(self, st: _State, n: NeedInfo) -> tuple[list[str], bool]:
+        """The tools that could own undecided need n in a completion of this node (the best
+        tool in the stack, or a new one that outranks it; at the level a must-have asks; only
+        tools in the stack once it is full), and whether it may also stay uncovered."""
+        s = self.s
+        cap = n.capability
+        inside = [t for t in n.candidates if t in st.tools]
+        limit = s.key[(cap, inside[0])] if inside else None
+        full = len(st.tools) >= s.max_tools  # no new tool can join: owners come from inside
+        out = []
+        for t in n.candidates:
+            if limit is not None and s.key[(cap, t)] > limit:
+                break
+            if (n.must and s.level[(cap, t)] < n.min_level) or (full and t not in st.tools):
+                continue
+            out.append(t)
+        return out, not inside and not n.must
+
     def _options(
         self,
         st: _State,
@@ -1187,15 +1210,16 @@ class Relaxation:
         node: _Node,
         least: float,
         shares: dict[str, float],
+        allowed: list[str],
     ) -> dict[str | None, tuple[float, float, float]]:
-        """What each option of an undecided need can add at best before glue and cost, the
-        yearly cost beyond ``least`` (``shares``: what each candidate is charged, ``_share``)
-        and the glue points it adds at least; empty when a must-have can no longer be met."""
+        """What each option of an undecided need (``allowed`` and, when it may stay uncovered,
+        none) can add at best before glue and cost, the yearly cost beyond ``least``
+        (``shares``: what each is charged, ``_share``) and the glue points it adds at least;
+        empty when a must-have can no longer be met."""
         s = self.s
         wf, _, wl, _ = self.weights
         cap = n.capability
         inside = [t for t in n.candidates if t in st.tools]
-        limit = s.key[(cap, inside[0])] if inside else None
         lock_unit = 100.0 * n.weight / self.total * node.concentration
         # The need also raises the concentration that multiplies the decided work's lock-in:
         # by at least 0.5 (2 W w + w^2) / total^2 when it goes to a vendor holding weight W
@@ -1236,7 +1260,6 @@ class Relaxation:
         out: dict[str | None, tuple[float, float, float]] = {}
         if not inside and not n.must:
             out[None] = (0.0, 0.0, glue_of(None))
-        full = len(st.tools) >= s.max_tools  # no new tool can join: owners come from inside
         working = node.working
 
         def share_of_system(t: str) -> float:
@@ -1246,12 +1269,8 @@ class Relaxation:
                 return 0.0
             return self.permission_points * self._part(t, cap)
 
-        for t in n.candidates:
-            if limit is not None and s.key[(cap, t)] > limit:
-                break
+        for t in allowed:
             lv = s.level[(cap, t)]
-            if (n.must and lv < n.min_level) or (full and t not in st.tools):
-                continue
             out[t] = (
                 wf * n.coverage * lv / 3
                 - wl * lock_unit * s.closed[t]
