@@ -358,3 +358,42 @@ def test_the_pareto_sweep_equals_the_definition(vectors: list[tuple[float, ...]]
         if not any(_beats(f, k) for f in front):
             front.append(k)
     assert set(front) == {v for v in vectors if not any(_beats(o, v) for o in vectors)}
+
+
+@SETTINGS
+@given(scenarios())
+def test_a_usage_priced_tool_is_billed_for_exactly_the_further_workloads_it_owns(
+    scenario: tuple[Catalog, Requirements, Stack],
+) -> None:
+    """Its line names the stages it owns beyond its main jobs (no governance need, no light
+    stage), and each one adds WORKLOAD_SHARE of its price: more work never costs less."""
+    from evaluator.scoring import params
+    from evaluator.scoring.cost import further_workloads, price, tool_line
+
+    catalog, req, stack = scenario
+    e = evaluate(catalog, req, stack)
+    ctx = build_context(req, catalog)
+    stated = {x.tool: x for x in req.existing}
+    lines = {c.key: c.reason for c in e.cost.contributions}
+    for tid in stack.tools:
+        tool = catalog.tools[tid]
+        owned = tuple(
+            c
+            for c, o in sorted(e.owners.items())
+            if o == tid and further_workloads(tool, c, catalog)
+        )
+        fixed = tid in stated and stated[tid].annual_usd is not None
+        named = "further workload" in lines[f"tool.{tid}"]
+        assert named == bool(owned and not fixed)
+        if owned and not fixed:
+            assert f"further workload: {', '.join(owned)}," in lines[f"tool.{tid}"]
+            assert not set(owned) & (params.LIGHT_STAGES | set(ctx.concerns))
+    for tid, tool in catalog.tools.items():
+        further = tuple(c for c in sorted(tool.capabilities) if further_workloads(tool, c, catalog))
+        fixed = tid in stated and stated[tid].annual_usd is not None
+        low, high, _ = price(tool, ctx, stated.get(tid))
+        base = tool_line(tool, ctx, stated.get(tid), False)
+        more = tool_line(tool, ctx, stated.get(tid), False, further)
+        grow = 0.0 if fixed else params.WORKLOAD_SHARE * len(further)
+        assert abs((more.low - base.low) - grow * low) <= 1e-6 * max(1.0, low)
+        assert abs((more.high - base.high) - grow * high) <= 1e-6 * max(1.0, high)
