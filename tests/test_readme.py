@@ -6,6 +6,8 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -43,3 +45,23 @@ def test_console_script_is_stackfit() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["scripts"] == {"stackfit": "evaluator.cli:main"}
     assert project["name"] == "stackfit"
+
+
+def test_recommend_sample_output_is_the_real_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's recommend sample is the start of what the command prints (node counts move
+    whenever the search or the model does, so this keeps the sample honest)."""
+    from typer.testing import CliRunner
+
+    from evaluator.cli import app
+
+    block = re.search(
+        r"\$ stackfit recommend --as-of 2026-11-26 --top 3 --node-limit 5000\n(.*?)\n\.\.\.\n",
+        README,
+        re.S,
+    )
+    assert block, "README lost its sample recommend output"
+    monkeypatch.chdir(ROOT)
+    args = ["recommend", "--as-of", "2026-11-26", "--top", "3", "--node-limit", "5000"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(block.group(1) + "\n")
