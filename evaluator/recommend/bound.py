@@ -16,13 +16,15 @@ best (a relaxation of the model; leaves are scored by ``evaluate_stack`` itself)
 - lock-in: decided needs at the vendor concentration of the decided work (its shares of all
   the needs' weight: the final shares are at least these, so the concentration only grows),
   and each undecided option the rise in concentration it brings to the decided work's lock-in;
-- cost: the tools in the stack, dropped investments that can no longer come back, the glue
-  above priced; the cost score 100 B / (A + B) is convex in the yearly cost A, so what is still
+- cost: the tools in the stack and the further workloads decided needs give a usage-priced
+  tool (``Space.workload``), dropped investments that can no longer come back, the glue above
+  priced; the cost score 100 B / (A + B) is convex in the yearly cost A, so what is still
   to come is charged along its chord from the decided cost to a cut: the largest yearly cost a
   completion could reach or, once a K-th best is known, the cost above which no completion
   could reach it even with everything else at its best;
 - each undecided need adds one of its options: its fit less the least lock-in (at the decided
-  concentration), its cost beyond its cheapest option and the glue of its handoffs to decided
+  concentration), its cost (a further workload included) beyond the cheapest of the tools
+  that could still own it (``_allowed``) and the glue of its handoffs to decided
   stages, with the breaks of the concerns whose governance tool is decided and a share of that
   tool's attachment to a new stage tool (a governance need: of the concern breaks and
   attachments its tool would leave on what is decided, and for access control the permission
