@@ -524,13 +524,14 @@ class Relaxation:
         shares: dict[str, dict[str, float]] = {}
         most = 0.0
         allowed: dict[str, list[str]] = {}
+        optional: dict[str, bool] = {}
         for n in undecided:
             cap = n.capability
-            allowed[cap], optional = self._allowed(st, n)
+            allowed[cap], optional[cap] = self._allowed(st, n)
             charged = shares[cap] = {t: self._share(st, t, cap) for t in allowed[cap]}
             # (Whoever owns the need in a completion is one of its options: it pays at least
             # the cheapest of them unless it may stay uncovered.)
-            cheapest = min(charged.values()) if charged and not optional else 0.0
+            cheapest = min(charged.values()) if charged and not optional[cap] else 0.0
             least[cap] = cheapest
             annual += cheapest
             most += max(charged.values(), default=0.0) - cheapest
@@ -538,7 +539,7 @@ class Relaxation:
         raw: dict[str, dict[str | None, tuple[float, float, float]]] = {}
         for n in undecided:
             cap = n.capability
-            got = self._options(st, n, node, least[cap], shares[cap], allowed[cap])
+            got = self._options(st, n, node, least[cap], shares[cap], allowed[cap], optional[cap])
             if not got:
                 return -math.inf, {}
             raw[n.capability] = got
@@ -1213,15 +1214,15 @@ class Relaxation:
         least: float,
         shares: dict[str, float],
         allowed: list[str],
+        optional: bool,
     ) -> dict[str | None, tuple[float, float, float]]:
         """What each option of an undecided need (``allowed`` and, when it may stay uncovered,
-        none) can add at best before glue and cost, the yearly cost beyond ``least``
+        ``optional``, none; both from ``_allowed``) can add at best before glue and cost, the yearly cost beyond ``least``
         (``shares``: what each is charged, ``_share``) and the glue points it adds at least;
         empty when a must-have can no longer be met."""
         s = self.s
         wf, _, wl, _ = self.weights
         cap = n.capability
-        inside = [t for t in n.candidates if t in st.tools]
         lock_unit = 100.0 * n.weight / self.total * node.concentration
         # The need also raises the concentration that multiplies the decided work's lock-in:
         # by at least 0.5 (2 W w + w^2) / total^2 when it goes to a vendor holding weight W
@@ -1260,7 +1261,7 @@ class Relaxation:
                 return total
 
         out: dict[str | None, tuple[float, float, float]] = {}
-        if not inside and not n.must:
+        if optional:
             out[None] = (0.0, 0.0, glue_of(None))
         working = node.working
 

@@ -64,10 +64,10 @@ class Space:
     key: dict[tuple[str, str], OwnerKey] = field(default_factory=dict)
     closed: dict[str, float] = field(default_factory=dict)
     annual: dict[str, float] = field(default_factory=dict)
+    """Per tool: the middle of its yearly price band plus its operations effort (USD)."""
     workload: dict[tuple[str, str], float] = field(default_factory=dict)
     """Per (need, tool), what owning that need adds to the tool's yearly price (a further
     workload of a usage-priced tool, ``cost.further_workloads``)."""
-    """Per tool: the middle of its yearly price band plus its operations effort (USD)."""
     reuse: dict[str, float] = field(default_factory=dict)
     """Fit points an existing tool earns when it owns a need."""
     dropped: dict[str, float] = field(default_factory=dict)

@@ -79,7 +79,7 @@ def price(tool: Tool, context: Context, stated: Existing | None) -> tuple[float,
     req = context.requirements
     size = req.scale.size.value
     factor = params.SIZE_PRICE_FACTOR[size]
-    if stated is not None and stated.annual_usd is not None:
+    if stated is not None and stated.annual_usd is not None:  # (``_negotiated``, narrowed)
         return stated.annual_usd, stated.annual_usd, "as the requirements state"
     p = tool.pricing
     if p is None:
@@ -146,10 +146,15 @@ def _band(low: float, high: float, context: Context) -> str:
     return f"{rates.currency} {low * rates.per_usd:,.0f}-{high * rates.per_usd:,.0f}"
 
 
+def _negotiated(stated: Existing | None) -> bool:
+    """Whether the requirements state the tool's yearly price (it stands as it is)."""
+    return stated is not None and stated.annual_usd is not None
+
+
 def workload_price(tool: Tool, context: Context, stated: Existing | None) -> float:
     """What each further workload adds to a usage-priced tool's yearly price (the middle of
     its band, ``params.WORKLOAD_SHARE`` of it); nothing at a price the requirements state."""
-    if stated is not None and stated.annual_usd is not None:
+    if _negotiated(stated):
         return 0.0
     low, high, _ = price(tool, context, stated)
     return params.WORKLOAD_SHARE * (low + high) / 2
@@ -167,7 +172,7 @@ def tool_line(
     in-house, and the people it takes."""
     how = hosting(tool, context)
     low, high, why = price(tool, context, stated)
-    if workloads and not (stated is not None and stated.annual_usd is not None):
+    if workloads and not _negotiated(stated):
         grow = 1.0 + params.WORKLOAD_SHARE * len(workloads)
         low, high = low * grow, high * grow
         why += (
